@@ -1,0 +1,304 @@
+/*!
+The parallel Monte Carlo: `run_batch` plays every run of a scenario and
+aggregates them into a `Batch`. The only module that knows rayon.
+
+Determinism: run `k` draws only from its own ChaCha streams (`rng`), and every
+accumulator in `Batch` is an integer (counts, fixed-point sums, histograms), so
+merging partial batches is associative and commutative. However rayon splits
+the work, the totals are identical: same scenario, seed and runs give the same
+bytes with any thread count.
+
+Memory: runs are processed in blocks of `BLOCK`; each worker holds one `Game`
+and one partial `Batch`, whose size depends on rounds and ladders, never on
+runs. Per-run rows (for `--runs-csv`) are handed to a sink in run order, one
+block at a time.
+*/
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::engine::{Game, GameTrace};
+use crate::error::Error;
+use crate::outcome::{Outcome, RunSummary, classify};
+use crate::rng::Streams;
+use crate::scenario::{INDEX_BINS, Scenario};
+use crate::stats::Moments;
+use crate::strategy::Action;
+
+/// Runs per block: the unit of progress, cancellation and per-run output.
+pub const BLOCK: u64 = 1 << 16;
+/// Fixed-point scale of the escalation-index sums.
+const INDEX_SCALE: f64 = 4_294_967_296.0;
+/// Slot of the all-runs aggregate in per-outcome arrays.
+pub const ALL: usize = 4;
+
+#[derive(Clone, Copy, Debug)]
+pub struct McConfig {
+    pub runs: u64,
+    pub seed: u64,
+}
+
+/// Optional callbacks of a batch.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    /// Called with the number of runs just finished (from any worker).
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// When set to true, the batch stops and returns `Error::Interrupted`.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+/// Aggregated results of a batch. Every field is an exact integer total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub runs: u64,
+    pub seed: u64,
+    pub rounds: u32,
+    /// Runs per outcome, in `Outcome::ALL` order.
+    pub outcome_runs: [u64; 4],
+    /// Per outcome (and `ALL`), per side: cumulative welfare.
+    pub welfare: [[Moments; 2]; 5],
+    /// Per outcome (and `ALL`), per side: peak escalation index.
+    pub peak: [[Moments; 2]; 5],
+    /// Per outcome (and `ALL`): rounds with a retaliation.
+    pub exchanges: [Moments; 5],
+    /// Détente runs: rounds until the détente test first passed.
+    pub rounds_to_detente: Moments,
+    /// Offset of each (side, lever)'s rung block in a round's histogram row.
+    lever_offsets: Vec<Vec<usize>>,
+    rungs_per_row: usize,
+    /// `(rounds + 1) × rungs_per_row` counts of runs at each rung.
+    lever_hist: Vec<u64>,
+    /// `(rounds + 1) × 2 × INDEX_BINS` counts of the rounded escalation index.
+    index_hist: Vec<u64>,
+    /// `(rounds + 1) × 2` fixed-point sums of the escalation index.
+    index_sum: Vec<u128>,
+    /// `(rounds + 1)` counts of played action pairs (CC, CD, DC, DD); row 0 unused.
+    joint: Vec<[u64; 4]>,
+}
+
+impl Batch {
+    pub fn empty(sc: &Scenario, seed: u64) -> Batch {
+        let mut lever_offsets = Vec::new();
+        let mut n = 0;
+        for s in &sc.sides {
+            let mut offs = Vec::new();
+            for l in &s.levers {
+                offs.push(n);
+                n += l.ladder.len();
+            }
+            lever_offsets.push(offs);
+        }
+        let rows = sc.rounds as usize + 1;
+        Batch {
+            runs: 0,
+            seed,
+            rounds: sc.rounds,
+            outcome_runs: [0; 4],
+            welfare: Default::default(),
+            peak: Default::default(),
+            exchanges: Default::default(),
+            rounds_to_detente: Moments::default(),
+            lever_offsets,
+            rungs_per_row: n,
+            lever_hist: vec![0; rows * n],
+            index_hist: vec![0; rows * 2 * INDEX_BINS],
+            index_sum: vec![0; rows * 2],
+            joint: vec![[0; 4]; rows],
+        }
+    }
+
+    /// Count one run (`weight` times: a deterministic scenario is played once).
+    pub fn add(&mut self, trace: &GameTrace, s: &RunSummary, weight: u64) {
+        let o = s.outcome.index();
+        self.runs += weight;
+        self.outcome_runs[o] += weight;
+        for slot in [o, ALL] {
+            for i in 0..2 {
+                self.welfare[slot][i].add(s.welfare[i], weight);
+                self.peak[slot][i].add(s.peak[i], weight);
+            }
+            self.exchanges[slot].add(s.exchanges as f64, weight);
+        }
+        if let Some(r) = s.rounds_to_detente {
+            self.rounds_to_detente.add(r as f64, weight);
+        }
+        for t in 0..=self.rounds {
+            let row = t as usize;
+            let hist = &mut self.lever_hist[row * self.rungs_per_row..(row + 1) * self.rungs_per_row];
+            for (side, offs) in self.lever_offsets.iter().enumerate() {
+                for (l, &off) in offs.iter().enumerate() {
+                    hist[off + trace.rung(t, side, l)] += weight;
+                }
+                let e = trace.index(t, side);
+                let bin = (e * (INDEX_BINS - 1) as f64).round() as usize;
+                self.index_hist[(row * 2 + side) * INDEX_BINS + bin.min(INDEX_BINS - 1)] += weight;
+                self.index_sum[row * 2 + side] += (e * INDEX_SCALE).round() as u128 * weight as u128;
+            }
+            if t > 0 {
+                let [a, b] = trace.actions(t);
+                self.joint[row][joint_index(a, b)] += weight;
+            }
+        }
+    }
+
+    /// Add another partial batch of the same scenario.
+    pub fn merge(&mut self, other: &Batch) {
+        self.runs += other.runs;
+        for o in 0..4 {
+            self.outcome_runs[o] += other.outcome_runs[o];
+        }
+        for slot in 0..5 {
+            for i in 0..2 {
+                self.welfare[slot][i].merge(&other.welfare[slot][i]);
+                self.peak[slot][i].merge(&other.peak[slot][i]);
+            }
+            self.exchanges[slot].merge(&other.exchanges[slot]);
+        }
+        self.rounds_to_detente.merge(&other.rounds_to_detente);
+        self.lever_hist.iter_mut().zip(&other.lever_hist).for_each(|(a, b)| *a += b);
+        self.index_hist.iter_mut().zip(&other.index_hist).for_each(|(a, b)| *a += b);
+        self.index_sum.iter_mut().zip(&other.index_sum).for_each(|(a, b)| *a += b);
+        self.joint.iter_mut().zip(&other.joint).for_each(|(a, b)| {
+            for k in 0..4 {
+                a[k] += b[k];
+            }
+        });
+    }
+
+    pub fn runs_of(&self, o: Outcome) -> u64 {
+        self.outcome_runs[o.index()]
+    }
+
+    /// Counts of runs at each rung of a lever after round `t`.
+    pub fn lever_counts(&self, t: u32, side: usize, lever: usize) -> &[u64] {
+        let row = t as usize * self.rungs_per_row;
+        let off = self.lever_offsets[side][lever];
+        let end = self.lever_offsets[side].get(lever + 1).copied().unwrap_or_else(|| {
+            self.lever_offsets.get(side + 1).and_then(|o| o.first().copied()).unwrap_or(self.rungs_per_row)
+        });
+        &self.lever_hist[row + off..row + end]
+    }
+
+    /// Counts of runs per escalation-index bin (bin b ↔ index b / (INDEX_BINS − 1)).
+    pub fn index_counts(&self, t: u32, side: usize) -> &[u64] {
+        let start = (t as usize * 2 + side) * INDEX_BINS;
+        &self.index_hist[start..start + INDEX_BINS]
+    }
+
+    /// Mean escalation index of `side` after round `t` (exact to 2^-32).
+    pub fn index_mean(&self, t: u32, side: usize) -> f64 {
+        if self.runs == 0 {
+            return 0.0;
+        }
+        self.index_sum[t as usize * 2 + side] as f64 / INDEX_SCALE / self.runs as f64
+    }
+
+    /// Runs whose round-`t` actions were CC, CD, DC, DD (first side first).
+    pub fn joint_actions(&self, t: u32) -> [u64; 4] {
+        self.joint[t as usize]
+    }
+}
+
+/// Run `f` on a local pool of `threads` workers (0: one per CPU).
+pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| Error::ThreadPool(e.to_string()))?;
+    Ok(pool.install(f))
+}
+
+/// Play `cfg.runs` runs of `sc` and aggregate them. `sink`, if given, receives
+/// every run's summary in run order.
+pub fn run_batch(
+    sc: &Scenario,
+    cfg: &McConfig,
+    hooks: &Hooks,
+    mut sink: Option<&mut dyn FnMut(u64, &RunSummary) -> Result<(), Error>>,
+) -> Result<Batch, Error> {
+    let streams = Streams::new(cfg.seed);
+    let mut total = Batch::empty(sc, cfg.seed);
+    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+
+    if sc.is_deterministic() {
+        // Every run is the same game: play it once, count it `runs` times.
+        let mut game = Game::new(sc, &streams);
+        let trace = game.play(0);
+        let summary = classify(trace, &sc.outcomes);
+        total.add(trace, &summary, cfg.runs);
+        if let Some(sink) = sink.as_mut() {
+            for run in 0..cfg.runs {
+                if run % BLOCK == 0 && cancelled() {
+                    return Err(Error::Interrupted { done: run, total: cfg.runs });
+                }
+                sink(run, &summary)?;
+            }
+        }
+        if let Some(p) = hooks.progress {
+            p(cfg.runs);
+        }
+        return Ok(total);
+    }
+
+    let keep_rows = sink.is_some();
+    let mut start = 0;
+    while start < cfg.runs {
+        let end = (start + BLOCK).min(cfg.runs);
+        let parts = (rayon::current_num_threads() as u64 * 4).clamp(1, end - start);
+        let per = (end - start).div_ceil(parts);
+        let result = (0..parts)
+            .into_par_iter()
+            .map(|p| {
+                let lo = start + p * per;
+                let hi = (lo + per).min(end);
+                let mut game = Game::new(sc, &streams);
+                let mut part = Batch::empty(sc, cfg.seed);
+                let mut rows = Vec::with_capacity(if keep_rows { (hi - lo) as usize } else { 0 });
+                let mut since_tick = 0;
+                for run in lo..hi {
+                    let trace = game.play(run);
+                    let summary = classify(trace, &sc.outcomes);
+                    part.add(trace, &summary, 1);
+                    if keep_rows {
+                        rows.push((run, summary));
+                    }
+                    since_tick += 1;
+                    if since_tick == 1024 {
+                        if cancelled() {
+                            return None;
+                        }
+                        if let Some(pr) = hooks.progress {
+                            pr(since_tick);
+                        }
+                        since_tick = 0;
+                    }
+                }
+                if let Some(pr) = hooks.progress {
+                    pr(since_tick);
+                }
+                Some((part, rows))
+            })
+            .reduce_with(|a, b| {
+                let ((mut pa, mut ra), (pb, rb)) = (a?, b?);
+                pa.merge(&pb);
+                ra.extend(rb);
+                Some((pa, ra))
+            })
+            .flatten();
+        let Some((part, mut rows)) = result.filter(|_| !cancelled()) else {
+            return Err(Error::Interrupted { done: start, total: cfg.runs });
+        };
+        total.merge(&part);
+        if let Some(sink) = sink.as_mut() {
+            rows.sort_unstable_by_key(|(run, _)| *run);
+            for (run, s) in &rows {
+                sink(*run, s)?;
+            }
+        }
+        start = end;
+    }
+    Ok(total)
+}
+
+/// Joint action of a round as an index in CC, CD, DC, DD order.
+pub fn joint_index(a: Action, b: Action) -> usize {
+    (a.is_d() as usize) << 1 | b.is_d() as usize
+}

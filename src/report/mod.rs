@@ -1,0 +1,229 @@
+/*!
+Outputs: the rows a user sees (`SummaryRow`, `TrajectoryRow`), computed once
+from a `Batch`, then serialised as CSV, JSON, a terminal table and charts.
+Charts are drawn from the same rows the CSV writes.
+
+The serialisers are pure (they return bytes); `write_atomic` is the one place
+that writes files: to a temporary file in the destination folder, then renamed
+into place, so a failed or interrupted run never leaves a half-written output.
+*/
+
+pub mod chart;
+pub mod csv;
+pub mod table;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::ReportError;
+use crate::montecarlo::{ALL, Batch};
+use crate::outcome::Outcome;
+use crate::scenario::{EventKind, Scenario};
+use crate::stats::{self, Moments};
+
+/// One line of the summary: an outcome (or all runs) with its share and the
+/// mean per-run figures of the runs that ended that way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    /// `detente`, `vicious_cycle`, `coercion`, `standoff` or `all`.
+    pub outcome: &'static str,
+    pub title: &'static str,
+    pub runs: u64,
+    pub share: f64,
+    /// Wilson 95% interval of the share.
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// Per side: mean cumulative welfare and its 95% interval.
+    pub welfare: Vec<Estimate>,
+    /// Per side: mean peak escalation index.
+    pub peak: Vec<Option<f64>>,
+    pub exchanges: Option<f64>,
+    pub rounds_to_detente: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    pub mean: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+impl Estimate {
+    fn of(m: &Moments) -> Estimate {
+        let ci = m.ci95();
+        Estimate { mean: m.mean(), ci_low: ci.map(|c| c.0), ci_high: ci.map(|c| c.1) }
+    }
+}
+
+/// One line of the trajectory: the distribution across runs of a lever's
+/// value (in its units) or of a side's escalation index, after a round.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrajectoryRow {
+    pub round: u32,
+    pub side: String,
+    /// Lever name, or `escalation_index`.
+    pub series: String,
+    pub unit: String,
+    pub mean: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+pub const INDEX_SERIES: &str = "escalation_index";
+
+/// A vertical marker on the trajectory chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventMark {
+    pub round: u32,
+    pub label: String,
+}
+
+/// Everything the outputs show, computed from a batch.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub scenario: String,
+    pub scenario_id: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub rounds: u32,
+    pub round_unit: String,
+    pub sides: Vec<String>,
+    pub side_labels: Vec<String>,
+    pub strategies: Vec<String>,
+    pub summary: Vec<SummaryRow>,
+    pub trajectory: Vec<TrajectoryRow>,
+    pub events: Vec<EventMark>,
+}
+
+impl Report {
+    pub fn new(sc: &Scenario, batch: &Batch) -> Report {
+        Report {
+            scenario: sc.name.clone(),
+            scenario_id: sc.id.clone(),
+            runs: batch.runs,
+            seed: batch.seed,
+            rounds: batch.rounds,
+            round_unit: sc.round_unit.clone(),
+            sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
+            side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
+            strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
+            summary: summary_rows(batch),
+            trajectory: trajectory_rows(sc, batch),
+            events: event_marks(sc),
+        }
+    }
+}
+
+pub fn summary_rows(batch: &Batch) -> Vec<SummaryRow> {
+    let mut rows = Vec::with_capacity(5);
+    let mut push = |key: &'static str, title: &'static str, slot: usize, runs: u64, rtd: Option<f64>| {
+        let (ci_low, ci_high) = stats::wilson(runs, batch.runs, stats::Z95);
+        rows.push(SummaryRow {
+            outcome: key,
+            title,
+            runs,
+            share: if batch.runs == 0 { 0.0 } else { runs as f64 / batch.runs as f64 },
+            ci_low,
+            ci_high,
+            welfare: batch.welfare[slot].iter().map(Estimate::of).collect(),
+            peak: batch.peak[slot].iter().map(|m| m.mean()).collect(),
+            exchanges: batch.exchanges[slot].mean(),
+            rounds_to_detente: rtd,
+        });
+    };
+    for o in Outcome::ALL {
+        let rtd = if o == Outcome::Detente { batch.rounds_to_detente.mean() } else { None };
+        push(o.key(), o.title(), o.index(), batch.runs_of(o), rtd);
+    }
+    push("all", "all runs", ALL, batch.runs, None);
+    rows
+}
+
+pub fn trajectory_rows(sc: &Scenario, batch: &Batch) -> Vec<TrajectoryRow> {
+    let mut rows = Vec::new();
+    let bins = (crate::scenario::INDEX_BINS - 1) as f64;
+    for t in 0..=batch.rounds {
+        for (i, side) in sc.sides.iter().enumerate() {
+            for (l, lever) in side.levers.iter().enumerate() {
+                let counts = batch.lever_counts(t, i, l);
+                let n: u64 = counts.iter().sum();
+                let mean = if n == 0 {
+                    0.0
+                } else {
+                    counts.iter().zip(&lever.ladder).map(|(&c, &v)| c as f64 * v).sum::<f64>() / n as f64
+                };
+                let q = |p: f64| stats::hist_quantile(counts, p).map_or(0.0, |r| lever.ladder[r]);
+                rows.push(TrajectoryRow {
+                    round: t,
+                    side: side.name.clone(),
+                    series: lever.name.clone(),
+                    unit: lever.unit.clone(),
+                    mean,
+                    p10: q(0.1),
+                    p50: q(0.5),
+                    p90: q(0.9),
+                });
+            }
+            let counts = batch.index_counts(t, i);
+            let q = |p: f64| stats::hist_quantile(counts, p).map_or(0.0, |b| b as f64 / bins);
+            rows.push(TrajectoryRow {
+                round: t,
+                side: side.name.clone(),
+                series: INDEX_SERIES.to_string(),
+                unit: "0-1".to_string(),
+                mean: batch.index_mean(t, i),
+                p10: q(0.1),
+                p50: q(0.5),
+                p90: q(0.9),
+            });
+        }
+    }
+    rows
+}
+
+/// Scheduled moments worth marking: events starting after round 1 and
+/// suspensions' first expiry (a snap-back unless renewed).
+pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
+    let mut marks = Vec::new();
+    for e in &sc.events {
+        if e.start > 1 {
+            marks.push(EventMark { round: e.start, label: e.label.clone() });
+        }
+        if let EventKind::Suspension { duration, renew_prob, .. } = &e.kind {
+            let end = e.start + duration;
+            if end <= sc.rounds {
+                let label = if *renew_prob > 0.0 {
+                    format!("{} lapses (renewed w.p. {})", e.label, renew_prob)
+                } else {
+                    format!("{} lapses", e.label)
+                };
+                marks.push(EventMark { round: end, label });
+            }
+        }
+    }
+    marks.sort_by_key(|m| m.round);
+    marks
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same folder,
+/// flushed and synced, then renamed over `path` (mode 0644 on Unix).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io = |source: std::io::Error| ReportError::Io { path: path.to_path_buf(), source };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".simulate-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}

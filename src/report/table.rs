@@ -1,0 +1,1 @@
+/*! Terminal summary table (placeholder). */

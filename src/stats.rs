@@ -1,0 +1,243 @@
+/*!
+Small statistics: Wilson intervals, exact integer moment accumulators, quantiles
+of integer histograms, and the normal distribution functions used by uncertain
+parameters.
+
+Every accumulator here is integer-valued, so merging partial results is
+associative *and* commutative: the totals do not depend on how rayon splits the
+work, and the output is byte-identical whatever the thread count. Real values
+are accumulated in fixed point (see [`Moments`]).
+*/
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Wilson score interval for `k` successes in `n` trials.
+pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let n_f = n as f64;
+    let p = k as f64 / n_f;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (p + z2 / (2.0 * n_f)) / denom;
+    let half = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
+    let lo = if k == 0 { 0.0 } else { (centre - half).max(0.0) };
+    let hi = if k == n { 1.0 } else { (centre + half).min(1.0) };
+    (lo, hi)
+}
+
+/// Scale of the fixed-point sum: values are rounded to 2^-32.
+const SUM_SCALE: f64 = 4_294_967_296.0;
+/// Scale of the fixed-point sum of squares: values are rounded to 2^-16.
+const SQ_SCALE: f64 = 65_536.0;
+/// Largest magnitude a [`Moments`] value may have (checked at scenario load).
+pub const MAX_ABS_VALUE: f64 = 1.0e9;
+
+/// Count, sum and sum of squares of real values in exact integer fixed point.
+///
+/// A value `x` (|x| ≤ 10^9) adds `round(x·2^32)` to `sum` and `round(x·2^16)^2`
+/// to `sumsq`; both fit an i128 for more than 2^35 values. The mean is exact to
+/// 2^-32 and the variance to about 2^-16 relative: plenty for welfare figures,
+/// and independent of summation order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Moments {
+    pub n: u64,
+    sum: i128,
+    sumsq: i128,
+}
+
+impl Moments {
+    #[inline]
+    pub fn add(&mut self, x: f64, weight: u64) {
+        let x = x.clamp(-MAX_ABS_VALUE, MAX_ABS_VALUE);
+        let s = (x * SUM_SCALE).round() as i64 as i128;
+        let q = (x * SQ_SCALE).round() as i64 as i128;
+        let w = weight as i128;
+        self.n += weight;
+        self.sum += s * w;
+        self.sumsq += q * q * w;
+    }
+
+    pub fn merge(&mut self, other: &Moments) {
+        self.n += other.n;
+        self.sum += other.sum;
+        self.sumsq += other.sumsq;
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum as f64 / SUM_SCALE / self.n as f64)
+    }
+
+    /// Sample variance (n − 1 denominator).
+    pub fn variance(&self) -> Option<f64> {
+        if self.n < 2 {
+            return None;
+        }
+        let n = self.n as f64;
+        let mean_q = self.sum as f64 / SUM_SCALE * SQ_SCALE / n;
+        let ss = self.sumsq as f64 - n * mean_q * mean_q;
+        Some((ss / (SQ_SCALE * SQ_SCALE) / (n - 1.0)).max(0.0))
+    }
+
+    /// Standard error of the mean.
+    pub fn std_error(&self) -> Option<f64> {
+        Some((self.variance()? / self.n as f64).sqrt())
+    }
+
+    /// Normal-approximation 95% interval of the mean.
+    pub fn ci95(&self) -> Option<(f64, f64)> {
+        let m = self.mean()?;
+        let se = self.std_error().unwrap_or(0.0);
+        Some((m - Z95 * se, m + Z95 * se))
+    }
+}
+
+/// The `q`-quantile (0 < q < 1) of a histogram over bins 0..len: the smallest
+/// bin `b` with at least `q` of the mass at or below it (the inverse of the
+/// empirical CDF, type 1 in Hyndman & Fan's list).
+pub fn hist_quantile(counts: &[u64], q: f64) -> Option<usize> {
+    let total: u64 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let target = (q * total as f64).ceil().max(1.0) as u64;
+    let mut acc = 0u64;
+    for (b, &c) in counts.iter().enumerate() {
+        acc += c;
+        if acc >= target {
+            return Some(b);
+        }
+    }
+    Some(counts.len() - 1)
+}
+
+/// Standard normal CDF, from `erfc` (absolute error below 1.2e-7).
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Complementary error function (Numerical Recipes' Chebyshev fit, |error| < 1.2e-7).
+pub fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let r = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
+    if x >= 0.0 { r } else { 2.0 - r }
+}
+
+/// Inverse of the standard normal CDF (Acklam's rational approximation,
+/// relative error below 1.2e-9), for p in (0, 1).
+pub fn normal_inv_cdf(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [7.784_695_709_041_462e-3, 3.224_671_290_700_398e-1, 2.445_134_137_142_996, 3.754_408_661_907_416];
+    let p = p.clamp(1e-300, 1.0 - 1e-16);
+    let p_low = 0.02425;
+    if p < p_low {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - p_low {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        let q = (-2.0 * (1.0 - p).ln()).sqrt();
+        -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_known_values() {
+        // 50/100: centre 0.5, interval (0.4038, 0.5962) (Wilson 1927; standard tables).
+        let (lo, hi) = wilson(50, 100, Z95);
+        assert!((lo - 0.4038).abs() < 1e-4 && (hi - 0.5962).abs() < 1e-4, "{lo} {hi}");
+        // 0 of 10: lower bound exactly 0, upper 0.2775.
+        let (lo, hi) = wilson(0, 10, Z95);
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.2775).abs() < 1e-4, "{hi}");
+        assert_eq!(wilson(10, 10, Z95).1, 1.0);
+    }
+
+    #[test]
+    fn moments_are_order_independent_and_accurate() {
+        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 37.0 - 11.3).collect();
+        let mut a = Moments::default();
+        xs.iter().for_each(|&x| a.add(x, 1));
+        let mut b = Moments::default();
+        let mut c = Moments::default();
+        xs.iter().rev().take(400).for_each(|&x| b.add(x, 1));
+        xs.iter().take(600).for_each(|&x| c.add(x, 1));
+        c.merge(&b);
+        assert_eq!(a, c);
+        let mean = xs.iter().sum::<f64>() / 1000.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 999.0;
+        assert!((a.mean().unwrap() - mean).abs() < 1e-9);
+        assert!((a.variance().unwrap() - var).abs() / var < 1e-6);
+    }
+
+    #[test]
+    fn weighted_add_equals_repeated_add() {
+        let mut a = Moments::default();
+        a.add(2.5, 4);
+        let mut b = Moments::default();
+        (0..4).for_each(|_| b.add(2.5, 1));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn quantiles_of_histogram() {
+        let h = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+        assert_eq!(hist_quantile(&h, 0.1), Some(0));
+        assert_eq!(hist_quantile(&h, 0.5), Some(4));
+        assert_eq!(hist_quantile(&h, 0.9), Some(8));
+        assert_eq!(hist_quantile(&[0, 0, 5], 0.5), Some(2));
+        assert_eq!(hist_quantile(&[0, 0], 0.5), None);
+    }
+
+    #[test]
+    fn normal_functions_invert() {
+        for &p in &[1e-6, 0.001, 0.0243, 0.1, 0.5, 0.8, 0.99, 0.999_999] {
+            let x = normal_inv_cdf(p);
+            assert!((normal_cdf(x) - p).abs() < 2e-7, "p={p}");
+        }
+        assert!((normal_cdf(1.959_963_984_540_054) - 0.975).abs() < 1e-7);
+    }
+}
