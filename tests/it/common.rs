@@ -1,0 +1,34 @@
+//! Shared fixtures.
+
+use std::path::Path;
+
+use tradewar::montecarlo::{Batch, Hooks, McConfig, run_batch};
+use tradewar::scenario::{self, Scenario};
+
+/// A classic IPD scenario (R=3 S=0 T=5 P=1) with the given strategy tables,
+/// e.g. `{ kind = "tit_for_tat" }`.
+pub fn classic(row: &str, col: &str, noise: f64, rounds: u32, runs: u64) -> Scenario {
+    let side = |name: &str, strategy: &str| {
+        format!(
+            "[[sides]]\nname = \"{name}\"\nstrategy = {strategy}\nnoise = {noise}\nbaseline_welfare = 3.0\nmutual_escalation_cost = 1.0\n\
+             [[sides.levers]]\nname = \"defect\"\nladder = [0, 1]\npain = 3.0\ncost = -2.0\n"
+        )
+    };
+    let text = format!("rounds = {rounds}\nruns = {runs}\nseed = 7\n{}{}", side("row", row), side("column", col));
+    parse(&text)
+}
+
+pub fn parse(text: &str) -> Scenario {
+    match scenario::parse(Path::new("test.toml"), text) {
+        Ok(s) => s,
+        Err(e) => panic!("{}", e.render()),
+    }
+}
+
+pub fn batch(sc: &Scenario) -> Batch {
+    run_batch(sc, &McConfig { runs: sc.runs, seed: sc.seed }, &Hooks::default(), None).expect("batch")
+}
+
+pub fn repo_path(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
