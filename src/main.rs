@@ -1,1 +1,21 @@
-fn main() {}
+/*!
+The `simulate` binary: parse arguments, dispatch, print errors once.
+
+Exit codes: 0 success; 2 bad input or usage (clap uses 2 as well); 1 any other
+failure; 130 interrupted.
+*/
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}

@@ -212,7 +212,7 @@ pub fn run_batch(
     sc: &Scenario,
     cfg: &McConfig,
     hooks: &Hooks,
-    mut sink: Option<&mut dyn FnMut(u64, &RunSummary) -> Result<(), Error>>,
+    mut sink: Option<&mut (dyn FnMut(u64, &RunSummary) -> Result<(), Error> + Send)>,
 ) -> Result<Batch, Error> {
     let streams = Streams::new(cfg.seed);
     let mut total = Batch::empty(sc, cfg.seed);

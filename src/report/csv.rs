@@ -1,1 +1,138 @@
-/*! CSV serialisers (placeholder). */
+/*!
+CSV serialisers. Columns are fixed and documented in the README: identity
+columns first, then one column group per side (named after the side).
+Numbers are written with at most six decimals and no trailing zeros, so the
+bytes are stable and readable.
+*/
+
+use std::io::Write;
+
+use super::{Report, SummaryRow};
+use crate::outcome::RunSummary;
+
+/// Format a number with at most `decimals` decimals, trimming trailing zeros.
+pub fn num(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" { "0".to_string() } else { s }
+}
+
+fn opt(x: Option<f64>, decimals: usize) -> String {
+    x.map_or(String::new(), |v| num(v, decimals))
+}
+
+fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    w.write_record(&header).expect("in-memory CSV");
+    for r in rows {
+        w.write_record(&r).expect("in-memory CSV");
+    }
+    w.into_inner().expect("in-memory CSV")
+}
+
+/// `summary.csv` header.
+pub fn summary_header(sides: &[String]) -> Vec<String> {
+    let mut h: Vec<String> = ["scenario", "outcome", "runs", "share", "ci_low", "ci_high"].map(String::from).to_vec();
+    for s in sides {
+        h.extend([format!("welfare_{s}_mean"), format!("welfare_{s}_ci_low"), format!("welfare_{s}_ci_high")]);
+    }
+    for s in sides {
+        h.push(format!("peak_{s}_mean"));
+    }
+    h.extend(["exchanges_mean".to_string(), "rounds_to_detente_mean".to_string()]);
+    h
+}
+
+fn summary_record(scenario: &str, r: &SummaryRow) -> Vec<String> {
+    let mut v = vec![
+        scenario.to_string(),
+        r.outcome.to_string(),
+        r.runs.to_string(),
+        num(r.share, 6),
+        num(r.ci_low, 6),
+        num(r.ci_high, 6),
+    ];
+    for w in &r.welfare {
+        v.extend([opt(w.mean, 4), opt(w.ci_low, 4), opt(w.ci_high, 4)]);
+    }
+    for p in &r.peak {
+        v.push(opt(*p, 4));
+    }
+    v.extend([opt(r.exchanges, 4), opt(r.rounds_to_detente, 4)]);
+    v
+}
+
+/// `summary.csv`: one row per outcome, then `all`.
+pub fn summary_csv(report: &Report) -> Vec<u8> {
+    csv_bytes(summary_header(&report.sides), report.summary.iter().map(|r| summary_record(&report.scenario_id, r)))
+}
+
+pub const TRAJECTORY_HEADER: [&str; 8] = ["round", "side", "series", "unit", "mean", "p10", "p50", "p90"];
+
+/// `trajectory.csv`: per round, side and series (each lever, then the escalation index).
+pub fn trajectory_csv(report: &Report) -> Vec<u8> {
+    csv_bytes(
+        TRAJECTORY_HEADER.map(String::from).to_vec(),
+        report.trajectory.iter().map(|r| {
+            vec![
+                r.round.to_string(),
+                r.side.clone(),
+                r.series.clone(),
+                r.unit.clone(),
+                num(r.mean, 6),
+                num(r.p10, 6),
+                num(r.p50, 6),
+                num(r.p90, 6),
+            ]
+        }),
+    )
+}
+
+/// Streaming writer of `runs.csv` (one row per run, in run order).
+pub struct RunsCsv<W: Write> {
+    w: csv::Writer<W>,
+}
+
+impl<W: Write> RunsCsv<W> {
+    pub fn new(out: W, sides: &[String]) -> std::io::Result<Self> {
+        let mut w = csv::Writer::from_writer(out);
+        let mut h: Vec<String> = vec!["run".into(), "outcome".into()];
+        h.extend(sides.iter().map(|s| format!("welfare_{s}")));
+        h.extend(sides.iter().map(|s| format!("peak_{s}")));
+        h.extend(["exchanges".into(), "rounds_to_detente".into()]);
+        w.write_record(&h).map_err(std::io::Error::other)?;
+        Ok(RunsCsv { w })
+    }
+
+    pub fn row(&mut self, run: u64, s: &RunSummary) -> std::io::Result<()> {
+        let mut v = vec![run.to_string(), s.outcome.key().to_string()];
+        v.extend(s.welfare.iter().map(|w| num(*w, 4)));
+        v.extend(s.peak.iter().map(|p| num(*p, 4)));
+        v.push(s.exchanges.to_string());
+        v.push(s.rounds_to_detente.map_or(String::new(), |r| r.to_string()));
+        self.w.write_record(&v).map_err(std::io::Error::other)
+    }
+
+    pub fn finish(self) -> std::io::Result<W> {
+        self.w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_are_trimmed_and_stable() {
+        assert_eq!(num(47.0, 6), "47");
+        assert_eq!(num(20.8, 6), "20.8");
+        assert_eq!(num(0.1 + 0.2, 6), "0.3");
+        assert_eq!(num(-0.0000001, 4), "0");
+        assert_eq!(num(-12.34567, 4), "-12.3457");
+        assert_eq!(num(f64::NAN, 4), "");
+    }
+}

@@ -118,7 +118,8 @@ impl Report {
 pub fn summary_rows(batch: &Batch) -> Vec<SummaryRow> {
     let mut rows = Vec::with_capacity(5);
     let mut push = |key: &'static str, title: &'static str, slot: usize, runs: u64, rtd: Option<f64>| {
-        let (ci_low, ci_high) = stats::wilson(runs, batch.runs, stats::Z95);
+        // The `all` row is every run by definition: no sampling error.
+        let (ci_low, ci_high) = if slot == ALL { (1.0, 1.0) } else { stats::wilson(runs, batch.runs, stats::Z95) };
         rows.push(SummaryRow {
             outcome: key,
             title,
@@ -182,6 +183,40 @@ pub fn trajectory_rows(sc: &Scenario, batch: &Batch) -> Vec<TrajectoryRow> {
     rows
 }
 
+impl Report {
+    /// The summary as JSON (for `--json`): the same figures as `summary.csv`.
+    pub fn summary_json(&self) -> String {
+        use serde_json::{Map, Value, json};
+        let opt = |x: Option<f64>| x.map_or(Value::Null, |v| json!(v));
+        let outcomes: Vec<Value> = self
+            .summary
+            .iter()
+            .map(|r| {
+                let mut welfare = Map::new();
+                let mut peak = Map::new();
+                for (i, s) in self.sides.iter().enumerate() {
+                    let w = &r.welfare[i];
+                    welfare.insert(s.clone(), json!({ "mean": opt(w.mean), "ci_low": opt(w.ci_low), "ci_high": opt(w.ci_high) }));
+                    peak.insert(s.clone(), opt(r.peak[i]));
+                }
+                json!({
+                    "outcome": r.outcome, "runs": r.runs, "share": r.share, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                    "welfare": welfare, "peak": peak, "exchanges": opt(r.exchanges),
+                    "rounds_to_detente": opt(r.rounds_to_detente),
+                })
+            })
+            .collect();
+        let sides: Vec<Value> = (0..self.sides.len())
+            .map(|i| json!({ "name": self.sides[i], "label": self.side_labels[i], "strategy": self.strategies[i] }))
+            .collect();
+        let v = json!({
+            "scenario": self.scenario, "id": self.scenario_id, "runs": self.runs, "seed": self.seed,
+            "rounds": self.rounds, "round_unit": self.round_unit, "sides": sides, "outcomes": outcomes,
+        });
+        serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
+    }
+}
+
 /// Scheduled moments worth marking: events starting after round 1 and
 /// suspensions' first expiry (a snap-back unless renewed).
 pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
@@ -206,24 +241,60 @@ pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
     marks
 }
 
+/// A file written under a temporary name in its destination folder and
+/// renamed into place by `commit`; dropped without `commit`, it vanishes.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<AtomicFile, ReportError> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".simulate-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let tmp = builder.tempfile_in(dir).map_err(|e| io_error_at(path, e))?;
+        Ok(AtomicFile { path: path.to_path_buf(), tmp })
+    }
+
+    /// Flush to disk and rename over the destination.
+    pub fn commit(self) -> Result<(), ReportError> {
+        self.tmp.as_file().sync_all().map_err(|e| io_error_at(&self.path, e))?;
+        self.tmp.persist(&self.path).map_err(|e| io_error_at(&self.path, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
+fn io_error_at(path: &Path, source: std::io::Error) -> ReportError {
+    ReportError::Io { path: path.to_path_buf(), source }
+}
+
+/// An IO failure on an output file, as a library error.
+pub fn io_error(path: &Path, source: std::io::Error) -> crate::Error {
+    crate::Error::Report(io_error_at(path, source))
+}
+
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed and synced, then renamed over `path` (mode 0644 on Unix).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io = |source: std::io::Error| ReportError::Io { path: path.to_path_buf(), source };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".simulate-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(|e| io_error_at(path, e))?;
+    f.commit()
 }

@@ -1,1 +1,117 @@
-/*! Terminal summary table (placeholder). */
+/*!
+The summary printed on stdout: what happened, how often, and at what cost.
+*/
+
+use super::Report;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn signed(x: Option<f64>, decimals: usize) -> String {
+    x.map_or("–".to_string(), |v| format!("{v:.decimals$}").replace('-', "−"))
+}
+
+fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())))
+}
+
+fn pad_right(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
+}
+
+/// The table, ready to print.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", report.scenario));
+    out.push_str(&format!(
+        "{} runs × {} {}s, seed {}; {}\n\n",
+        thousands(report.runs),
+        report.rounds,
+        report.round_unit,
+        report.seed,
+        report
+            .side_labels
+            .iter()
+            .zip(&report.strategies)
+            .map(|(l, s)| format!("{l}: {s}"))
+            .collect::<Vec<_>>()
+            .join(" vs ")
+    ));
+    let mut header = vec!["outcome".to_string(), "runs".into(), "share".into(), "95% CI".into()];
+    for s in &report.side_labels {
+        header.push(format!("welfare {s}"));
+    }
+    for s in &report.side_labels {
+        header.push(format!("peak {s}"));
+    }
+    header.push("exchanges".into());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for r in &report.summary {
+        let is_all = r.outcome == "all";
+        let mut row = vec![
+            r.title.to_string(),
+            thousands(r.runs),
+            pct(r.share),
+            if is_all { String::new() } else { format!("{:.1}–{:.1}%", 100.0 * r.ci_low, 100.0 * r.ci_high) },
+        ];
+        row.extend(r.welfare.iter().map(|w| signed(w.mean, 2)));
+        row.extend(r.peak.iter().map(|p| p.map_or("–".into(), |v| format!("{v:.2}"))));
+        row.push(r.exchanges.map_or("–".into(), |v| format!("{v:.1}")));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([header[c].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| -> String {
+        let mut s = String::new();
+        for (c, cell) in cells.iter().enumerate() {
+            if c == 0 {
+                s.push_str(&pad_right(cell, widths[c]));
+            } else {
+                s.push_str("  ");
+                s.push_str(&pad_left(cell, widths[c]));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    out.push_str(&line(&header));
+    for (i, r) in rows.iter().enumerate() {
+        if i == rows.len() - 1 {
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+            out.push('\n');
+        }
+        out.push_str(&line(r));
+    }
+    if let Some(all) = report.summary.last() {
+        out.push('\n');
+        for (label, w) in report.side_labels.iter().zip(&all.welfare) {
+            out.push_str(&format!(
+                "welfare {label}: mean cumulative welfare per run {} (95% CI {} to {})\n",
+                signed(w.mean, 3),
+                signed(w.ci_low, 3),
+                signed(w.ci_high, 3)
+            ));
+        }
+        if let Some(d) = report.summary.first().and_then(|d| d.rounds_to_detente) {
+            out.push_str(&format!("détente runs settled after {d:.1} {}s on average\n", report.round_unit));
+        }
+    }
+    out.push_str(
+        "peak: highest escalation index reached (0 = every lever at its bottom rung, 1 = all at the top); \
+         exchanges: rounds with a retaliation\n",
+    );
+    out
+}

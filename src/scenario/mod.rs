@@ -265,8 +265,20 @@ pub(crate) fn stage_game(sides: &[Side], i: usize) -> StageGame {
     StageGame { r: w(false, false), s: w(false, true), t: w(true, false), p: w(true, true) }
 }
 
+/// Command-line values that replace the file's, before validation (so every
+/// check sees them).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Overrides {
+    pub rounds: Option<u32>,
+}
+
 /// Read and validate a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_with(path, &Overrides::default())
+}
+
+/// Read and validate a scenario file with command-line overrides.
+pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
     let bytes = std::fs::read(path).map_err(|e| {
         let msg = if path.is_dir() {
@@ -281,13 +293,20 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         ScenarioError::new(path, &empty, None, format!("not a UTF-8 text file (invalid byte at offset {at})"))
             .with_help("scenario files are TOML text")
     })?;
-    parse(path, &text)
+    parse_with(path, &text, overrides)
 }
 
 /// Validate scenario text as if read from `path` (used by `load` and tests).
 pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+    parse_with(path, text, &Overrides::default())
+}
+
+pub fn parse_with(path: &Path, text: &str, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let source: Arc<str> = Arc::from(text);
-    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| validate::toml_error(path, &source, &e))?;
+    let mut raw: raw::RawScenario = toml::from_str(text).map_err(|e| validate::toml_error(path, &source, &e))?;
+    if let Some(r) = overrides.rounds {
+        raw.rounds = toml::Spanned::new(raw.rounds.span(), r as i64);
+    }
     validate::validate(path, &source, raw)
 }
 

@@ -1,0 +1,71 @@
+/*!
+Command-line arguments (clap derive). Only the binary knows clap.
+*/
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "simulate",
+    version,
+    about = "Monte Carlo simulator of tit-for-tat trade leverage: how often does a standoff settle into détente, and how often into a vicious cycle?",
+    after_help = "Examples:\n  simulate scenarios/busan.toml\n  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/\n  simulate validate scenarios/*.toml\n  simulate strategies",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scenario files without running them.
+    Validate {
+        #[arg(required = true, value_name = "SCENARIO")]
+        files: Vec<PathBuf>,
+    },
+    /// List the strategies and their parameters.
+    Strategies,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML) to run.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Number of Monte Carlo runs [default: the scenario's `runs`, else 10000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
+    pub runs: Option<u64>,
+    /// Rounds per run [default: the scenario's `rounds`].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=tradewar::scenario::MAX_ROUNDS as i64))]
+    pub rounds: Option<u32>,
+    /// Master seed [default: the scenario's `seed`, else 2025]. Same seed and runs give identical output.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per CPU]. Never changes the results.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Output folder [default: output/<scenario file stem>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also write runs.csv: one row per run, in run order (streamed).
+    #[arg(long)]
+    pub runs_csv: bool,
+    /// Do not draw the PNG charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Also draw the charts as SVG.
+    #[arg(long)]
+    pub svg: bool,
+    /// Print the summary as JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
