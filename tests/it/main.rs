@@ -1,5 +1,7 @@
 //! One integration binary (matklad: every `tests/*.rs` would link separately).
 
+mod cli;
 mod common;
+mod determinism;
 mod engine;
 mod markov;

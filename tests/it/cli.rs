@@ -1,0 +1,116 @@
+//! The binary, end to end: outputs, columns, errors and exit codes.
+
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use predicates::prelude::*;
+
+use crate::common::repo_path;
+
+fn simulate() -> Command {
+    let mut c = Command::cargo_bin("simulate").unwrap();
+    c.current_dir(repo_path("."));
+    c
+}
+
+fn header(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
+}
+
+#[test]
+fn every_scenario_validates() {
+    let mut files: Vec<_> = std::fs::read_dir(repo_path("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in &files {
+        if let Err(e) = tradewar::scenario::load(f) {
+            panic!("{}", e.render());
+        }
+    }
+    simulate().arg("validate").args(&files).assert().success().stdout(predicate::str::contains("ok: "));
+}
+
+#[test]
+fn run_writes_documented_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    simulate()
+        .args(["scenarios/classic-ipd.toml", "--runs", "300", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("vicious cycle").and(predicate::str::contains("détente")));
+    assert_eq!(
+        header(&out.join("summary.csv")),
+        "scenario,outcome,runs,share,ci_low,ci_high,welfare_row_mean,welfare_row_ci_low,welfare_row_ci_high,\
+         welfare_column_mean,welfare_column_ci_low,welfare_column_ci_high,peak_row_mean,peak_column_mean,\
+         exchanges_mean,rounds_to_detente_mean"
+    );
+    assert_eq!(header(&out.join("trajectory.csv")), "round,side,series,unit,mean,p10,p50,p90");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let outcomes: Vec<&str> = summary.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(outcomes, ["detente", "vicious_cycle", "coercion", "standoff", "all"]);
+    let total: u64 = summary.lines().skip(1).take(4).map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap()).sum();
+    assert_eq!(total, 300);
+    // No temporary files are left behind.
+    for e in std::fs::read_dir(&out).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(!name.starts_with('.'), "leftover {name}");
+    }
+}
+
+#[test]
+fn json_summary_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = simulate()
+        .args(["scenarios/classic-ipd.toml", "--runs", "100", "--json", "--no-charts", "--quiet", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(v["runs"], 100);
+    assert_eq!(v["outcomes"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn bad_scenario_exits_2_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "rounds = 10\n[[sides]]\nname = \"us\"\nmisperceptoin = 0.1\n").unwrap();
+    simulate()
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml:4:1").and(predicate::str::contains("did you mean `misperception`")));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    simulate().args(["scenarios/classic-ipd.toml", "--threads", "0"]).assert().code(2);
+    simulate().args(["scenarios/classic-ipd.toml", "--runs", "0"]).assert().code(2);
+    simulate().args(["scenarios/classic-ipd.toml", "--bogus"]).assert().code(2);
+    simulate().assert().code(2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    simulate()
+        .args(["scenarios/classic-ipd.toml", "--quiet", "--out"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a folder"));
+}
+
+#[test]
+fn strategies_lists_the_catalogue() {
+    let out = simulate().arg("strategies").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for e in tradewar::strategy::CATALOG {
+        assert!(text.contains(e.kind), "{} missing", e.kind);
+    }
+}
