@@ -6,6 +6,7 @@ interruptions (exit 130) and runtime failures (exit 1) and printed once.
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -141,7 +142,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         pb
     };
     let tick = |n: u64| progress.inc(n);
-    let hooks = Hooks { progress: Some(&tick), cancel: None };
+    let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
 
     let mut runs_csv = if args.runs_csv {
         let tmp = report::AtomicFile::create(&out_dir.join("runs.csv")).map_err(|e| Failure::Runtime(e.into()))?;
@@ -218,6 +219,22 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// A flag raised by Ctrl-C or SIGTERM: the batch stops within about a
+/// thousand runs per worker and nothing is written. A second signal exits at
+/// once.
+fn interrupt_flag() -> &'static AtomicBool {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if FLAG.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    });
+    &FLAG
 }
 
 /// Create the output folder and make sure a file can be written there, before
