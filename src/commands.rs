@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tradewar::montecarlo::{self, Hooks, McConfig};
-use tradewar::report::{self, Report, csv, table};
+use tradewar::report::{self, Report, chart, csv, table};
 use tradewar::scenario::{self, Overrides};
 use tradewar::strategy::CATALOG;
 use tradewar::{Error, ScenarioError};
@@ -134,9 +134,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     } else {
         let pb = ProgressBar::with_draw_target(Some(cfg.runs), ProgressDrawTarget::stderr_with_hz(10));
         pb.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}")
-                .expect("static template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
         );
         pb.set_message(sc.id.clone());
         pb
@@ -159,8 +161,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             let w = runs_csv.as_mut().expect("sink only with runs.csv");
             w.row(run, s).map_err(|e| report::io_error(&out_dir.join("runs.csv"), e))
         };
-        let sink_ref: Option<&mut (dyn FnMut(u64, &tradewar::outcome::RunSummary) -> Result<(), Error> + Send)> =
-            if args.runs_csv { Some(&mut sink) } else { None };
+        let sink_ref: Option<montecarlo::RunSink> = if args.runs_csv { Some(&mut sink) } else { None };
         montecarlo::with_threads(threads, || montecarlo::run_batch(&sc, &cfg, &hooks, sink_ref))??
     };
     let elapsed = started.elapsed();
@@ -197,7 +198,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     if let Some(w) = runs_csv {
         let buf = w.finish().map_err(|e| Failure::Runtime(e.into()))?;
-        let file = buf.into_inner().map_err(|e| Failure::Runtime(anyhow::anyhow!("writing runs.csv: {}", e.error())))?;
+        let file =
+            buf.into_inner().map_err(|e| Failure::Runtime(anyhow::anyhow!("writing runs.csv: {}", e.error())))?;
         file.commit().map_err(|e| Failure::Runtime(e.into()))?;
         written.push("runs.csv".into());
     }
@@ -249,22 +251,4 @@ fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("cannot write in output folder {}", dir.display()))?;
     Ok(())
-}
-
-// TEMPORARY until src/report/chart.rs lands (being written in parallel).
-mod chart {
-    use std::path::Path;
-    use tradewar::error::ReportError;
-    use tradewar::report::Report;
-    #[derive(Clone, Copy)]
-    pub enum Format {
-        Png,
-        Svg,
-    }
-    pub fn outcomes_chart(_: &Report, _: &Path, _: Format) -> Result<(), ReportError> {
-        Ok(())
-    }
-    pub fn trajectory_chart(_: &Report, _: &Path, _: Format) -> Result<(), ReportError> {
-        Ok(())
-    }
 }

@@ -200,20 +200,19 @@ impl Batch {
     }
 }
 
+/// Receives each run's summary, in run order (for `runs.csv`).
+pub type RunSink<'a> = &'a mut (dyn FnMut(u64, &RunSummary) -> Result<(), Error> + Send);
+
 /// Run `f` on a local pool of `threads` workers (0: one per CPU).
 pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| Error::ThreadPool(e.to_string()))?;
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| Error::ThreadPool(e.to_string()))?;
     Ok(pool.install(f))
 }
 
 /// Play `cfg.runs` runs of `sc` and aggregate them. `sink`, if given, receives
 /// every run's summary in run order.
-pub fn run_batch(
-    sc: &Scenario,
-    cfg: &McConfig,
-    hooks: &Hooks,
-    mut sink: Option<&mut (dyn FnMut(u64, &RunSummary) -> Result<(), Error> + Send)>,
-) -> Result<Batch, Error> {
+pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<RunSink>) -> Result<Batch, Error> {
     let streams = Streams::new(cfg.seed);
     let mut total = Batch::empty(sc, cfg.seed);
     let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));

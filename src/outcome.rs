@@ -8,6 +8,7 @@ choice right after perceiving an escalation), a run is:
 - **vicious cycle** if every Ē_i ≥ high, or X ≥ exchanges;
 - **one-sided coercion** if one side's Ē ≥ high while the other's ≤ low;
 - **standoff** otherwise.
+
 The classes are disjoint and cover every run.
 */
 

@@ -11,14 +11,16 @@ written with [`write_atomic`], so a failed render never leaves a partial file.
 The layout is computed rather than left to plotters' defaults where text could
 collide: titles shrink (then truncate) to fit the width, the legend sits above
 the plot so it never hides data, and event labels are stacked in lanes above
-the plot so that neither labels nor their leader lines cross one another.
+the plot so that neither labels nor their leader lines cross one another; when
+there are too many for that, the events are numbered and keyed under the plot.
 */
 
 use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::BindKeyPoints;
+use plotters::coord::types::{RangedCoordf64, RangedCoordu32};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
@@ -42,8 +44,10 @@ pub fn outcomes_chart(report: &Report, path: &Path, format: Format) -> Result<()
 }
 
 /// Fan chart of each side's escalation index over rounds: median line and
-/// shaded p10–p90 band per side, the mean as a dashed line, scheduled events
-/// as labelled vertical dashed lines.
+/// shaded p10–p90 band per side (a colour each, legend with the side labels),
+/// the mean as a dashed line; x axis in `round_unit`s from round 0 (the start),
+/// y axis the index from 0 to 1; scheduled events as labelled vertical dashed
+/// lines, labels staggered so they never overlap.
 pub fn trajectory_chart(report: &Report, path: &Path, format: Format) -> Result<(), ReportError> {
     render(Kind::Trajectory, report, path, format)
 }
@@ -169,16 +173,16 @@ fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
     Ok(i32::try_from(w).unwrap_or(i32::MAX))
 }
 
-/// `s`, cut at a character boundary and ended with `…` if it is wider than `max_width`.
-fn truncate_to_fit(s: &str, style: &TextStyle, max_width: i32) -> Result<String, String> {
-    if text_width(s, style)? <= max_width {
+/// `s`, cut at a character boundary and ended with `…` if it is wider than
+/// `max_width` as measured by `measure`.
+fn truncate_to_fit(s: &str, max_width: i32, measure: &dyn Fn(&str) -> Result<i32, String>) -> Result<String, String> {
+    if measure(s)? <= max_width {
         return Ok(s.to_string());
     }
     let mut chars: Vec<char> = s.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
+    while chars.pop().is_some() {
         let candidate = format!("{}…", chars.iter().collect::<String>().trim_end());
-        if text_width(&candidate, style)? <= max_width {
+        if measure(&candidate)? <= max_width {
             return Ok(candidate);
         }
     }
@@ -199,7 +203,7 @@ fn draw_fitted<DB: DrawingBackend>(
     while text_width(s, &fitted)? > max_width && fitted.font.get_size() > 0.75 * size {
         fitted.font = fitted.font.resize(fitted.font.get_size() - 1.0);
     }
-    let s = truncate_to_fit(s, &fitted, max_width)?;
+    let s = truncate_to_fit(s, max_width, &|s| text_width(s, &fitted))?;
     area.draw(&Text::new(s, (x, y), fitted.pos(Pos::new(HPos::Left, VPos::Top)))).map_err(fail)
 }
 
@@ -234,14 +238,7 @@ fn setup_line(report: &Report) -> String {
 
 /// "1 run", "10,000 runs".
 fn count(n: u64, unit: &str) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = super::thousands(n);
     if n == 1 { format!("{grouped} {unit}") } else { format!("{grouped} {unit}s") }
 }
 
@@ -266,6 +263,12 @@ fn percent(share: f64) -> String {
 // ---------------------------------------------------------------------------
 // Outcome shares
 
+/// Top of the y axis: headroom above 100% for the label of a full bar.
+const TOP_PCT: f64 = 109.0;
+/// Half the width of a bar, and of a whisker's cap, in category widths.
+const HALF_BAR: f64 = 0.28;
+const HALF_CAP: f64 = 0.05;
+
 fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
     let rows: Vec<&SummaryRow> = report.summary.iter().filter(|r| r.outcome != "all").collect();
     let top = draw_header(
@@ -282,9 +285,6 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
     let (_, body) = root.split_vertically(top);
 
     let n = rows.len().max(1) as f64;
-    let x_keys: Vec<f64> = (0..rows.len()).map(|i| i as f64).collect();
-    // Headroom above 100% for the label of a bar that reaches the top.
-    let y_keys = vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0];
     let mut chart = ChartBuilder::on(&body)
         .margin_left(MARGIN)
         .margin_right(MARGIN)
@@ -292,10 +292,8 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
         .margin_bottom(MARGIN - 8)
         .x_label_area_size(44)
         .y_label_area_size(80)
-        .build_cartesian_2d((-0.5..n - 0.5).with_key_points(x_keys), (0.0..109.0).with_key_points(y_keys))
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..TOP_PCT)
         .map_err(fail)?;
-
-    let x_label = |x: &f64| rows.get(x.round() as usize).map_or(String::new(), |r| r.title.to_string());
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -303,23 +301,24 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
         .light_line_style(TRANSPARENT)
         .axis_style(TRANSPARENT)
         .set_all_tick_mark_size(0)
-        .x_label_formatter(&x_label)
+        .x_labels(0)
+        .y_labels(6)
         .y_label_formatter(&|y| format!("{y:.0}"))
-        .x_label_style(text(18.0, FontStyle::Normal, &INK))
         .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
         .y_desc("share of runs (%)")
         .axis_desc_style(text(AXIS_PX, FontStyle::Normal, &INK))
         .draw()
         .map_err(fail)?;
 
-    const HALF_BAR: f64 = 0.28;
-    const HALF_CAP: f64 = 0.05;
     let label_style = text(20.0, FontStyle::Bold, &INK).pos(Pos::new(HPos::Center, VPos::Bottom));
     for (i, row) in rows.iter().enumerate() {
         let x = i as f64;
         let (share, lo, hi) = (100.0 * row.share, 100.0 * row.ci_low, 100.0 * row.ci_high);
         chart
-            .draw_series([Rectangle::new([(x - HALF_BAR, 0.0), (x + HALF_BAR, share)], outcome_colour(row.outcome).filled())])
+            .draw_series([Rectangle::new(
+                [(x - HALF_BAR, 0.0), (x + HALF_BAR, share)],
+                outcome_colour(row.outcome).filled(),
+            )])
             .map_err(fail)?;
         let whisker = INK.stroke_width(2);
         chart
@@ -331,6 +330,9 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
             .map_err(fail)?;
         let label = EmptyElement::at((x, share.max(hi))) + Text::new(percent(row.share), (0, -8), label_style.clone());
         chart.draw_series([label]).map_err(fail)?;
+        let (px, py) = chart.backend_coord(&(x, 0.0));
+        let title = text(18.0, FontStyle::Normal, &INK).pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw(&Text::new(row.title, (px, py + 12), title)).map_err(fail)?;
     }
     chart.draw_series([PathElement::new(vec![(-0.5, 0.0), (n - 0.5, 0.0)], INK.stroke_width(1))]).map_err(fail)?;
     Ok(())
@@ -341,8 +343,12 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
 
 /// Height of one lane of event labels above the plot.
 const LANE_PX: i32 = 24;
-/// At most this many lanes; beyond it labels are shortened, then dropped.
+/// At most this many lanes; beyond it the events are numbered and keyed.
 const MAX_LANES: usize = 4;
+/// Line height of the event key, and gaps in it.
+const KEY_LINE_PX: i32 = 24;
+const KEY_NUMBER_GAP: i32 = 6;
+const KEY_ENTRY_GAP: i32 = 24;
 /// Gap between an event line and its label, and between labels.
 const LABEL_PAD: i32 = 5;
 const LABEL_GAP: i32 = 12;
@@ -363,35 +369,10 @@ fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, S
     let top = draw_legend(root, report, top + 4)?;
 
     let x_end = report.rounds.max(1);
-    let build = |area| {
-        ChartBuilder::on(area)
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_top(10)
-            .margin_bottom(MARGIN - 12)
-            .x_label_area_size(64)
-            .y_label_area_size(100)
-            .build_cartesian_2d(0..x_end, 0.0..1.0)
-            .map_err(fail)
-    };
-
-    // Lay out the event labels on the x scale the plot will have (it does not
-    // depend on the plot's height), then give the plot what is left.
-    let label_style = text(EVENT_PX, FontStyle::Normal, &MUTED);
-    let events = merged_events(report);
-    let labels = {
-        let (_, probe_area) = root.split_vertically(top);
-        let probe = build(&probe_area)?;
-        let (xs, _) = probe.plotting_area().get_pixel_range();
-        let marks: Vec<(i32, &str)> =
-            events.iter().map(|(round, label)| (probe.backend_coord(&(*round, 0.0)).0, label.as_str())).collect();
-        let bounds = (MARGIN, root.dim_in_pixel().0 as i32 - MARGIN);
-        layout_labels(&marks, bounds, xs.end - xs.start, &|s| text_width(s, &label_style))?
-    };
-    let lanes = labels.iter().filter_map(|l| l.as_ref().map(|l| l.lane + 1)).max().unwrap_or(0);
-    let strip_top = top;
-    let (_, body) = root.split_vertically(top + lanes as i32 * LANE_PX);
-    let mut chart = build(&body)?;
+    let events = EventLayout::new(report, root, top, x_end)?;
+    let (_, below) = root.split_vertically(top + events.strip_height());
+    let (body, _) = below.split_vertically(below.dim_in_pixel().1 as i32 - events.key_height());
+    let mut chart = trajectory_axes(&body, x_end)?;
 
     let unit_plural = format!("{}s", report.round_unit);
     chart
@@ -420,39 +401,46 @@ fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, S
         chart.draw_series([Polygon::new(band, side_colour(i).mix(BAND_ALPHA).filled())]).map_err(fail)?;
     }
 
-    // Event lines run from the x axis up to their label.
-    let (_, plot_ys) = chart.plotting_area().get_pixel_range();
-    for ((round, _), placed) in events.iter().zip(&labels) {
-        let (x, bottom) = chart.backend_coord(&(*round, 0.0));
-        let top = match placed {
-            Some(l) => strip_top + l.lane as i32 * LANE_PX + LANE_PX / 2,
-            None => plot_ys.start,
-        };
-        root.draw(&DashedPathElement::new(vec![(x, bottom), (x, top)], 6, 4, MUTED.stroke_width(1))).map_err(fail)?;
-        if let Some(l) = placed {
-            let at = (l.left, strip_top + l.lane as i32 * LANE_PX + LANE_PX / 2);
-            root.draw(&Text::new(l.text.clone(), at, label_style.pos(Pos::new(HPos::Left, VPos::Center))))
-                .map_err(fail)?;
-        }
-    }
+    events.draw(root, &chart, top)?;
 
     for (i, rows) in series.iter().enumerate() {
         let colour = side_colour(i);
         chart
             .draw_series(DashedLineSeries::new(rows.iter().map(|r| (r.round, r.mean)), 7, 5, colour.stroke_width(2)))
             .map_err(fail)?;
-        chart.draw_series(LineSeries::new(rows.iter().map(|r| (r.round, r.p50)), colour.stroke_width(3))).map_err(fail)?;
+        chart
+            .draw_series(LineSeries::new(rows.iter().map(|r| (r.round, r.p50)), colour.stroke_width(3)))
+            .map_err(fail)?;
     }
 
     // The y axis title, rotated, on two lines so that it fits the plot's height.
+    let (_, plot_ys) = chart.plotting_area().get_pixel_range();
     let y_mid = (plot_ys.start + plot_ys.end) / 2;
     let rotated = |size| {
-        text(size, FontStyle::Normal, &INK).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Center))
+        text(size, FontStyle::Normal, &INK)
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Center))
     };
     root.draw(&Text::new("escalation index", (MARGIN + 10, y_mid), rotated(AXIS_PX))).map_err(fail)?;
     root.draw(&Text::new("(0 = none, 1 = every lever at the top)", (MARGIN + 34, y_mid), rotated(TICK_PX)))
         .map_err(fail)?;
     Ok(())
+}
+
+/// The trajectory chart's coordinates on `area`, with room for the axes.
+fn trajectory_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x_end: u32,
+) -> Result<ChartContext<'_, DB, Cartesian2d<RangedCoordu32, RangedCoordf64>>, String> {
+    ChartBuilder::on(area)
+        .margin_left(MARGIN)
+        .margin_right(MARGIN)
+        .margin_top(18)
+        .margin_bottom(MARGIN - 12)
+        .x_label_area_size(64)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0..x_end, 0.0..1.0)
+        .map_err(fail)
 }
 
 /// The key above the plot: a swatch per side, then how to read the lines and
@@ -462,7 +450,8 @@ fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
     let style = text(LEGEND_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Left, VPos::Center));
     let mid = y + 12;
     let mut x = MARGIN;
-    let mut entry = |swatch: &dyn Fn(i32) -> Result<(), String>, label: &str, x: &mut i32| -> Result<(), String> {
+    let side_label_width = (root.dim_in_pixel().0 as i32 - 2 * MARGIN) / 5;
+    let entry = |swatch: &dyn Fn(i32) -> Result<(), String>, label: &str, x: &mut i32| -> Result<(), String> {
         swatch(*x)?;
         root.draw(&Text::new(label.to_string(), (*x + SWATCH + 8, mid), style.clone())).map_err(fail)?;
         *x += SWATCH + 8 + text_width(label, &style)? + 28;
@@ -476,7 +465,8 @@ fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
     };
     for (i, label) in report.side_labels.iter().enumerate() {
         let colour = side_colour(i);
-        entry(&|x| band(x, colour).and_then(|()| line(x, colour)), label, &mut x)?;
+        let label = truncate_to_fit(label, side_label_width, &|s| text_width(s, &style))?;
+        entry(&|x| band(x, colour).and_then(|()| line(x, colour)), &label, &mut x)?;
     }
     x += 12;
     entry(&|x| line(x, MUTED), "median", &mut x)?;
@@ -490,6 +480,94 @@ fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
         &mut x,
     )?;
     Ok(y + 28)
+}
+
+/// The scheduled events of a trajectory chart: their lines, and either their
+/// labels stacked in lanes above the plot or numbers keyed under it.
+struct EventLayout {
+    /// Round and label of each event line.
+    events: Vec<(u32, String)>,
+    /// Per event, its label (or number), unless there was no room.
+    labels: Vec<Option<PlacedLabel>>,
+    numbered: bool,
+    key: Vec<KeyEntry>,
+    label_style: TextStyle<'static>,
+    number_style: TextStyle<'static>,
+}
+
+impl EventLayout {
+    /// Lay out the labels on the x scale the plot will have under `top` (the
+    /// scale does not depend on the plot's height, which is what is left).
+    fn new<DB: DrawingBackend>(
+        report: &Report,
+        root: &DrawingArea<DB, Shift>,
+        top: i32,
+        x_end: u32,
+    ) -> Result<EventLayout, String> {
+        let label_style = text(EVENT_PX, FontStyle::Normal, &MUTED);
+        let number_style = text(EVENT_PX, FontStyle::Bold, &MUTED);
+        let measure_label = |s: &str| text_width(s, &label_style);
+        let measure_number = |s: &str| text_width(s, &number_style);
+        let events = merged_events(report);
+        let width = root.dim_in_pixel().0 as i32;
+
+        let (_, probe_area) = root.split_vertically(top);
+        let probe = trajectory_axes(&probe_area, x_end)?;
+        let (xs, _) = probe.plotting_area().get_pixel_range();
+        let marks: Vec<(i32, &str)> =
+            events.iter().map(|(round, label)| (probe.backend_coord(&(*round, 0.0)).0, label.as_str())).collect();
+        let bounds = (MARGIN, width - MARGIN);
+        let (labels, numbered) = layout_labels(&marks, bounds, xs.end - xs.start, &measure_label, &measure_number)?;
+        let key = if numbered {
+            let texts: Vec<&str> = events.iter().map(|(_, label)| label.as_str()).collect();
+            layout_key(&texts, width - 2 * MARGIN, &measure_label, &measure_number)?
+        } else {
+            Vec::new()
+        };
+        Ok(EventLayout { events, labels, numbered, key, label_style, number_style })
+    }
+
+    /// Height of the label lanes above the plot.
+    fn strip_height(&self) -> i32 {
+        self.labels.iter().filter_map(|l| l.as_ref().map(|l| l.lane as i32 + 1)).max().unwrap_or(0) * LANE_PX
+    }
+
+    /// Height of the numbered key under the plot.
+    fn key_height(&self) -> i32 {
+        self.key.iter().map(|k| k.line as i32 + 1).max().map_or(0, |lines| lines * KEY_LINE_PX + 4)
+    }
+
+    /// Draw each event line from the x axis up to its label (the strip starts
+    /// at `strip_top`), the labels, and the key.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        chart: &ChartContext<DB, Cartesian2d<RangedCoordu32, RangedCoordf64>>,
+        strip_top: i32,
+    ) -> Result<(), String> {
+        let (_, plot_ys) = chart.plotting_area().get_pixel_range();
+        let lane_mid = |lane: usize| strip_top + lane as i32 * LANE_PX + LANE_PX / 2;
+        let label_style = if self.numbered { &self.number_style } else { &self.label_style };
+        for ((round, _), placed) in self.events.iter().zip(&self.labels) {
+            let (x, bottom) = chart.backend_coord(&(*round, 0.0));
+            let top = placed.as_ref().map_or(plot_ys.start, |l| lane_mid(l.lane));
+            root.draw(&DashedPathElement::new(vec![(x, bottom), (x, top)], 6, 4, MUTED.stroke_width(1)))
+                .map_err(fail)?;
+            if let Some(l) = placed {
+                let style = label_style.pos(Pos::new(HPos::Left, VPos::Center));
+                root.draw(&Text::new(l.text.clone(), (l.left, lane_mid(l.lane)), style)).map_err(fail)?;
+            }
+        }
+        let key_top = root.dim_in_pixel().1 as i32 - self.key_height();
+        let top_left = Pos::new(HPos::Left, VPos::Top);
+        for entry in &self.key {
+            let (x, y) = (MARGIN + entry.x, key_top + entry.line as i32 * KEY_LINE_PX);
+            root.draw(&Text::new(entry.number.clone(), (x, y), self.number_style.pos(top_left))).map_err(fail)?;
+            let x = x + text_width(&entry.number, &self.number_style)? + KEY_NUMBER_GAP;
+            root.draw(&Text::new(entry.text.clone(), (x, y), self.label_style.pos(top_left))).map_err(fail)?;
+        }
+        Ok(())
+    }
 }
 
 /// Events within the plotted rounds, one per round (labels of events in the
@@ -520,80 +598,121 @@ struct PlacedLabel {
 }
 
 /// Place event labels (line x in pixels, text) in lanes above the plot, within
-/// `bounds` (left and right pixel limits). Labels that do not fit in
-/// [`MAX_LANES`] lanes at full width are shortened, down to a fifth of the
-/// plot width (`plot_width`); any that still do not fit are left out (`None`).
+/// `bounds` (left and right pixel limits), each cut to the plot width at most.
+/// If they do not all fit in [`MAX_LANES`] lanes, the events are numbered
+/// instead (returned flag `true`) and the numbers placed; a number that still
+/// does not fit is left out (`None`), the event staying in the key.
 fn layout_labels(
     marks: &[(i32, &str)],
     bounds: (i32, i32),
     plot_width: i32,
-    measure: &dyn Fn(&str) -> Result<i32, String>,
-) -> Result<Vec<Option<PlacedLabel>>, String> {
-    let ellipsis = |s: &str, max: i32| -> Result<String, String> {
-        if measure(s)? <= max {
-            return Ok(s.to_string());
-        }
-        let mut chars: Vec<char> = s.chars().collect();
-        while chars.pop().is_some() {
-            let candidate = format!("{}…", chars.iter().collect::<String>().trim_end());
-            if measure(&candidate)? <= max {
-                return Ok(candidate);
-            }
-        }
-        Ok("…".to_string())
-    };
-    let min_width = (plot_width / 5).max(1);
-    let mut max_width = plot_width.max(1);
-    loop {
-        let mut texts = Vec::with_capacity(marks.len());
-        for (_, s) in marks {
-            let t = ellipsis(s, max_width)?;
-            let w = measure(&t)?;
-            texts.push((t, w));
-        }
-        let lanes = stack_labels(&marks.iter().zip(&texts).map(|((x, _), (_, w))| (*x, *w)).collect::<Vec<_>>(), bounds);
-        let fits = lanes.iter().all(|(lane, _)| *lane < MAX_LANES);
-        if fits || max_width <= min_width {
-            return Ok(lanes
+    measure_label: &dyn Fn(&str) -> Result<i32, String>,
+    measure_number: &dyn Fn(&str) -> Result<i32, String>,
+) -> Result<(Vec<Option<PlacedLabel>>, bool), String> {
+    let place = |texts: Vec<String>, measure: &dyn Fn(&str) -> Result<i32, String>| {
+        let widths =
+            marks.iter().zip(&texts).map(|((x, _), t)| Ok((*x, measure(t)?))).collect::<Result<Vec<_>, String>>()?;
+        let slots = stack_labels(&widths, bounds);
+        Ok::<_, String>(
+            slots
                 .into_iter()
                 .zip(texts)
-                .map(|((lane, left), (text, _))| (lane < MAX_LANES).then_some(PlacedLabel { lane, left, text }))
-                .collect());
-        }
-        max_width = (max_width * 3 / 4).max(min_width);
+                .map(|(slot, text)| slot.map(|(lane, left)| PlacedLabel { lane, left, text }))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let texts = marks.iter().map(|(_, s)| truncate_to_fit(s, plot_width, measure_label)).collect::<Result<_, _>>()?;
+    let labels = place(texts, measure_label)?;
+    if labels.iter().all(Option::is_some) {
+        return Ok((labels, false));
     }
+    let numbers = (1..=marks.len()).map(|n| n.to_string()).collect();
+    Ok((place(numbers, measure_number)?, true))
 }
 
-/// Assign each label (line x, text width), in order, the topmost lane where it
-/// overlaps no other label, crosses no other label's leader line, and whose
-/// own leader (from the plot up to its lane) crosses no label below it. A label
-/// sits to the right of its line unless that would pass the right bound.
-/// Returns (lane, left edge) per label.
-fn stack_labels(marks: &[(i32, i32)], (min_x, max_x): (i32, i32)) -> Vec<(usize, i32)> {
+/// One entry of the numbered event key under the plot.
+#[derive(Clone, Debug, PartialEq)]
+struct KeyEntry {
+    line: usize,
+    /// Left edge relative to the key's left edge, in pixels.
+    x: i32,
+    number: String,
+    text: String,
+}
+
+/// Lay out "1 label  2 label ..." in lines of at most `width` pixels, an
+/// entry moving to the next line whole (or cut, if wider than a line).
+fn layout_key(
+    labels: &[&str],
+    width: i32,
+    measure_label: &dyn Fn(&str) -> Result<i32, String>,
+    measure_number: &dyn Fn(&str) -> Result<i32, String>,
+) -> Result<Vec<KeyEntry>, String> {
+    let mut entries = Vec::with_capacity(labels.len());
+    let (mut line, mut x) = (0, 0);
+    for (i, label) in labels.iter().enumerate() {
+        let number = (i + 1).to_string();
+        let indent = measure_number(&number)? + KEY_NUMBER_GAP;
+        let text = truncate_to_fit(label, width - indent, measure_label)?;
+        let entry_width = indent + measure_label(&text)?;
+        if x > 0 && x + entry_width > width {
+            line += 1;
+            x = 0;
+        }
+        entries.push(KeyEntry { line, x, number, text });
+        x += entry_width + KEY_ENTRY_GAP;
+    }
+    Ok(entries)
+}
+
+/// Assign each label (line x, text width) the topmost lane where it overlaps
+/// no other label, crosses no other label's leader line, and whose own leader
+/// (from the plot up to its lane) crosses no label below it. A label sits to
+/// the right of its line unless that would pass the right bound; those on the
+/// left are placed first, from the right, so that they take the top lanes
+/// above the lines they span. Returns (lane, left edge) per label, or `None`
+/// where no lane is free.
+fn stack_labels(marks: &[(i32, i32)], (min_x, max_x): (i32, i32)) -> Vec<Option<(usize, i32)>> {
     struct Slot {
         lane: usize,
         left: i32,
         right: i32,
         line: i32,
     }
+    let lefts: Vec<(i32, bool)> = marks
+        .iter()
+        .map(|&(line, width)| {
+            if line + LABEL_PAD + width <= max_x {
+                (line + LABEL_PAD, false)
+            } else {
+                ((line - LABEL_PAD - width).max(min_x), true)
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..marks.len()).collect();
+    order.sort_by_key(|&i| if lefts[i].1 { (0, -marks[i].0) } else { (1, marks[i].0) });
+
+    let covers = |l: i32, r: i32, x: i32| l - LABEL_GAP <= x && x <= r + LABEL_GAP;
     let mut slots: Vec<Slot> = Vec::with_capacity(marks.len());
-    for &(line, width) in marks {
-        let left = if line + LABEL_PAD + width <= max_x { line + LABEL_PAD } else { (line - LABEL_PAD - width).max(min_x) };
+    let mut placed = vec![None; marks.len()];
+    for i in order {
+        let (line, width) = marks[i];
+        let left = lefts[i].0;
         let right = left + width;
-        let covers = |l: i32, r: i32, x: i32| l - LABEL_GAP <= x && x <= r + LABEL_GAP;
-        let lane = (0..)
-            .find(|&lane| {
-                slots.iter().all(|s| {
-                    let overlaps = s.lane == lane && left < s.right + LABEL_GAP && s.left < right + LABEL_GAP;
-                    let crossed = s.lane < lane && covers(left, right, s.line);
-                    let crossing = s.lane > lane && covers(s.left, s.right, line);
-                    !(overlaps || crossed || crossing)
-                })
+        let free = |lane: usize| {
+            slots.iter().all(|s| {
+                let overlaps = s.lane == lane && left < s.right + LABEL_GAP && s.left < right + LABEL_GAP;
+                let crossed = s.lane < lane && covers(left, right, s.line);
+                let crossing = s.lane > lane && covers(s.left, s.right, line);
+                !(overlaps || crossed || crossing)
             })
-            .unwrap_or(slots.len());
-        slots.push(Slot { lane, left, right, line });
+        };
+        if let Some(lane) = (0..MAX_LANES).find(|&lane| free(lane)) {
+            slots.push(Slot { lane, left, right, line });
+            placed[i] = Some((lane, left));
+        }
     }
-    slots.iter().map(|s| (s.lane, s.left)).collect()
+    placed
 }
 
 #[cfg(test)]

@@ -196,7 +196,10 @@ impl Report {
                 let mut peak = Map::new();
                 for (i, s) in self.sides.iter().enumerate() {
                     let w = &r.welfare[i];
-                    welfare.insert(s.clone(), json!({ "mean": opt(w.mean), "ci_low": opt(w.ci_low), "ci_high": opt(w.ci_high) }));
+                    welfare.insert(
+                        s.clone(),
+                        json!({ "mean": opt(w.mean), "ci_low": opt(w.ci_low), "ci_high": opt(w.ci_high) }),
+                    );
                     peak.insert(s.clone(), opt(r.peak[i]));
                 }
                 json!({
@@ -239,6 +242,19 @@ pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
     }
     marks.sort_by_key(|m| m.round);
     marks
+}
+
+/// "10,000": digits grouped by thousands.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 /// A file written under a temporary name in its destination folder and

@@ -2,22 +2,10 @@
 The summary printed on stdout: what happened, how often, and at what cost.
 */
 
-use super::Report;
+use super::{Report, thousands};
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn signed(x: Option<f64>, decimals: usize) -> String {

@@ -20,8 +20,8 @@ fn two_rung_rung_equals_action() {
         let tr = game.play(run);
         for t in 1..=60 {
             let a = tr.actions(t);
-            for side in 0..2 {
-                assert_eq!(tr.rung(t, side, 0), a[side].is_d() as usize, "run {run} round {t}");
+            for (side, action) in a.iter().enumerate() {
+                assert_eq!(tr.rung(t, side, 0), action.is_d() as usize, "run {run} round {t}");
             }
         }
     }
