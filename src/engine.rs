@@ -164,7 +164,12 @@ impl<'a> Game<'a> {
                 grievance: None,
                 noise: Clock::new(Channel::Noise(i), s.noise),
                 misperception: Clock::new(Channel::Misperception(i), s.misperception),
-                provocations: s.provocations.iter().enumerate().map(|(k, p)| Clock::new(Channel::Provocation(i, k), p.prob)).collect(),
+                provocations: s
+                    .provocations
+                    .iter()
+                    .enumerate()
+                    .map(|(k, p)| Clock::new(Channel::Provocation(i, k), p.prob))
+                    .collect(),
                 strategy_rng: LazyRng::new(Channel::Strategy(i)),
             })
             .collect();
@@ -292,7 +297,9 @@ impl<'a> Game<'a> {
             st.view.observe(played[i], perceived);
             // What the other side raised this round, for next round's answer.
             let mut first = None;
-            for (k, (slot, (ls, &b))) in st.rose_last.iter_mut().zip(other.levers.iter().zip(&self.before[j])).enumerate() {
+            for (k, (slot, (ls, &b))) in
+                st.rose_last.iter_mut().zip(other.levers.iter().zip(&self.before[j])).enumerate()
+            {
                 *slot = ls.rung > b;
                 if *slot && first.is_none() {
                     first = Some(k);

@@ -100,9 +100,17 @@ impl Lever {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Param {
     Fixed(f64),
-    Uniform { lo: f64, hi: f64 },
+    Uniform {
+        lo: f64,
+        hi: f64,
+    },
     /// Normal(mean, sd) truncated to [lo, hi], drawn by inverse CDF.
-    Normal { mean: f64, sd: f64, lo: f64, hi: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        lo: f64,
+        hi: f64,
+    },
 }
 
 impl Param {

@@ -162,7 +162,9 @@ impl<'de> Deserialize<'de> for RawParam {
                 use serde::de::Error;
                 const KINDS: &[&str] = &["uniform", "normal"];
                 let Some(key) = m.next_key::<String>()? else {
-                    return Err(A::Error::custom("empty distribution: use `{ uniform = [lo, hi] }` or `{ normal = { mean, sd, min, max } }`"));
+                    return Err(A::Error::custom(
+                        "empty distribution: use `{ uniform = [lo, hi] }` or `{ normal = { mean, sd, min, max } }`",
+                    ));
                 };
                 let param = match key.as_str() {
                     "uniform" => RawParam::Uniform(m.next_value()?),

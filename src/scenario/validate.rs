@@ -146,7 +146,9 @@ fn param(cx: &Ctx, v: &S<RawParam>, what: &str, unit_interval: bool) -> R<Param>
         RawParam::Uniform(u) => {
             let span = u.span();
             let &[lo, hi] = u.get_ref().as_slice() else {
-                return Err(cx.err(span, format!("{what}: `uniform` takes two numbers [lo, hi], got {}", u.get_ref().len())));
+                return Err(
+                    cx.err(span, format!("{what}: `uniform` takes two numbers [lo, hi], got {}", u.get_ref().len()))
+                );
             };
             let (lo, hi) = (check(lo, span.clone())?, check(hi, span.clone())?);
             if lo > hi {
@@ -167,9 +169,10 @@ fn param(cx: &Ctx, v: &S<RawParam>, what: &str, unit_interval: bool) -> R<Param>
             if sd > 0.0 {
                 let mass = stats::normal_cdf((max - mean) / sd) - stats::normal_cdf((min - mean) / sd);
                 if mass < 1e-6 {
-                    return Err(cx.err(span, format!(
-                        "{what}: [{min}, {max}] holds almost none of the normal's mass (mean {mean}, sd {sd})"
-                    )));
+                    return Err(cx.err(
+                        span,
+                        format!("{what}: [{min}, {max}] holds almost none of the normal's mass (mean {mean}, sd {sd})"),
+                    ));
                 }
             }
             Param::Normal { mean, sd, lo: min, hi: max }
@@ -180,14 +183,11 @@ fn param(cx: &Ctx, v: &S<RawParam>, what: &str, unit_interval: bool) -> R<Param>
 /// The rung whose value is `v` (exact, or within 1e-9 relative).
 fn rung_of(cx: &Ctx, ladder: &[f64], v: &S<f64>, what: &str) -> R<usize> {
     let x = *v.get_ref();
-    ladder
-        .iter()
-        .position(|&r| (r - x).abs() <= 1e-9 * r.abs().max(1.0))
-        .ok_or_else(|| {
-            let rungs: Vec<String> = ladder.iter().map(|r| r.to_string()).collect();
-            cx.err(v.span(), format!("{what} {x} is not a rung of the ladder"))
-                .with_help(format!("rungs: {}", rungs.join(", ")))
-        })
+    ladder.iter().position(|&r| (r - x).abs() <= 1e-9 * r.abs().max(1.0)).ok_or_else(|| {
+        let rungs: Vec<String> = ladder.iter().map(|r| r.to_string()).collect();
+        cx.err(v.span(), format!("{what} {x} is not a rung of the ladder"))
+            .with_help(format!("rungs: {}", rungs.join(", ")))
+    })
 }
 
 pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Scenario> {
@@ -239,7 +239,13 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
         for (own, rl) in raw.sides[i].get_ref().levers.iter().enumerate() {
             for a in &rl.get_ref().answers {
                 let Some(t) = other.iter().position(|n| *n == a.get_ref()) else {
-                    return Err(unknown_name(&cx, a.span(), &format!("lever of side `{}`", sides[j].name), a.get_ref(), &other));
+                    return Err(unknown_name(
+                        &cx,
+                        a.span(),
+                        &format!("lever of side `{}`", sides[j].name),
+                        a.get_ref(),
+                        &other,
+                    ));
                 };
                 if !responses[t].contains(&own) {
                     responses[t].push(own);
@@ -279,7 +285,12 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
 fn outcome_rules(cx: &Ctx, raw: Option<&S<RawOutcomes>>, rounds: u32) -> R<OutcomeRules> {
     let default_window = (rounds / 4).max(1);
     let Some(o) = raw else {
-        return Ok(OutcomeRules { window: default_window, low: DEFAULT_LOW, high: DEFAULT_HIGH, exchanges: default_window.div_ceil(2) });
+        return Ok(OutcomeRules {
+            window: default_window,
+            low: DEFAULT_LOW,
+            high: DEFAULT_HIGH,
+            exchanges: default_window.div_ceil(2),
+        });
     };
     let o_ref = o.get_ref();
     let window = match &o_ref.window {
@@ -302,16 +313,23 @@ fn outcome_rules(cx: &Ctx, raw: Option<&S<RawOutcomes>>, rounds: u32) -> R<Outco
 fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
     let name = check_name(cx, &s.name, "side")?;
     if s.levers.is_empty() {
-        return Err(cx.err(s.name.span(), format!("side `{name}` has no levers")).with_help("add at least one `[[sides.levers]]` table"));
+        return Err(cx
+            .err(s.name.span(), format!("side `{name}` has no levers"))
+            .with_help("add at least one `[[sides.levers]]` table"));
     }
     if s.levers.len() > MAX_LEVERS {
-        return Err(cx.err(s.levers[MAX_LEVERS].span(), format!("side `{name}` has {} levers; at most {MAX_LEVERS} are supported", s.levers.len())));
+        return Err(cx.err(
+            s.levers[MAX_LEVERS].span(),
+            format!("side `{name}` has {} levers; at most {MAX_LEVERS} are supported", s.levers.len()),
+        ));
     }
     let mut levers: Vec<Lever> = Vec::with_capacity(s.levers.len());
     for l in &s.levers {
         let lever = lever(cx, l.get_ref())?;
         if levers.iter().any(|p| p.name == lever.name) {
-            return Err(cx.err(l.get_ref().name.span(), format!("duplicate lever name `{}` on side `{name}`", lever.name)));
+            return Err(
+                cx.err(l.get_ref().name.span(), format!("duplicate lever name `{}` on side `{name}`", lever.name))
+            );
         }
         levers.push(lever);
     }
@@ -324,7 +342,10 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
     };
     let primary = s.primary.as_ref().map(&find).transpose()?.unwrap_or(0);
     if s.provocations.len() > rng::MAX_PROVOCATIONS {
-        return Err(cx.err(s.provocations[rng::MAX_PROVOCATIONS].span(), format!("at most {} provocations per side", rng::MAX_PROVOCATIONS)));
+        return Err(cx.err(
+            s.provocations[rng::MAX_PROVOCATIONS].span(),
+            format!("at most {} provocations per side", rng::MAX_PROVOCATIONS),
+        ));
     }
     let provocations = s
         .provocations
@@ -345,7 +366,12 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
         strategy: Strategy::TitForTat, // resolved once both sides are known
         noise: s.noise.as_ref().map(|v| prob(cx, v, "noise")).transpose()?.unwrap_or(0.0),
         misperception: s.misperception.as_ref().map(|v| prob(cx, v, "misperception")).transpose()?.unwrap_or(0.0),
-        baseline_welfare: s.baseline_welfare.as_ref().map(|v| finite(cx, v, "baseline_welfare")).transpose()?.unwrap_or(0.0),
+        baseline_welfare: s
+            .baseline_welfare
+            .as_ref()
+            .map(|v| finite(cx, v, "baseline_welfare"))
+            .transpose()?
+            .unwrap_or(0.0),
         mutual_escalation_cost: s
             .mutual_escalation_cost
             .as_ref()
@@ -371,15 +397,23 @@ fn lever(cx: &Ctx, l: &RawLever) -> R<Lever> {
             .with_help("list the lever's levels from least to most escalated, e.g. ladder = [10, 20, 47, 145]"));
     }
     if ladder.len() > MAX_RUNGS {
-        return Err(cx.err(ladder_span, format!("lever `{name}` has {} rungs; at most {MAX_RUNGS} are supported", ladder.len())));
+        return Err(cx.err(
+            ladder_span,
+            format!("lever `{name}` has {} rungs; at most {MAX_RUNGS} are supported", ladder.len()),
+        ));
     }
     let up = ladder[1] > ladder[0];
     for (k, w) in l.ladder.get_ref().windows(2).enumerate() {
         let (a, b) = (*w[0].get_ref(), *w[1].get_ref());
         if (up && b <= a) || (!up && b >= a) {
             return Err(cx
-                .err(w[1].span(), format!("ladder of `{name}` is not strictly monotonic at rung {}: {a} then {b}", k + 1))
-                .with_help("rungs go from least to most escalated, all increasing (tariff %) or all decreasing (purchases)"));
+                .err(
+                    w[1].span(),
+                    format!("ladder of `{name}` is not strictly monotonic at rung {}: {a} then {b}", k + 1),
+                )
+                .with_help(
+                    "rungs go from least to most escalated, all increasing (tariff %) or all decreasing (purchases)",
+                ));
         }
     }
     let span = (ladder[ladder.len() - 1] - ladder[0]).abs();
@@ -496,28 +530,44 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
     };
     let side_names: Vec<&str> = sides.iter().map(|s| s.name.as_str()).collect();
     let find_side = |n: &S<String>| -> R<usize> {
-        side_names.iter().position(|x| x == n.get_ref()).ok_or_else(|| unknown_name(cx, n.span(), "side", n.get_ref(), &side_names))
+        side_names
+            .iter()
+            .position(|x| x == n.get_ref())
+            .ok_or_else(|| unknown_name(cx, n.span(), "side", n.get_ref(), &side_names))
     };
     let find_lever = |side: usize, n: &S<String>| -> R<usize> {
         let names: Vec<&str> = sides[side].levers.iter().map(|l| l.name.as_str()).collect();
-        names
-            .iter()
-            .position(|x| x == n.get_ref())
-            .ok_or_else(|| unknown_name(cx, n.span(), &format!("lever of side `{}`", sides[side].name), n.get_ref(), &names))
+        names.iter().position(|x| x == n.get_ref()).ok_or_else(|| {
+            unknown_name(cx, n.span(), &format!("lever of side `{}`", sides[side].name), n.get_ref(), &names)
+        })
     };
     let missing = |field: &str| cx.err(raw.kind.span(), format!("a `{kind}` event needs `{field}`"));
     let reject = |field: &str, span: Range<usize>| cx.err(span, format!("a `{kind}` event has no field `{field}`"));
     let (label, kind) = match kind {
         "suspension" => {
-            for (f, sp) in [("side", raw.side.as_ref().map(|v| v.span())), ("lever", raw.lever.as_ref().map(|v| v.span())), ("to", raw.to.as_ref().map(|v| v.span()))] {
+            for (f, sp) in [
+                ("side", raw.side.as_ref().map(|v| v.span())),
+                ("lever", raw.lever.as_ref().map(|v| v.span())),
+                ("to", raw.to.as_ref().map(|v| v.span())),
+            ] {
                 if let Some(sp) = sp {
-                    return Err(reject(f, sp).with_help("a suspension lists its levers under `measures = [{ side, lever, level, snap_back }]`"));
+                    return Err(reject(f, sp).with_help(
+                        "a suspension lists its levers under `measures = [{ side, lever, level, snap_back }]`",
+                    ));
                 }
             }
-            let duration = int_in(cx, raw.duration.as_ref().ok_or_else(|| missing("duration"))?, "duration", 1, MAX_ROUNDS as i64)? as u32;
+            let duration = int_in(
+                cx,
+                raw.duration.as_ref().ok_or_else(|| missing("duration"))?,
+                "duration",
+                1,
+                MAX_ROUNDS as i64,
+            )? as u32;
             let renew_prob = raw.renew_prob.as_ref().map(|v| prob(cx, v, "renew_prob")).transpose()?.unwrap_or(0.0);
             if raw.measures.is_empty() {
-                return Err(missing("measures").with_help("e.g. measures = [{ side = \"us\", lever = \"port_fees\", level = 0, snap_back = 50 }]"));
+                return Err(missing("measures").with_help(
+                    "e.g. measures = [{ side = \"us\", lever = \"port_fees\", level = 0, snap_back = 50 }]",
+                ));
             }
             let measures = raw
                 .measures
@@ -550,8 +600,12 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
             }
             let side = find_side(raw.side.as_ref().ok_or_else(|| missing("side"))?)?;
             let lever = find_lever(side, raw.lever.as_ref().ok_or_else(|| missing("lever"))?)?;
-            let to = rung_of(cx, &sides[side].levers[lever].ladder, raw.to.as_ref().ok_or_else(|| missing("to"))?, "to")?;
-            let label = raw.label.clone().unwrap_or_else(|| format!("{} {} change", sides[side].name, sides[side].levers[lever].name));
+            let to =
+                rung_of(cx, &sides[side].levers[lever].ladder, raw.to.as_ref().ok_or_else(|| missing("to"))?, "to")?;
+            let label = raw
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("{} {} change", sides[side].name, sides[side].levers[lever].name));
             (label, EventKind::Scheduled { side, lever, to })
         }
         other => {
@@ -562,7 +616,8 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
 }
 
 fn check_size(cx: &Ctx, sides: &[Side], rounds: u32) -> R<()> {
-    let per_round: u64 = sides.iter().map(|s| s.levers.iter().map(|l| l.ladder.len() as u64).sum::<u64>() + INDEX_BINS as u64).sum();
+    let per_round: u64 =
+        sides.iter().map(|s| s.levers.iter().map(|l| l.ladder.len() as u64).sum::<u64>() + INDEX_BINS as u64).sum();
     let cells = per_round * (rounds as u64 + 1);
     if cells > MAX_CELLS {
         return Err(cx.err(0..0, format!(

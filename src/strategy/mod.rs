@@ -86,15 +86,22 @@ impl View {
 pub enum Strategy {
     TitForTat,
     SuspiciousTitForTat,
-    GenerousTitForTat { generosity: f64 },
+    GenerousTitForTat {
+        generosity: f64,
+    },
     TitForTwoTats,
     GrimTrigger,
     WinStayLoseShift,
     AlwaysEscalate,
     AlwaysConcede,
-    Random { p_escalate: f64 },
+    Random {
+        p_escalate: f64,
+    },
     /// `p[k]` = P(C | last round was k), with k in CC, CD, DC, DD (own action first).
-    MemoryOne { p: [f64; 4], initial: f64 },
+    MemoryOne {
+        p: [f64; 4],
+        initial: f64,
+    },
 }
 
 /// Declared properties the engine relies on.

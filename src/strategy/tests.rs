@@ -75,7 +75,10 @@ fn generous_tit_for_tat_forgives_on_coin() {
 #[test]
 fn gtft_with_zero_generosity_is_tit_for_tat() {
     let script = "CDDCDCCDDDCC";
-    assert_eq!(play(&Strategy::GenerousTitForTat { generosity: 0.0 }, script, &[]), play(&Strategy::TitForTat, script, &[]));
+    assert_eq!(
+        play(&Strategy::GenerousTitForTat { generosity: 0.0 }, script, &[]),
+        play(&Strategy::TitForTat, script, &[])
+    );
 }
 
 #[test]
@@ -170,7 +173,15 @@ fn memory_depth_is_an_upper_bound() {
                         view.observe(mine, if c == 'D' { Action::D } else { Action::C });
                     }
                     let mut it = coins(3, 4).into_iter();
-                    s.decide(&view, &mut |p| if p <= 0.0 { false } else if p >= 1.0 { true } else { it.next().unwrap() })
+                    s.decide(&view, &mut |p| {
+                        if p <= 0.0 {
+                            false
+                        } else if p >= 1.0 {
+                            true
+                        } else {
+                            it.next().unwrap()
+                        }
+                    })
                 };
                 // Own moves also agree (same length and pattern), so only the
                 // opponent's older moves differ.

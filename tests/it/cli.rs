@@ -54,7 +54,8 @@ fn run_writes_documented_outputs() {
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let outcomes: Vec<&str> = summary.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
     assert_eq!(outcomes, ["detente", "vicious_cycle", "coercion", "standoff", "all"]);
-    let total: u64 = summary.lines().skip(1).take(4).map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap()).sum();
+    let total: u64 =
+        summary.lines().skip(1).take(4).map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap()).sum();
     assert_eq!(total, 300);
     // No temporary files are left behind.
     for e in std::fs::read_dir(&out).unwrap() {

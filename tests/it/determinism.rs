@@ -10,7 +10,8 @@ use crate::common::{classic, repo_path};
 #[test]
 fn batch_is_identical_across_thread_counts() {
     // Stochastic strategies, noise and misperception: every channel draws.
-    let mut sc = classic(r#"{ kind = "generous_tit_for_tat" }"#, r#"{ kind = "random", p_escalate = 0.2 }"#, 0.05, 60, 1);
+    let mut sc =
+        classic(r#"{ kind = "generous_tit_for_tat" }"#, r#"{ kind = "random", p_escalate = 0.2 }"#, 0.05, 60, 1);
     sc.sides[0].misperception = 0.1;
     let cfg = McConfig { runs: 3000, seed: 99 };
     let one = with_threads(1, || run_batch(&sc, &cfg, &Hooks::default(), None)).unwrap().unwrap();
@@ -36,7 +37,18 @@ fn threads_do_not_change_output_bytes() {
         let out = dir.path().join(format!("t{threads}"));
         Command::cargo_bin("simulate")
             .unwrap()
-            .args([scenario.to_str().unwrap(), "--runs", "1500", "--seed", "5", "--threads", threads, "--runs-csv", "--no-charts", "--quiet"])
+            .args([
+                scenario.to_str().unwrap(),
+                "--runs",
+                "1500",
+                "--seed",
+                "5",
+                "--threads",
+                threads,
+                "--runs-csv",
+                "--no-charts",
+                "--quiet",
+            ])
             .arg("--out")
             .arg(&out)
             .assert()
