@@ -19,6 +19,7 @@ use crate::stats;
 use crate::strategy::Strategy;
 
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
+pub(crate) use validate::{edit_distance, toml_error};
 
 /// Defaults, documented in docs/scenarios.md.
 pub const DEFAULT_RUNS: u64 = 10_000;
@@ -287,6 +288,12 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Read and validate a scenario file with command-line overrides.
 pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+    let text = read_text(path)?;
+    parse_with(path, &text, overrides)
+}
+
+/// Read a TOML file (scenario or sweep) as text, with the errors `load` gives.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
     let bytes = std::fs::read(path).map_err(|e| {
         let msg = if path.is_dir() {
@@ -296,12 +303,11 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
         };
         ScenarioError::new(path, &empty, None, msg)
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         ScenarioError::new(path, &empty, None, format!("not a UTF-8 text file (invalid byte at offset {at})"))
             .with_help("scenario files are TOML text")
-    })?;
-    parse_with(path, &text, overrides)
+    })
 }
 
 /// Validate scenario text as if read from `path` (used by `load` and tests).
