@@ -10,6 +10,8 @@ into place, so a failed or interrupted run never leaves a half-written output.
 
 pub mod chart;
 pub mod csv;
+pub mod sweep;
+pub mod sweep_chart;
 pub mod table;
 
 use std::io::Write;
@@ -49,7 +51,7 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    fn of(m: &Moments) -> Estimate {
+    pub(crate) fn of(m: &Moments) -> Estimate {
         let ci = m.ci95();
         Estimate { mean: m.mean(), ci_low: ci.map(|c| c.0), ci_high: ci.map(|c| c.1) }
     }
