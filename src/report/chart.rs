@@ -193,11 +193,7 @@ pub(crate) fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
 
 /// `s`, cut at a character boundary and ended with `…` if it is wider than
 /// `max_width` as measured by `measure`.
-pub(crate) fn truncate_to_fit(
-    s: &str,
-    max_width: i32,
-    measure: &dyn Fn(&str) -> Result<i32, String>,
-) -> Result<String, String> {
+fn truncate_to_fit(s: &str, max_width: i32, measure: &dyn Fn(&str) -> Result<i32, String>) -> Result<String, String> {
     if measure(s)? <= max_width {
         return Ok(s.to_string());
     }
@@ -211,8 +207,20 @@ pub(crate) fn truncate_to_fit(
     Ok("…".to_string())
 }
 
-/// Draw `s` left-aligned at `(x, y)` (top edge), shrinking the font down to
-/// 75% of its size and then truncating so it fits in `max_width`.
+/// `s` and `style`, the font shrunk down to 75% of its size and then the
+/// text truncated so that it is at most `max_width` wide.
+pub(crate) fn fit_text<'a>(s: &str, style: &TextStyle<'a>, max_width: i32) -> Result<(String, TextStyle<'a>), String> {
+    let size = style.font.get_size();
+    let mut fitted = style.clone();
+    while text_width(s, &fitted)? > max_width && fitted.font.get_size() > 0.75 * size {
+        fitted.font = fitted.font.resize(fitted.font.get_size() - 1.0);
+    }
+    let s = truncate_to_fit(s, max_width, &|s| text_width(s, &fitted))?;
+    Ok((s, fitted))
+}
+
+/// Draw `s` left-aligned at `(x, y)` (top edge), fitted to `max_width` as
+/// [`fit_text`] does.
 fn draw_fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
@@ -220,12 +228,7 @@ fn draw_fitted<DB: DrawingBackend>(
     (x, y): (i32, i32),
     max_width: i32,
 ) -> Result<(), String> {
-    let size = style.font.get_size();
-    let mut fitted = style.clone();
-    while text_width(s, &fitted)? > max_width && fitted.font.get_size() > 0.75 * size {
-        fitted.font = fitted.font.resize(fitted.font.get_size() - 1.0);
-    }
-    let s = truncate_to_fit(s, max_width, &|s| text_width(s, &fitted))?;
+    let (s, fitted) = fit_text(s, style, max_width)?;
     area.draw(&Text::new(s, (x, y), fitted.pos(Pos::new(HPos::Left, VPos::Top)))).map_err(fail)
 }
 

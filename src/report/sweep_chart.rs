@@ -12,6 +12,7 @@ write):
 - more parameters: no chart (the CSV has every point).
 */
 
+use std::ops::Range;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -21,7 +22,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
     AXIS_PX, BAND_ALPHA, Figure, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, count, draw_header, fail,
-    outcome_colour, percent, render_figure, text, text_width,
+    fit_text, outcome_colour, percent, render_figure, text, text_width,
 };
 use super::csv::num;
 use super::sweep::{SweepReport, SweepRow};
@@ -88,7 +89,7 @@ impl Figure for ShareLines<'_> {
             root,
             &report.scenario,
             &[
-                format!("Share of runs ending in each outcome as {} varies; bands: Wilson 95% intervals", axis.title),
+                "Share of runs ending in each outcome at each value; bands: Wilson 95% intervals".to_string(),
                 setup_line(report),
             ],
         )?;
@@ -117,11 +118,9 @@ impl Figure for ShareLines<'_> {
             .y_label_formatter(&|y| format!("{y:.0}"))
             .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
             .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .x_desc(axis.title.as_str())
-            .y_desc("share of runs (%)")
-            .axis_desc_style(text(AXIS_PX, FontStyle::Normal, &INK))
             .draw()
             .map_err(fail)?;
+        draw_axis_titles(root, chart.plotting_area().get_pixel_range(), &axis.title, "share of runs (%)")?;
 
         let series: Vec<(RGBColor, Vec<&SweepRow>)> = Outcome::ALL
             .iter()
@@ -146,6 +145,23 @@ impl Figure for ShareLines<'_> {
         }
         Ok(())
     }
+}
+
+/// The axis titles, centred under and left of the plot (whose pixel ranges
+/// are `xs`, `ys`), each shrunk or cut to the plot's width or height.
+fn draw_axis_titles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (xs, ys): (Range<i32>, Range<i32>),
+    x_title: &str,
+    y_title: &str,
+) -> Result<(), String> {
+    let style = text(AXIS_PX, FontStyle::Normal, &INK);
+    let (x_text, x_style) = fit_text(x_title, &style, xs.end - xs.start)?;
+    let x_style = x_style.pos(Pos::new(HPos::Center, VPos::Top));
+    root.draw(&Text::new(x_text, ((xs.start + xs.end) / 2, ys.end + 38), x_style)).map_err(fail)?;
+    let (y_text, y_style) = fit_text(y_title, &style, ys.end - ys.start)?;
+    let y_style = y_style.transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Center));
+    root.draw(&Text::new(y_text, (MARGIN + 10, (ys.start + ys.end) / 2), y_style)).map_err(fail)
 }
 
 /// Lines use the outcome colours of the bar chart, except the light grey of
@@ -198,12 +214,7 @@ impl Figure for Heatmap<'_> {
             root,
             &report.scenario,
             &[
-                format!(
-                    "Share of runs ending in {} by {} (across) and {} (up)",
-                    with_article(outcome),
-                    ax.title,
-                    ay.title
-                ),
+                format!("Share of runs ending in {} at each point of the grid", with_article(outcome)),
                 setup_line(report),
             ],
         )?;
@@ -237,11 +248,9 @@ impl Figure for Heatmap<'_> {
             .y_label_formatter(&|y| label_at(&ay.values, *y))
             .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
             .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .x_desc(ax.title.as_str())
-            .y_desc(ay.title.as_str())
-            .axis_desc_style(text(AXIS_PX, FontStyle::Normal, &INK))
             .draw()
             .map_err(fail)?;
+        draw_axis_titles(root, chart.plotting_area().get_pixel_range(), &ax.title, &ay.title)?;
 
         let rows: Vec<&SweepRow> = report.outcome_rows(outcome.key()).collect();
         let top_share = scale_top(rows.iter().map(|r| r.share).fold(0.0, f64::max));
@@ -303,7 +312,8 @@ fn draw_scale<DB: DrawingBackend>(
         let y = y_bottom - ((value / top) * f64::from(height)).round() as i32;
         let right = left + SCALE_BAR_PX;
         root.draw(&PathElement::new(vec![(right, y), (right + 6, y)], MUTED.stroke_width(1))).map_err(fail)?;
-        root.draw(&Text::new(percent(value), (right + 10, y), style.clone())).map_err(fail)?;
+        let label = format!("{}%", num(100.0 * value, 1));
+        root.draw(&Text::new(label, (right + 10, y), style.clone())).map_err(fail)?;
     }
     let title = format!("P({}), share of runs", outcome.title());
     let rotated = text(AXIS_PX, FontStyle::Normal, &INK)
