@@ -7,8 +7,9 @@ by name: `sides.china.misperception`, `sides.us.strategy.generosity`,
 `outcomes.low`, `discount`. `catalog` lists every path a document offers (the
 schema's numeric keys, written or defaulted, plus the numbers a file writes
 inside distributions and ladders); `resolve` turns what a user typed into one
-of them, accepting indices (`sides.0`), a side name without `sides.` and an
-event's exact label in quotes. The canonical path names the CSV column.
+of them, accepting indices (`sides.0`), a side name without `sides.`, an
+event's exact label in quotes and `strategy.forgiveness` for GTFT's
+`generosity`. The canonical path names the CSV column.
 docs/sweeps.md documents the syntax.
 */
 
@@ -315,6 +316,10 @@ fn canonical_segments(doc: &Table, path: &str) -> Vec<String> {
             let Some(side) = select(&segs[1], &side_names, &[]) else { return segs };
             segs[1] = side.clone();
             let i = side_names.iter().position(|n| *n == side).unwrap_or(0);
+            // GTFT's generosity is its probability of forgiving.
+            if segs.len() == 4 && segs[2] == "strategy" && segs[3] == "forgiveness" {
+                segs[3] = "generosity".to_string();
+            }
             if segs.len() > 3 && segs[2] == "levers" {
                 let levers = tables(sides.get(i).copied(), "levers");
                 if let Some(lever) = select(&segs[3], &names_of(&levers), &[]) {
@@ -437,6 +442,7 @@ measures = [{ side = "us", lever = "tariffs", level = 20 }]
         let canon = |p: &str| find(&cat, p).map(|p| p.canonical.clone()).unwrap();
         assert_eq!(canon("sides.1.misperception"), "sides.china.misperception");
         assert_eq!(canon("china.misperception"), "sides.china.misperception");
+        assert_eq!(canon("us.strategy.forgiveness"), "sides.us.strategy.generosity");
         assert_eq!(canon("sides.china.levers.0.erosion"), "sides.china.levers.rare_earths.erosion");
         assert_eq!(canon("events.0.renew_prob"), "events.busan_truce_one_year.renew_prob");
         assert_eq!(canon(r#"events."Busan truce (one year)".duration"#), "events.busan_truce_one_year.duration");
@@ -448,7 +454,7 @@ measures = [{ side = "us", lever = "tariffs", level = 20 }]
     #[test]
     fn unknown_paths_suggest_the_nearest() {
         let cat = catalog(&doc());
-        let near = find(&cat, "sides.us.strategy.forgiveness").unwrap_err();
+        let near = find(&cat, "sides.us.strategy.generousity").unwrap_err();
         assert_eq!(near[0], "sides.us.strategy.generosity");
         let near = find(&cat, "sides.chna.misperception").unwrap_err();
         assert_eq!(near[0], "sides.china.misperception");

@@ -86,8 +86,8 @@ fn invalid_points_are_refused_up_front() {
 
 #[test]
 fn unknown_and_duplicate_paths() {
-    let err = prepare(&["sides.row.strategy.forgiveness=0,0.1"]).unwrap_err().to_string();
-    assert!(err.contains("unknown parameter `sides.row.strategy.forgiveness`"), "{err}");
+    let err = prepare(&["sides.row.strategy.kindness=0,0.1"]).unwrap_err().to_string();
+    assert!(err.contains("unknown parameter `sides.row.strategy.kindness`"), "{err}");
     assert!(err.contains("sides.row.strategy.generosity"), "{err}");
     // tit_for_tat takes no generosity.
     assert!(prepare(&["sides.column.strategy.generosity=0,0.1"]).is_err());
