@@ -13,10 +13,8 @@ with the outcomes `detente, vicious_cycle, coercion, standoff`, then `all`
 */
 
 use super::csv::{csv_bytes, num};
-use super::{Estimate, thousands};
-use crate::montecarlo::ALL;
+use super::{SummaryRow, Totals, thousands, totals_rows};
 use crate::outcome::Outcome;
-use crate::stats;
 use crate::sweep::values::fmt_value;
 use crate::sweep::{PointResult, Sweep};
 
@@ -32,22 +30,14 @@ pub struct SweepAxis {
     pub values: Vec<f64>,
 }
 
-/// One point and outcome (or `all`).
+/// One point and outcome (or `all`): the point's values and the same row a
+/// single run's `summary.csv` would have.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepRow {
     pub point: usize,
     /// The point's value of each parameter.
     pub values: Vec<f64>,
-    /// `detente`, `vicious_cycle`, `coercion`, `standoff` or `all`.
-    pub outcome: &'static str,
-    pub title: &'static str,
-    pub runs: u64,
-    pub share: f64,
-    /// Wilson 95% interval of the share.
-    pub ci_low: f64,
-    pub ci_high: f64,
-    /// Per side: mean cumulative welfare of these runs and its 95% interval.
-    pub welfare: Vec<Estimate>,
+    pub summary: SummaryRow,
 }
 
 /// Everything a sweep's outputs show.
@@ -73,25 +63,17 @@ impl SweepReport {
         let mut rows = Vec::with_capacity(results.len() * 5);
         for r in results {
             let values = sweep.point_values(r.point);
-            let mut push = |outcome: &'static str, title: &'static str, slot: usize, runs: u64| {
-                // The `all` row is every run by definition: no sampling error.
-                let (ci_low, ci_high) = if slot == ALL { (1.0, 1.0) } else { stats::wilson(runs, r.runs, stats::Z95) };
-                rows.push(SweepRow {
-                    point: r.point,
-                    values: values.clone(),
-                    outcome,
-                    title,
-                    runs,
-                    share: if r.runs == 0 { 0.0 } else { runs as f64 / r.runs as f64 },
-                    ci_low,
-                    ci_high,
-                    welfare: r.welfare[slot].iter().map(Estimate::of).collect(),
-                });
+            let totals = Totals {
+                runs: r.runs,
+                outcome_runs: r.outcome_runs,
+                welfare: &r.welfare,
+                peak: &r.peak,
+                exchanges: &r.exchanges,
+                rounds_to_detente: &r.rounds_to_detente,
             };
-            for o in Outcome::ALL {
-                push(o.key(), o.title(), o.index(), r.outcome_runs[o.index()]);
+            for summary in totals_rows(&totals) {
+                rows.push(SweepRow { point: r.point, values: values.clone(), summary });
             }
-            push("all", "all runs", ALL, r.runs);
         }
         SweepReport {
             scenario: sc.name.clone(),
@@ -118,7 +100,7 @@ impl SweepReport {
 
     /// The rows of one outcome, in point order.
     pub fn outcome_rows<'a>(&'a self, outcome: &'a str) -> impl Iterator<Item = &'a SweepRow> + 'a {
-        self.rows.iter().filter(move |r| r.outcome == outcome)
+        self.rows.iter().filter(move |r| r.summary.outcome == outcome)
     }
 
     /// True when `path` (canonical) is one of the swept parameters.
@@ -143,9 +125,10 @@ pub fn sweep_csv(report: &SweepReport) -> Vec<u8> {
     csv_bytes(
         sweep_header(report),
         report.rows.iter().map(|r| {
+            let s = &r.summary;
             let mut v: Vec<String> = r.values.iter().map(|x| fmt_value(*x)).collect();
-            v.extend([r.outcome.to_string(), r.runs.to_string(), num(r.share, 6), num(r.ci_low, 6), num(r.ci_high, 6)]);
-            for w in &r.welfare {
+            v.extend([s.outcome.to_string(), s.runs.to_string(), num(s.share, 6), num(s.ci_low, 6), num(s.ci_high, 6)]);
+            for w in &s.welfare {
                 v.extend([opt(w.mean), opt(w.ci_low), opt(w.ci_high)]);
             }
             v
@@ -171,7 +154,7 @@ pub fn sweep_table(report: &SweepReport) -> String {
     let mut lines: Vec<Vec<String>> = Vec::new();
     for point in report.rows.chunks(Outcome::ALL.len() + 1).take(TABLE_POINTS) {
         let mut cells: Vec<String> = point[0].values.iter().map(|v| fmt_value(*v)).collect();
-        cells.extend(point.iter().take(Outcome::ALL.len()).map(|r| format!("{:.1}%", 100.0 * r.share)));
+        cells.extend(point.iter().take(Outcome::ALL.len()).map(|r| format!("{:.1}%", 100.0 * r.summary.share)));
         lines.push(cells);
     }
     let widths: Vec<usize> = (0..header.len())

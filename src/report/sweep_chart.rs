@@ -133,13 +133,13 @@ impl Figure for ShareLines<'_> {
         for (colour, rows) in &series {
             let band: Vec<(f64, f64)> = rows
                 .iter()
-                .map(|r| (r.values[0], 100.0 * r.ci_high))
-                .chain(rows.iter().rev().map(|r| (r.values[0], 100.0 * r.ci_low)))
+                .map(|r| (r.values[0], 100.0 * r.summary.ci_high))
+                .chain(rows.iter().rev().map(|r| (r.values[0], 100.0 * r.summary.ci_low)))
                 .collect();
             chart.draw_series([Polygon::new(band, colour.mix(BAND_ALPHA).filled())]).map_err(fail)?;
         }
         for (colour, rows) in &series {
-            let points: Vec<(f64, f64)> = rows.iter().map(|r| (r.values[0], 100.0 * r.share)).collect();
+            let points: Vec<(f64, f64)> = rows.iter().map(|r| (r.values[0], 100.0 * r.summary.share)).collect();
             chart.draw_series(LineSeries::new(points.iter().copied(), colour.stroke_width(3))).map_err(fail)?;
             chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, colour.filled()))).map_err(fail)?;
         }
@@ -253,14 +253,14 @@ impl Figure for Heatmap<'_> {
         draw_axis_titles(root, chart.plotting_area().get_pixel_range(), &ax.title, &ay.title)?;
 
         let rows: Vec<&SweepRow> = report.outcome_rows(outcome.key()).collect();
-        let top_share = scale_top(rows.iter().map(|r| r.share).fold(0.0, f64::max));
+        let top_share = scale_top(rows.iter().map(|r| r.summary.share).fold(0.0, f64::max));
         let ramp = ramp(outcome);
         let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
         let (x1, y1) = chart.backend_coord(&(1.0, 1.0));
         let cell = ((x1 - x0).abs(), (y1 - y0).abs());
         for r in &rows {
             let (i, j) = ((r.point / ny) as f64, (r.point % ny) as f64);
-            let fill = ramp_colour(ramp, r.share / top_share);
+            let fill = ramp_colour(ramp, r.summary.share / top_share);
             chart
                 .draw_series([Rectangle::new([(i - 0.5, j - 0.5), (i + 0.5, j + 0.5)], fill.filled())])
                 .map_err(fail)?;
@@ -269,7 +269,7 @@ impl Figure for Heatmap<'_> {
                 let size = if cell.0 >= 70 { TICK_PX } else { TICK_PX - 2.0 };
                 let style = text(size, FontStyle::Normal, &ink).pos(Pos::new(HPos::Center, VPos::Center));
                 chart
-                    .draw_series([EmptyElement::at((i, j)) + Text::new(percent(r.share), (0, 0), style)])
+                    .draw_series([EmptyElement::at((i, j)) + Text::new(percent(r.summary.share), (0, 0), style)])
                     .map_err(fail)?;
             }
         }

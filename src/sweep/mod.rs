@@ -324,7 +324,9 @@ fn document(path: &Path, text: &str) -> Result<Table, ScenarioError> {
     })
 }
 
-/// The exact totals of one point: run counts per outcome and welfare moments.
+/// The exact totals of one point: the summary-level totals of its `Batch`
+/// (run counts per outcome and fixed-point moments), without the per-round
+/// histograms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PointResult {
     pub point: usize,
@@ -333,11 +335,25 @@ pub struct PointResult {
     pub outcome_runs: [u64; 4],
     /// Per outcome (and `ALL`), per side: cumulative welfare.
     pub welfare: [[Moments; 2]; ALL + 1],
+    /// Per outcome (and `ALL`), per side: peak escalation index.
+    pub peak: [[Moments; 2]; ALL + 1],
+    /// Per outcome (and `ALL`): rounds with a retaliation.
+    pub exchanges: [Moments; ALL + 1],
+    /// Détente runs: rounds until the détente test first passed.
+    pub rounds_to_detente: Moments,
 }
 
 impl PointResult {
     pub fn of(point: usize, batch: &Batch) -> PointResult {
-        PointResult { point, runs: batch.runs, outcome_runs: batch.outcome_runs, welfare: batch.welfare }
+        PointResult {
+            point,
+            runs: batch.runs,
+            outcome_runs: batch.outcome_runs,
+            welfare: batch.welfare,
+            peak: batch.peak,
+            exchanges: batch.exchanges,
+            rounds_to_detente: batch.rounds_to_detente,
+        }
     }
 }
 

@@ -159,15 +159,42 @@ struct ShardParam {
     values: Vec<String>,
 }
 
-/// A point's totals. Moments are `[n, sum, sum of squares]` as decimal
-/// strings: the sums are 128-bit integers, beyond what JSON numbers carry.
+/// A point's totals (as in `PointResult`). Moments are `[n, sum, sum of
+/// squares]` as decimal strings: the sums are 128-bit integers, beyond what
+/// JSON numbers carry.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShardPoint {
     point: usize,
     runs: u64,
     outcome_runs: [u64; 4],
-    welfare: Vec<[[String; 3]; 2]>,
+    welfare: Vec<[Parts; 2]>,
+    peak: Vec<[Parts; 2]>,
+    exchanges: Vec<Parts>,
+    rounds_to_detente: Parts,
+}
+
+type Parts = [String; 3];
+
+fn to_parts(m: &Moments) -> Parts {
+    let (n, sum, sumsq) = m.to_parts();
+    [n.to_string(), sum.to_string(), sumsq.to_string()]
+}
+
+fn from_parts(p: &Parts) -> Option<Moments> {
+    Some(Moments::from_parts(p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?))
+}
+
+/// Per outcome and side, read back; `None` if malformed.
+fn sides_from(parts: &[[Parts; 2]]) -> Option<[[Moments; 2]; ALL + 1]> {
+    let mut out = [[Moments::default(); 2]; ALL + 1];
+    if parts.len() != out.len() {
+        return None;
+    }
+    for (slot, sides) in out.iter_mut().zip(parts) {
+        *slot = [from_parts(&sides[0])?, from_parts(&sides[1])?];
+    }
+    Some(out)
 }
 
 fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
@@ -184,10 +211,7 @@ fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
 
 /// The content of `shard`'s partial file, given its points' results.
 pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u8> {
-    let moments = |m: &Moments| {
-        let (n, sum, sumsq) = m.to_parts();
-        [n.to_string(), sum.to_string(), sumsq.to_string()]
-    };
+    let sides = |m: &[[Moments; 2]; ALL + 1]| m.iter().map(|s| [to_parts(&s[0]), to_parts(&s[1])]).collect();
     let file = ShardFile {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
@@ -206,7 +230,10 @@ pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u
                 point: r.point,
                 runs: r.runs,
                 outcome_runs: r.outcome_runs,
-                welfare: r.welfare.iter().map(|sides| [moments(&sides[0]), moments(&sides[1])]).collect(),
+                welfare: sides(&r.welfare),
+                peak: sides(&r.peak),
+                exchanges: r.exchanges.iter().map(to_parts).collect(),
+                rounds_to_detente: to_parts(&r.rounds_to_detente),
             })
             .collect(),
     };
@@ -394,21 +421,27 @@ fn spec_of(path: &Path, f: &ShardFile) -> Result<SweepSpec, Error> {
 
 /// A point's totals, if they are consistent with `runs` runs.
 fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
-    let moments = |m: &[String; 3]| -> Option<Moments> {
-        Some(Moments::from_parts(m[0].parse().ok()?, m[1].parse().ok()?, m[2].parse().ok()?))
-    };
-    let mut welfare = [[Moments::default(); 2]; ALL + 1];
-    if p.welfare.len() != welfare.len() {
-        return None;
-    }
-    for (slot, sides) in welfare.iter_mut().zip(&p.welfare) {
-        *slot = [moments(&sides[0])?, moments(&sides[1])?];
-    }
+    let welfare = sides_from(&p.welfare)?;
+    let peak = sides_from(&p.peak)?;
+    let exchanges: [Moments; ALL + 1] =
+        p.exchanges.iter().map(from_parts).collect::<Option<Vec<_>>>()?.try_into().ok()?;
+    let rounds_to_detente = from_parts(&p.rounds_to_detente)?;
+    // Every run is counted once per outcome slot and once in `ALL`.
+    let counts = |slot: usize| if slot == ALL { runs } else { p.outcome_runs[slot] };
     let consistent = p.runs == runs
         && p.outcome_runs.iter().sum::<u64>() == runs
-        && welfare[ALL].iter().all(|m| m.n == runs)
-        && (0..4).all(|o| welfare[o].iter().all(|m| m.n == p.outcome_runs[o]));
-    consistent.then_some(PointResult { point: p.point, runs, outcome_runs: p.outcome_runs, welfare })
+        && (0..=ALL)
+            .all(|s| welfare[s].iter().chain(&peak[s]).all(|m| m.n == counts(s)) && exchanges[s].n == counts(s))
+        && rounds_to_detente.n <= p.outcome_runs[0];
+    consistent.then_some(PointResult {
+        point: p.point,
+        runs,
+        outcome_runs: p.outcome_runs,
+        welfare,
+        peak,
+        exchanges,
+        rounds_to_detente,
+    })
 }
 
 #[cfg(test)]

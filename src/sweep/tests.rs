@@ -4,37 +4,21 @@ use std::path::Path;
 
 use super::*;
 
-const SCENARIO: &str = r#"
-rounds = 30
-runs = 50
-seed = 3
-[[sides]]
-name = "row"
-strategy = { kind = "generous_tit_for_tat", generosity = 0.1 }
-noise = 0.05
-baseline_welfare = 3.0
-mutual_escalation_cost = 1.0
-[[sides.levers]]
-name = "defect"
-ladder = [0, 1]
-pain = 3.0
-cost = -2.0
-[[sides]]
-name = "column"
-strategy = { kind = "tit_for_tat" }
-noise = 0.05
-baseline_welfare = 3.0
-mutual_escalation_cost = 1.0
-[[sides.levers]]
-name = "defect"
-ladder = [0, 1]
-pain = 3.0
-cost = -2.0
-"#;
+/// A 30-round noisy IPD, 50 runs: generous TFT (row) against TFT (column).
+fn scenario_text() -> String {
+    let side = |name: &str, strategy: &str| {
+        format!(
+            "[[sides]]\nname = \"{name}\"\nstrategy = {strategy}\nnoise = 0.05\nbaseline_welfare = 3.0\n\
+             mutual_escalation_cost = 1.0\n[[sides.levers]]\nname = \"defect\"\nladder = [0, 1]\npain = 3.0\ncost = -2.0\n"
+        )
+    };
+    let gtft = r#"{ kind = "generous_tit_for_tat", generosity = 0.1 }"#;
+    format!("rounds = 30\nruns = 50\nseed = 3\n{}{}", side("row", gtft), side("column", r#"{ kind = "tit_for_tat" }"#))
+}
 
 fn spec(vary: &[&str]) -> SweepSpec {
     let vary: Vec<String> = vary.iter().map(|s| s.to_string()).collect();
-    SweepSpec::from_args(Path::new("ipd.toml"), SCENARIO.to_string(), &vary).unwrap()
+    SweepSpec::from_args(Path::new("ipd.toml"), scenario_text(), &vary).unwrap()
 }
 
 fn prepare(vary: &[&str]) -> Result<Sweep, Error> {
@@ -46,7 +30,7 @@ fn unchanged_document_gives_the_same_scenario() {
     // Writing the document back out and validating it again must not change
     // the scenario: every point is "the file, with its values".
     let sweep = prepare(&["sides.row.noise=0.05"]).unwrap();
-    let direct = scenario::parse(Path::new("ipd.toml"), SCENARIO).unwrap();
+    let direct = scenario::parse(Path::new("ipd.toml"), &scenario_text()).unwrap();
     assert_eq!(format!("{:?}", sweep.scenario_at(0).unwrap()), format!("{direct:?}"));
 }
 
@@ -112,7 +96,7 @@ fn run_sweep_uses_common_random_numbers() {
     assert!(Vary::parse_arg("discount=1,1.0e0").is_err(), "duplicate values are refused");
     let sweep = prepare(&["sides.row.strategy.generosity=0.1,0.3"]).unwrap();
     let results = run_sweep(&sweep, &[0, 1], &Hooks::default()).unwrap();
-    let base = scenario::parse(Path::new("ipd.toml"), SCENARIO).unwrap();
+    let base = scenario::parse(Path::new("ipd.toml"), &scenario_text()).unwrap();
     let direct = run_batch(&base, &McConfig { runs: 50, seed: 3 }, &Hooks::default(), None).unwrap();
     assert_eq!(results[0], PointResult::of(0, &direct));
     assert_eq!(results[1].runs, 50);

@@ -7,41 +7,7 @@ use std::process::Command;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-use crate::common::repo_path;
-
-/// A small noisy IPD (60 rounds): generous TFT against TFT.
-const SCENARIO: &str = r#"
-name = "Sweep fixture"
-rounds = 60
-runs = 100
-seed = 7
-
-[[sides]]
-name = "row"
-strategy = { kind = "generous_tit_for_tat", generosity = 0.1 }
-noise = 0.05
-baseline_welfare = 3.0
-mutual_escalation_cost = 1.0
-
-[[sides.levers]]
-name = "defect"
-ladder = [0, 1]
-pain = 3.0
-cost = -2.0
-
-[[sides]]
-name = "column"
-strategy = { kind = "tit_for_tat" }
-noise = 0.05
-baseline_welfare = 3.0
-mutual_escalation_cost = 1.0
-
-[[sides.levers]]
-name = "defect"
-ladder = [0, 1]
-pain = 3.0
-cost = -2.0
-"#;
+use crate::common::{classic_toml, toml_files};
 
 /// A temporary folder holding `fixture.toml`.
 struct Fixture {
@@ -51,7 +17,10 @@ struct Fixture {
 impl Fixture {
     fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("fixture.toml"), SCENARIO).unwrap();
+        // A small noisy IPD (60 rounds, 100 runs, seed 7): generous TFT against TFT.
+        let gtft = r#"{ kind = "generous_tit_for_tat", generosity = 0.1 }"#;
+        let text = classic_toml(gtft, r#"{ kind = "tit_for_tat" }"#, 0.05, 60, 100);
+        std::fs::write(dir.path().join("fixture.toml"), text).unwrap();
         Fixture { dir }
     }
 
@@ -280,13 +249,7 @@ label = "Column's noise"
 
 #[test]
 fn shipped_sweep_files_are_valid() {
-    let dir = repo_path("sweeps");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
+    let files = toml_files("sweeps");
     assert!(!files.is_empty());
     for file in &files {
         let spec = match tradewar::sweep::read_input(file) {
