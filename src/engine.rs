@@ -372,10 +372,17 @@ impl<'a> Game<'a> {
             let perceived =
                 if played[j] == Action::C && self.misperception[i].tick(self.streams) { Action::D } else { played[j] };
             let retaliated = chosen[i].is_d() && self.views[i].their_last == Some(Action::D);
-            flags |= (played[i].is_d() as u8 * PLAYED_D
-                | retaliated as u8 * RETALIATED
-                | perceived.is_d() as u8 * PERCEIVED_D)
-                << i;
+            let mut f = 0;
+            if played[i].is_d() {
+                f |= PLAYED_D;
+            }
+            if retaliated {
+                f |= RETALIATED;
+            }
+            if perceived.is_d() {
+                f |= PERCEIVED_D;
+            }
+            flags |= f << i;
             self.views[i].observe(played[i], perceived);
             // What the other side raised this round, for next round's answer.
             self.rose_last[i] = rose[j];
