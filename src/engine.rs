@@ -326,13 +326,13 @@ impl<'a> Game<'a> {
             self.apply_events(t);
         }
 
-        // 2. Provocations: exogenous one-rung escalations (they ignore caps).
+        // 2. Provocations: exogenous one-rung escalations, within truce caps.
         for i in 0..2 {
             for k in 0..self.provocations[i].len() {
                 let (clock, l) = &mut self.provocations[i][k];
                 let l = *l;
-                if clock.tick(self.streams) {
-                    self.force(l, self.rung[l].saturating_add(1).min(self.top[l]));
+                if clock.tick(self.streams) && self.rung[l] < self.cap[l] {
+                    self.force(l, self.rung[l] + 1);
                 }
             }
         }

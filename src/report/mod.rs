@@ -10,6 +10,7 @@ into place, so a failed or interrupted run never leaves a half-written output.
 
 pub mod chart;
 pub mod csv;
+pub mod playthrough;
 pub mod table;
 
 use std::io::Write;
