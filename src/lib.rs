@@ -16,6 +16,8 @@ documented with its equations in `docs/model.md`.
 
 pub mod engine;
 pub mod error;
+pub mod fit;
+pub mod history;
 pub mod montecarlo;
 pub mod outcome;
 pub mod report;
