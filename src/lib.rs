@@ -14,6 +14,7 @@ trace) → [`montecarlo::Batch`] → [`report`] (CSV, PNG, table). The game mode
 documented with its equations in `docs/model.md`.
 */
 
+pub mod backtest;
 pub mod engine;
 pub mod error;
 pub mod fit;

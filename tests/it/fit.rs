@@ -99,3 +99,104 @@ fn win_stay_lose_shift_is_told_from_tit_for_tat() {
         assert!(tft.delta_aic > 10.0, "run {run}: TFT is far behind ({})", tft.delta_aic);
     }
 }
+
+const LADDERS: &str = r#"
+rounds = 3
+runs = 50
+[[sides]]
+name = "a"
+strategy = { kind = "always_escalate" }
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 10, 20, 30]
+pain = 1
+[[sides]]
+name = "b"
+strategy = { kind = "always_concede" }
+[[sides.levers]]
+name = "soybeans"
+ladder = [27, 0]
+pain = 1
+"#;
+
+fn history(sc: &tradewar::Scenario, rows: &str) -> tradewar::history::History {
+    let text =
+        format!("round,date,side,lever,value,source\n0,2025-01-01,a,tariffs,0,s\n0,2025-01-01,b,soybeans,27,s\n{rows}");
+    tradewar::history::parse(std::path::Path::new("h.csv"), &text, sc).unwrap()
+}
+
+#[test]
+fn backtest_percentiles_on_a_hand_made_case() {
+    // Every run: a climbs one rung a month (E = 1/3, 2/3, 1), b stays at 0.
+    let sc = parse(LADDERS);
+    let batch = crate::common::batch(&sc);
+    // Observed: a on the simulated path in month 1 (a tie with every run: the
+    // 50th percentile), below it in month 2 (0th), then at the top (a tie);
+    // b escalates in month 2 (100th percentile) and is back in month 3 (50th).
+    let h = history(
+        &sc,
+        "1,2025-01-15,a,tariffs,10,s\n2,2025-02-15,b,soybeans,0,s\n3,2025-03-15,a,tariffs,30,s\n3,2025-03-20,b,soybeans,27,s\n",
+    );
+    let bt = tradewar::backtest::backtest(&sc, &h, &batch);
+    let got: Vec<(u32, usize, f64, bool)> = bt.rows.iter().map(|r| (r.round, r.side, r.percentile, r.inside)).collect();
+    assert_eq!(
+        got,
+        [
+            (1, 0, 50.0, true),
+            (1, 1, 50.0, true),
+            (2, 0, 0.0, false),
+            (2, 1, 100.0, false),
+            (3, 0, 50.0, true),
+            (3, 1, 50.0, true)
+        ]
+    );
+    assert_eq!(bt.coverage(None), (4, 6));
+    assert_eq!(bt.coverage(Some(0)), (2, 3));
+    assert_eq!(bt.rows[2].label, "Feb 2025");
+    assert!((bt.rows[2].p50 - 2.0 / 3.0).abs() < 0.005, "the median is the simulated path");
+}
+
+#[test]
+fn backtest_percentiles_match_a_direct_count_over_runs() {
+    // A noisy game: the percentile from the batch's histogram equals the
+    // mid-rank computed directly from each run's index.
+    let sc = parse(
+        &LADDERS.replace("always_escalate\" }", "random\", p_escalate = 0.5 }").replace("runs = 50", "runs = 400"),
+    );
+    let batch = crate::common::batch(&sc);
+    let h = history(&sc, "1,2025-01-15,a,tariffs,10,s\n2,2025-02-15,a,tariffs,0,s\n3,2025-03-15,a,tariffs,20,s\n");
+    let bt = tradewar::backtest::backtest(&sc, &h, &batch);
+    let streams = Streams::new(sc.seed);
+    let mut game = Game::new(&sc, &streams);
+    let mut sims = vec![Vec::new(); 4];
+    for run in 0..sc.runs {
+        let tr = game.play(run);
+        for t in 1..=3 {
+            sims[t as usize].push(tr.index(t, 0));
+        }
+    }
+    for r in bt.rows.iter().filter(|r| r.side == 0) {
+        let xs = &sims[r.round as usize];
+        let below = xs.iter().filter(|&&x| x < r.observed - 1e-12).count() as f64;
+        let equal = xs.iter().filter(|&&x| (x - r.observed).abs() <= 1e-12).count() as f64;
+        let direct = 100.0 * (below + 0.5 * equal) / xs.len() as f64;
+        assert!((r.percentile - direct).abs() < 1e-9, "round {}: {} vs {direct}", r.round, r.percentile);
+        // The observed index is computed from rungs as the engine computes it.
+        let rung = h.rung(r.round, 0, 0);
+        assert_eq!(r.observed, tradewar::history::escalation_index(&sc.sides[0], |_| rung));
+    }
+}
+
+#[test]
+fn history_index_is_the_engine_index() {
+    // Same rungs, same floating-point sum: bit for bit.
+    let sc = parse(&LADDERS.replace("rounds = 3", "rounds = 6").replace("pain = 1\n[[sides]]", "pain = 1\nweight = 0.7\n[[sides.levers]]\nname = \"controls\"\nladder = [0, 3, 5]\npain = 1\nweight = 2.3\n[[sides]]"));
+    let streams = Streams::new(1);
+    let mut game = Game::new(&sc, &streams);
+    let tr = game.play(0);
+    assert_eq!(tr.rung(6, 0, 1), 2, "both levers climb");
+    for t in 0..=sc.rounds {
+        let e = tradewar::history::escalation_index(&sc.sides[0], |l| tr.rung(t, 0, l));
+        assert_eq!(e.to_bits(), tr.index(t, 0).to_bits(), "round {t}");
+    }
+}
