@@ -65,9 +65,11 @@ impl Backtest {
     }
 }
 
-/// Bin of an escalation index on the histogram's 1/200 grid, as `Batch` bins it.
+/// Bin of an escalation index on the histogram's 1/200 grid, with the same
+/// arithmetic as the engine's (`engine::Game`, nearest bin: e ≥ 0, so adding
+/// ½ and truncating rounds).
 pub fn index_bin(e: f64) -> usize {
-    ((e * (INDEX_BINS - 1) as f64).round() as usize).min(INDEX_BINS - 1)
+    ((e * (INDEX_BINS - 1) as f64 + 0.5) as usize).min(INDEX_BINS - 1)
 }
 
 /// Mid-rank percentile (0–100) of bin `bin` in a histogram; `None` if empty.

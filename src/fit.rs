@@ -18,7 +18,9 @@ algorithm of a hidden Markov model:
 - transition: the other's played a_j(t) is perceived as `D` if it was `D`,
   else as `D` with probability μ.
 
-So lnL(θ, ε, μ) = Σ_t ln P(a_i(t) | a_i(<t), a_j(<t)) exactly. The two sides'
+So lnL(θ, ε, μ) = Σ_t ln P(a_i(t) | a_i(<t), a_j(<t)) exactly. Provocations
+(docs/model.md §3 step 2) enter at the scenario's rates, as known: a round's
+move is `D` if the side chose `D` or a provocation raised a lever. The two sides'
 moves are independent given the past, so the record's likelihood is the
 product of the two sides' and each side is fitted on its own.
 
@@ -36,6 +38,8 @@ A strategy that gives an observed move zero probability does not fail: with
 rounds are reported (`CandidateFit::needs_noise`).
 */
 
+use crate::history::History;
+use crate::scenario::Scenario;
 use crate::strategy::{Action, CATALOG, Strategy, View, catalog_entry};
 
 /// χ²₁(0.95)/2: a 95% profile-likelihood interval keeps lnL ≥ lnL̂ − 1.92.
@@ -158,6 +162,37 @@ pub fn default_candidates() -> Vec<Candidate> {
 pub struct Record {
     pub own: Vec<Action>,
     pub other: Vec<Action>,
+    /// Per round, the chance q_t that a provocation raised one of the side's
+    /// levers whatever its strategy chose (empty: none). A round's move is then
+    /// `D` with probability 1 − (1 − P(chosen D))·(1 − q_t).
+    pub provocation: Vec<f64>,
+}
+
+impl Record {
+    /// A record without provocations.
+    pub fn new(own: Vec<Action>, other: Vec<Action>) -> Record {
+        Record { own, other, provocation: Vec::new() }
+    }
+
+    /// Side `side`'s record in a history, with the provocation chance of each
+    /// round from the scenario: q_t = 1 − Π (1 − q_k) over the side's
+    /// provocation entries whose lever was below its top at the start of round
+    /// t (a lever at the top cannot be raised).
+    pub fn from_history(history: &History, sc: &Scenario, side: usize) -> Record {
+        let provocation = (1..=history.rounds)
+            .map(|t| {
+                let s = &sc.sides[side];
+                let calm: f64 = s
+                    .provocations
+                    .iter()
+                    .filter(|p| history.rung(t - 1, side, p.lever) < s.levers[p.lever].top())
+                    .map(|p| 1.0 - p.prob)
+                    .product();
+                1.0 - calm
+            })
+            .collect();
+        Record { own: history.postures(side), other: history.postures(1 - side), provocation }
+    }
 }
 
 /// Number of latent states: their_last × their_prev ∈ {none, C, D}², × ever.
@@ -195,7 +230,9 @@ pub fn predictive(strategy: &Strategy, noise: f64, misperception: f64, rec: &Rec
             }
             let (their_last, their_prev, ever) = state_of(s);
             let view = View { round: t as u32 + 1, my_last, their_last, their_prev, their_defections: ever as u32 };
-            let p_d = noise + (1.0 - 2.0 * noise) * strategy.p_escalate(&view);
+            let chosen_d = noise + (1.0 - 2.0 * noise) * strategy.p_escalate(&view);
+            let q = rec.provocation.get(t).copied().unwrap_or(0.0);
+            let p_d = 1.0 - (1.0 - chosen_d) * (1.0 - q);
             let weight = a * if rec.own[t].is_d() { p_d } else { 1.0 - p_d };
             if weight == 0.0 {
                 continue;

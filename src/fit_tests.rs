@@ -5,7 +5,7 @@ fn acts(s: &str) -> Vec<Action> {
 }
 
 fn rec(own: &str, other: &str) -> Record {
-    Record { own: acts(own), other: acts(other) }
+    Record::new(acts(own), acts(other))
 }
 
 /// The likelihood by brute force: sum over every sequence of perceptions.
@@ -141,4 +141,19 @@ fn candidates_are_checked() {
     assert_eq!(Candidate::new("random").unwrap().k(), 1, "p only: ε is confounded with p");
     assert_eq!(Candidate::new("always_concede").unwrap().k(), 1);
     assert_eq!(Candidate::new("win_stay_lose_shift").unwrap().k(), 2);
+}
+
+#[test]
+fn provocations_make_an_unprovoked_escalation_possible() {
+    // TFT escalates in round 3 after two concessions: impossible without noise,
+    // possible with a provocation chance of 0.2 (and only a D, never a C).
+    let mut r = rec("CCDC", "CCCC");
+    assert_eq!(log_likelihood(&Strategy::TitForTat, 0.0, 0.0, &r), f64::NEG_INFINITY);
+    r.provocation = vec![0.2; 4];
+    let expected = 3.0 * 0.8f64.ln() + 0.2f64.ln();
+    assert!((log_likelihood(&Strategy::TitForTat, 0.0, 0.0, &r) - expected).abs() < 1e-12);
+    // With noise: P(D) = 1 − (1 − ε)(1 − q) when TFT intends C.
+    let p = |e: f64| 1.0 - (1.0 - e) * 0.8;
+    let expected = 3.0 * (1.0 - p(0.1)).ln() + p(0.1).ln();
+    assert!((log_likelihood(&Strategy::TitForTat, 0.1, 0.0, &r) - expected).abs() < 1e-12);
 }

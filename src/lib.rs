@@ -18,6 +18,7 @@ pub mod backtest;
 pub mod engine;
 pub mod error;
 pub mod fit;
+pub mod fitted_scenario;
 pub mod history;
 pub mod montecarlo;
 pub mod outcome;

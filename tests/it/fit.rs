@@ -28,7 +28,7 @@ fn record(sc: &tradewar::Scenario, seed: u64, run: u64) -> Record {
     let tr = g.play(run);
     let (own, other): (Vec<Action>, Vec<Action>) =
         (1..=sc.rounds).map(|t| (tr.actions(t)[0], tr.actions(t)[1])).unzip();
-    Record { own, other }
+    Record::new(own, other)
 }
 
 fn all() -> FitConfig {
@@ -199,4 +199,89 @@ fn history_index_is_the_engine_index() {
         let e = tradewar::history::escalation_index(&sc.sides[0], |l| tr.rung(t, 0, l));
         assert_eq!(e.to_bits(), tr.index(t, 0).to_bits(), "round {t}");
     }
+}
+
+fn simulate() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut c = std::process::Command::cargo_bin("simulate").unwrap();
+    c.current_dir(crate::common::repo_path("."));
+    c
+}
+
+#[test]
+fn a_history_with_a_lever_the_scenario_lacks_is_refused_with_file_and_line() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    let shipped = std::fs::read_to_string(crate::common::repo_path("data/us-china-2025.csv")).unwrap();
+    // Round 1's soybean row: rename its lever.
+    let line = 1 + shipped.lines().position(|l| l.starts_with("1,2025-01-16,china,soybean_purchases")).unwrap();
+    let text = shipped.replacen("1,2025-01-16,china,soybean_purchases", "1,2025-01-16,china,soybeans", 1);
+    std::fs::write(&bad, text).unwrap();
+    for command in ["fit", "backtest"] {
+        simulate()
+            .args([command, "scenarios/escalation-2025.toml", "--history"])
+            .arg(&bad)
+            .arg("--out")
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains(format!("bad.csv:{line}: unknown lever `soybeans` of side `china`"))
+                    .and(predicate::str::contains("soybean_purchases")),
+            );
+    }
+    assert!(!dir.path().join("fit.csv").exists(), "nothing written on bad input");
+}
+
+#[test]
+fn fit_and_backtest_run_on_the_shipped_record() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let fitted = dir.path().join("fitted.toml");
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--quiet", "--out"])
+        .arg(dir.path())
+        .arg("--write-scenario")
+        .arg(&fitted)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("best: United States' moves from Jan 2025 to Dec 2025"));
+    let csv = std::fs::read_to_string(dir.path().join("fit.csv")).unwrap();
+    assert!(csv.starts_with("side,rank,strategy,param_name,param,param_ci_low,param_ci_high,noise,"));
+    assert_eq!(csv.lines().count(), 1 + 2 * fit::default_candidates().len());
+    assert!(dir.path().join("fit.png").exists());
+    // The fitted copy of busan.toml is a valid scenario and keeps its comments.
+    let text = std::fs::read_to_string(&fitted).unwrap();
+    assert!(text.contains("# After Busan (30 Oct 2025)") && text.contains("fitted to data/us-china-2025.csv"));
+    tradewar::scenario::load(&fitted).unwrap();
+
+    simulate()
+        .args(["backtest", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--runs", "500"])
+        .args(["--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("side-months inside"));
+    let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
+    assert_eq!(csv.lines().next().unwrap(), "round,month,side,observed,percentile,p10,p50,p90,mean,inside");
+    assert_eq!(csv.lines().count(), 1 + 24);
+    assert!(dir.path().join("backtest.png").exists());
+}
+
+#[test]
+fn a_record_off_the_scenario_ladders_is_refused_with_the_rungs() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    simulate()
+        .args(["backtest", "scenarios/busan.toml", "--history", "data/us-china-2025.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "data/us-china-2025.csv:17: value 30.8 is not a rung of `us.tariffs` (rungs: 20.8, 47, 57, 71, 81, 126.5)",
+        ));
 }
