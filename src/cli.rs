@@ -48,14 +48,21 @@ pub enum Command {
     Backtest(BacktestArgs),
 }
 
+/// A scenario and an observed record in its terms.
 #[derive(Debug, Args)]
-pub struct FitArgs {
-    /// Scenario whose sides, levers and ladders the history uses.
+pub struct RecordArgs {
+    /// Scenario whose sides, levers and ladders the record uses.
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
     /// The observed record (history CSV, docs/history.md).
     #[arg(long, value_name = "FILE")]
     pub history: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub record: RecordArgs,
     /// Candidate strategies, comma-separated [default: every strategy but memory_one].
     #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
     pub strategies: Vec<String>,
@@ -81,12 +88,8 @@ pub struct FitArgs {
 
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
-    /// Scenario to simulate from the record's starting state.
-    #[arg(value_name = "SCENARIO")]
-    pub scenario: PathBuf,
-    /// The observed record (history CSV, docs/history.md).
-    #[arg(long, value_name = "FILE")]
-    pub history: PathBuf,
+    #[command(flatten)]
+    pub record: RecordArgs,
     /// Number of Monte Carlo runs [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
     pub runs: Option<u64>,

@@ -64,7 +64,7 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
 }
 
 pub fn fit(args: &FitArgs) -> Result<(), Failure> {
-    let (sc, h) = load(&args.scenario, &args.history)?;
+    let (sc, h) = load(&args.record.scenario, &args.record.history)?;
     let cfg = FitConfig { candidates: candidates(args).map_err(Failure::Input)?, profile_points: PROFILE_POINTS };
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     // The base is read (and checked) before any work, so a bad one fails fast.
@@ -106,7 +106,7 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
 
     if let (Some(dest), Some(base)) = (&args.write_scenario, base) {
         let origin = FitOrigin {
-            history: args.history.display().to_string(),
+            history: args.record.history.display().to_string(),
             period: format!("{} – {}, {} months", h.round_label(1), h.round_label(h.rounds), h.rounds),
         };
         let pairs: Vec<(&str, &fit::CandidateFit)> =
@@ -123,13 +123,13 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
 }
 
 pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
-    let (sc, h) = load(&args.scenario, &args.history)?;
+    let (sc, h) = load(&args.record.scenario, &args.record.history)?;
     h.check_start(&sc).map_err(|e| Failure::Input(e.into()))?;
     // Simulate exactly the record's months.
     let sc = if sc.rounds == h.rounds {
         sc
     } else {
-        scenario::load_with(&args.scenario, &Overrides { rounds: Some(h.rounds) })
+        scenario::load_with(&args.record.scenario, &Overrides { rounds: Some(h.rounds) })
             .map_err(|e| Failure::Scenario(vec![e]))?
     };
     let cfg = McConfig { runs: args.runs.unwrap_or(sc.runs), seed: args.seed.unwrap_or(sc.seed) };

@@ -9,6 +9,7 @@ and `write_atomic`. One panel per side, side by side.
 use std::path::Path;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -82,6 +83,23 @@ fn panel_title<DB: DrawingBackend>(
     Ok(60)
 }
 
+/// A panel's plot coordinates, with room for the axis labels.
+fn panel_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    xs: std::ops::Range<f64>,
+    ys: std::ops::Range<f64>,
+) -> Result<ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    ChartBuilder::on(area)
+        .margin_left(MARGIN)
+        .margin_right(MARGIN)
+        .margin_top(8)
+        .margin_bottom(12)
+        .x_label_area_size(56)
+        .y_label_area_size(70)
+        .build_cartesian_2d(xs, ys)
+        .map_err(fail)
+}
+
 fn param_axis(param: &str) -> String {
     match param {
         "generosity" => "generosity g (probability of forgiving a perceived escalation)".into(),
@@ -127,15 +145,7 @@ fn draw_fit<DB: DrawingBackend>(
             (Some(&a), Some(&b)) if b > a => (a, b),
             _ => (0.0, 1.0),
         };
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_top(8)
-            .margin_bottom(12)
-            .x_label_area_size(56)
-            .y_label_area_size(70)
-            .build_cartesian_2d(lo..hi, PROFILE_FLOOR..1.2)
-            .map_err(fail)?;
+        let mut chart = panel_axes(&plot, lo..hi, PROFILE_FLOOR..1.2)?;
         chart
             .configure_mesh()
             .bold_line_style(GRID)
@@ -221,15 +231,7 @@ fn draw_backtest<DB: DrawingBackend>(
         let head =
             panel_title(&area, &sc.sides[side].label, &format!("{k} of {n} months inside the 10–90% band"), colour)?;
         let (_, plot) = area.split_vertically(head);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_top(8)
-            .margin_bottom(12)
-            .x_label_area_size(56)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.3..x_end + 0.3, 0.0..1.02)
-            .map_err(fail)?;
+        let mut chart = panel_axes(&plot, -0.3..x_end + 0.3, 0.0..1.02)?;
         let label = |x: &f64| {
             let t = x.round();
             if (x - t).abs() > 1e-6 || t < 0.0 || t > x_end {
