@@ -102,7 +102,7 @@ fn draw<DB: DrawingBackend>(kind: Kind, report: &Report, root: &DrawingArea<DB, 
 }
 
 /// Register the embedded fonts under plotters' `sans-serif` family, once.
-fn register_fonts() -> Result<(), String> {
+pub(super) fn register_fonts() -> Result<(), String> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS).is_ok()
@@ -111,7 +111,7 @@ fn register_fonts() -> Result<(), String> {
     if ok { Ok(()) } else { Err("the embedded DejaVu Sans font is invalid".to_string()) }
 }
 
-fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+pub(super) fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
@@ -123,36 +123,36 @@ fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String
 }
 
 /// plotters' errors are generic over the backend; keep their message.
-fn fail<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
+pub(super) fn fail<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
     e.to_string()
 }
 
 // ---------------------------------------------------------------------------
 // Style
 
-const INK: RGBColor = RGBColor(33, 33, 33);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
-const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(super) const INK: RGBColor = RGBColor(33, 33, 33);
+pub(super) const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(super) const GRID: RGBColor = RGBColor(225, 225, 225);
 /// Okabe–Ito blue, orange, bluish green and vermillion: told apart by
 /// colour-blind readers, and (the first two) in greyscale.
 const SIDE_COLOURS: [RGBColor; 4] =
     [RGBColor(0, 114, 178), RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(213, 94, 0)];
 /// Opacity of a p10–p90 band.
-const BAND_ALPHA: f64 = 0.2;
+pub(super) const BAND_ALPHA: f64 = 0.2;
 
-const MARGIN: i32 = 28;
-const TITLE_PX: f64 = 28.0;
-const SUBTITLE_PX: f64 = 18.0;
-const AXIS_PX: f64 = 20.0;
-const TICK_PX: f64 = 16.0;
-const LEGEND_PX: f64 = 17.0;
+pub(super) const MARGIN: i32 = 28;
+pub(super) const TITLE_PX: f64 = 28.0;
+pub(super) const SUBTITLE_PX: f64 = 18.0;
+pub(super) const AXIS_PX: f64 = 20.0;
+pub(super) const TICK_PX: f64 = 16.0;
+pub(super) const LEGEND_PX: f64 = 17.0;
 const EVENT_PX: f64 = 16.0;
 
-fn text(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
+pub(super) fn text(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style).color(colour)
 }
 
-fn side_colour(side: usize) -> RGBColor {
+pub(super) fn side_colour(side: usize) -> RGBColor {
     SIDE_COLOURS[side % SIDE_COLOURS.len()]
 }
 
@@ -168,14 +168,18 @@ fn outcome_colour(outcome: &str) -> RGBColor {
 }
 
 /// Width of `s` in pixels when drawn in `style`.
-fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
+pub(super) fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
     let (w, _) = style.font.box_size(s).map_err(|e| e.to_string())?;
     Ok(i32::try_from(w).unwrap_or(i32::MAX))
 }
 
 /// `s`, cut at a character boundary and ended with `…` if it is wider than
 /// `max_width` as measured by `measure`.
-fn truncate_to_fit(s: &str, max_width: i32, measure: &dyn Fn(&str) -> Result<i32, String>) -> Result<String, String> {
+pub(super) fn truncate_to_fit(
+    s: &str,
+    max_width: i32,
+    measure: &dyn Fn(&str) -> Result<i32, String>,
+) -> Result<String, String> {
     if measure(s)? <= max_width {
         return Ok(s.to_string());
     }
@@ -191,7 +195,7 @@ fn truncate_to_fit(s: &str, max_width: i32, measure: &dyn Fn(&str) -> Result<i32
 
 /// Draw `s` left-aligned at `(x, y)` (top edge), shrinking the font down to
 /// 75% of its size and then truncating so it fits in `max_width`.
-fn draw_fitted<DB: DrawingBackend>(
+pub(super) fn draw_fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
     style: &TextStyle,
@@ -208,7 +212,7 @@ fn draw_fitted<DB: DrawingBackend>(
 }
 
 /// The title and subtitle lines at the top left; returns the y below them.
-fn draw_header<DB: DrawingBackend>(
+pub(super) fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitles: &[String],

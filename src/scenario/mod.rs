@@ -18,6 +18,7 @@ use crate::error::ScenarioError;
 use crate::stats;
 use crate::strategy::Strategy;
 
+pub(crate) use validate::nearest;
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
 
 /// Defaults, documented in docs/scenarios.md.

@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod determinism;
 mod engine;
+mod fit;
 mod markov;
