@@ -19,7 +19,7 @@ use crate::stats;
 use crate::strategy::Strategy;
 
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
-pub(crate) use validate::{edit_distance, toml_error};
+pub(crate) use validate::{edit_distance, nearest, toml_error};
 
 /// Defaults, documented in docs/scenarios.md.
 pub const DEFAULT_RUNS: u64 = 10_000;
