@@ -91,23 +91,6 @@ fn bad_scenario_exits_2_with_location() {
 }
 
 #[test]
-fn usage_errors_exit_2() {
-    simulate().args(["scenarios/classic-ipd.toml", "--threads", "0"]).assert().code(2);
-    simulate().args(["scenarios/classic-ipd.toml", "--runs", "0"]).assert().code(2);
-    simulate().args(["scenarios/classic-ipd.toml", "--bogus"]).assert().code(2);
-    simulate().assert().code(2);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("a-file");
-    std::fs::write(&file, "x").unwrap();
-    simulate()
-        .args(["scenarios/classic-ipd.toml", "--quiet", "--out"])
-        .arg(&file)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("is not a folder"));
-}
-
-#[test]
 fn strategies_lists_the_catalogue() {
     let out = simulate().arg("strategies").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

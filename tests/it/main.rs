@@ -4,5 +4,7 @@ mod cli;
 mod common;
 mod determinism;
 mod engine;
+mod errors;
 mod fit;
+mod fuzz;
 mod markov;
