@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
     name = "simulate",
     version,
     about = "Monte Carlo simulator of tit-for-tat trade leverage: how often does a standoff settle into détente, and how often into a vicious cycle?",
-    after_help = "Examples:\n  simulate scenarios/busan.toml\n  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/\n  simulate validate scenarios/*.toml\n  simulate strategies",
+    after_help = "Examples:\n  simulate scenarios/busan.toml\n  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/\n  simulate validate scenarios/*.toml\n  simulate strategies\n  simulate sweep scenarios/busan.toml --vary sides.china.misperception=0:0.2:11",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -46,6 +46,10 @@ pub enum Command {
     Fit(FitArgs),
     /// Place an observed record in the scenario's simulated distribution, month by month.
     Backtest(BacktestArgs),
+    /// Run a scenario at every point of a grid of parameter values (docs/sweeps.md).
+    Sweep(SweepArgs),
+    /// Combine the shard files of a sharded sweep into its CSV and charts.
+    Merge(MergeArgs),
 }
 
 /// A scenario and an observed record in its terms.
@@ -105,6 +109,71 @@ pub struct BacktestArgs {
     /// Do not draw backtest.png.
     #[arg(long)]
     pub no_charts: bool,
+    /// No notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    simulate sweep scenarios/busan.toml --vary sides.china.misperception=0:0.2:11\n  \
+    simulate sweep scenarios/busan.toml --vary us.strategy.generosity=0:0.5:6 --vary china.levers.rare_earths.erosion=0:0.1:6\n  \
+    simulate sweep sweeps/busan-misperception.toml --shard 3/8 --out /shared/busan-sweep\n  \
+    simulate sweep scenarios/busan.toml --list-params")]
+pub struct SweepArgs {
+    /// A scenario file (parameters from --vary) or a sweep file (parameters inside).
+    #[arg(value_name = "SCENARIO|SWEEP")]
+    pub file: PathBuf,
+    /// A parameter and its values: PATH=START:END:POINTS or PATH=V1,V2,... Repeat for a grid.
+    #[arg(long, value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Runs per point [default: the sweep file's `runs`, else the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
+    pub runs: Option<u64>,
+    /// Master seed, the same for every point [default: the sweep file's, else the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per CPU]. Never changes the results.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Output folder [default: output/<file stem>-sweep].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Play only shard K of N (every N-th point) and write shard-K-of-N.json for `simulate merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<tradewar::sweep::Shard>,
+    /// List the parameters the scenario offers, with their values in the file, and exit.
+    #[arg(long)]
+    pub list_params: bool,
+    /// Do not draw the PNG charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Also draw the charts as SVG.
+    #[arg(long)]
+    pub svg: bool,
+    /// No progress bar and no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<tradewar::sweep::Shard, String> {
+    tradewar::sweep::Shard::parse(s).map_err(|e| e.to_string())
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folders holding shard-K-of-N.json files (or the files themselves).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder [default: DIR, when there is one].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Do not draw the PNG charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Also draw the charts as SVG.
+    #[arg(long)]
+    pub svg: bool,
     /// No notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,

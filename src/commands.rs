@@ -19,6 +19,8 @@ use tradewar::{Error, ScenarioError};
 
 use crate::cli::{Cli, Command, RunArgs};
 
+mod sweep;
+
 /// Why a command failed, which decides the exit code.
 pub enum Failure {
     /// A bad scenario file, rendered with its source line.
@@ -59,6 +61,7 @@ impl From<Error> for Failure {
         match e {
             Error::Scenario(s) => Failure::Scenario(vec![s]),
             Error::Interrupted { done, total } => Failure::Interrupted(format!("stopped after {done} of {total} runs")),
+            Error::Sweep(e) => Failure::Input(e.into()),
             other => Failure::Runtime(other.into()),
         }
     }
@@ -73,6 +76,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
             strategies();
             Ok(())
         }
+        Some(Command::Sweep(args)) => sweep::sweep(&args),
+        Some(Command::Merge(args)) => sweep::merge(&args),
         Some(Command::Playthrough { scenario, run, seed }) => {
             let mut sc = scenario::load(&scenario).map_err(|e| Failure::Scenario(vec![e]))?;
             if let Some(seed) = seed {
@@ -142,20 +147,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
-    let progress = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let pb = ProgressBar::with_draw_target(Some(cfg.runs), ProgressDrawTarget::stderr_with_hz(10));
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}",
-            )
-            .expect("static template")
-            .progress_chars("=> "),
-        );
-        pb.set_message(sc.id.clone());
-        pb
-    };
+    let progress = progress_bar(cfg.runs, sc.id.clone(), args.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
 
@@ -190,14 +182,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write("summary.csv", csv::summary_csv(&report))?;
     write("trajectory.csv", csv::trajectory_csv(&report))?;
-    let mut formats = Vec::new();
-    if !args.no_charts {
-        formats.push(chart::Format::Png);
-    }
-    if args.svg {
-        formats.push(chart::Format::Svg);
-    }
-    for format in formats {
+    for format in chart_formats(args.no_charts, args.svg) {
         let ext = match format {
             chart::Format::Png => "png",
             chart::Format::Svg => "svg",
@@ -234,6 +219,34 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// A progress bar over `runs` runs on stderr, hidden when `quiet` or when
+/// stderr is not a terminal.
+fn progress_bar(runs: u64, message: String, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr_with_hz(10));
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(message);
+    pb
+}
+
+/// The chart formats asked for: PNG unless `--no-charts`, SVG with `--svg`.
+fn chart_formats(no_charts: bool, svg: bool) -> Vec<chart::Format> {
+    let mut formats = Vec::new();
+    if !no_charts {
+        formats.push(chart::Format::Png);
+    }
+    if svg {
+        formats.push(chart::Format::Svg);
+    }
+    formats
 }
 
 /// A flag raised by Ctrl-C or SIGTERM: the batch stops within about a

@@ -15,6 +15,8 @@ pub enum Error {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Sweep(#[from] crate::sweep::SweepError),
     #[error("run interrupted after {done} of {total} runs")]
     Interrupted { done: u64, total: u64 },
     #[error("cannot start the thread pool: {0}")]

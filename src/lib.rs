@@ -27,6 +27,7 @@ pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod strategy;
+pub mod sweep;
 
 pub use error::{Error, ScenarioError};
 pub use montecarlo::{Batch, McConfig, run_batch};

@@ -66,6 +66,16 @@ impl Moments {
         self.sumsq += other.sumsq;
     }
 
+    /// The exact totals `(n, sum, sum of squares)` in fixed point, for saving
+    /// partial results (sweep shards); `from_parts` restores them.
+    pub fn to_parts(&self) -> (u64, i128, i128) {
+        (self.n, self.sum, self.sumsq)
+    }
+
+    pub fn from_parts(n: u64, sum: i128, sumsq: i128) -> Moments {
+        Moments { n, sum, sumsq }
+    }
+
     pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then(|| self.sum as f64 / SUM_SCALE / self.n as f64)
     }

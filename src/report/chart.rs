@@ -56,7 +56,7 @@ pub fn trajectory_chart(report: &Report, path: &Path, format: Format) -> Result<
 // Rendering and fonts
 
 /// Size of every chart, in pixels.
-const SIZE: (u32, u32) = (1200, 700);
+pub(super) const SIZE: (u32, u32) = (1200, 700);
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -67,7 +67,33 @@ enum Kind {
     Trajectory,
 }
 
+/// A chart that can be drawn on any plotters backend (PNG or SVG).
+pub(super) trait Figure {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+struct ReportFigure<'a> {
+    kind: Kind,
+    report: &'a Report,
+}
+
+impl Figure for ReportFigure<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        root.fill(&WHITE).map_err(fail)?;
+        match self.kind {
+            Kind::Outcomes => draw_outcomes(self.report, root),
+            Kind::Trajectory => draw_trajectory(self.report, root),
+        }
+    }
+}
+
 fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<(), ReportError> {
+    render_figure(&ReportFigure { kind, report }, path, format)
+}
+
+/// Draw `figure` at [`SIZE`] in memory (fonts registered first), encode it as
+/// `format` and write it with [`write_atomic`].
+pub(super) fn render_figure(figure: &impl Figure, path: &Path, format: Format) -> Result<(), ReportError> {
     let chart_error = |message: String| ReportError::Chart { path: path.to_path_buf(), message };
     register_fonts().map_err(chart_error)?;
     let bytes = match format {
@@ -75,7 +101,7 @@ fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<()
             let mut rgb = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
             {
                 let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-                draw(kind, report, &root).map_err(chart_error)?;
+                figure.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
             encode_png(&rgb, SIZE).map_err(chart_error)?
@@ -84,21 +110,13 @@ fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<()
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-                draw(kind, report, &root).map_err(chart_error)?;
+                figure.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
             svg.into_bytes()
         }
     };
     write_atomic(path, &bytes)
-}
-
-fn draw<DB: DrawingBackend>(kind: Kind, report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-    root.fill(&WHITE).map_err(fail)?;
-    match kind {
-        Kind::Outcomes => draw_outcomes(report, root),
-        Kind::Trajectory => draw_trajectory(report, root),
-    }
 }
 
 /// Register the embedded fonts under plotters' `sans-serif` family, once.
@@ -158,7 +176,7 @@ pub(super) fn side_colour(side: usize) -> RGBColor {
 
 /// One colour per outcome, each with a different lightness so that the bars
 /// stay distinct in greyscale (red darkest, then purple, green, grey).
-fn outcome_colour(outcome: &str) -> RGBColor {
+pub(super) fn outcome_colour(outcome: &str) -> RGBColor {
     match outcome {
         "detente" => RGBColor(102, 189, 99),
         "vicious_cycle" => RGBColor(202, 0, 32),
@@ -193,8 +211,20 @@ pub(super) fn truncate_to_fit(
     Ok("…".to_string())
 }
 
-/// Draw `s` left-aligned at `(x, y)` (top edge), shrinking the font down to
-/// 75% of its size and then truncating so it fits in `max_width`.
+/// `s` and `style`, the font shrunk down to 75% of its size and then the
+/// text truncated so that it is at most `max_width` wide.
+pub(super) fn fit_text<'a>(s: &str, style: &TextStyle<'a>, max_width: i32) -> Result<(String, TextStyle<'a>), String> {
+    let size = style.font.get_size();
+    let mut fitted = style.clone();
+    while text_width(s, &fitted)? > max_width && fitted.font.get_size() > 0.75 * size {
+        fitted.font = fitted.font.resize(fitted.font.get_size() - 1.0);
+    }
+    let s = truncate_to_fit(s, max_width, &|s| text_width(s, &fitted))?;
+    Ok((s, fitted))
+}
+
+/// Draw `s` left-aligned at `(x, y)` (top edge), fitted to `max_width` as
+/// [`fit_text`] does.
 pub(super) fn draw_fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
@@ -202,12 +232,7 @@ pub(super) fn draw_fitted<DB: DrawingBackend>(
     (x, y): (i32, i32),
     max_width: i32,
 ) -> Result<(), String> {
-    let size = style.font.get_size();
-    let mut fitted = style.clone();
-    while text_width(s, &fitted)? > max_width && fitted.font.get_size() > 0.75 * size {
-        fitted.font = fitted.font.resize(fitted.font.get_size() - 1.0);
-    }
-    let s = truncate_to_fit(s, max_width, &|s| text_width(s, &fitted))?;
+    let (s, fitted) = fit_text(s, style, max_width)?;
     area.draw(&Text::new(s, (x, y), fitted.pos(Pos::new(HPos::Left, VPos::Top)))).map_err(fail)
 }
 
@@ -241,14 +266,14 @@ fn setup_line(report: &Report) -> String {
 }
 
 /// "1 run", "10,000 runs".
-fn count(n: u64, unit: &str) -> String {
+pub(super) fn count(n: u64, unit: &str) -> String {
     let grouped = super::thousands(n);
     if n == 1 { format!("{grouped} {unit}") } else { format!("{grouped} {unit}s") }
 }
 
 /// A share in [0, 1] as a percentage with at most one decimal, never
 /// rounding a nonzero share to "0%" or a partial one to "100%".
-fn percent(share: f64) -> String {
+pub(super) fn percent(share: f64) -> String {
     let p = share * 100.0;
     if p <= 0.0 {
         "0%".to_string()

@@ -13,6 +13,8 @@ pub mod csv;
 pub mod fit_chart;
 pub mod fit_report;
 pub mod playthrough;
+pub mod sweep;
+pub mod sweep_chart;
 pub mod table;
 
 use std::io::Write;
@@ -119,28 +121,59 @@ impl Report {
 }
 
 pub fn summary_rows(batch: &Batch) -> Vec<SummaryRow> {
+    totals_rows(&Totals::from(batch))
+}
+
+/// The per-outcome totals summary rows are computed from: a whole batch's,
+/// or one sweep point's.
+pub struct Totals<'a> {
+    pub runs: u64,
+    /// Runs per outcome, in `Outcome::ALL` order.
+    pub outcome_runs: [u64; 4],
+    /// Per outcome (and `ALL`), per side.
+    pub welfare: &'a [[Moments; 2]; ALL + 1],
+    pub peak: &'a [[Moments; 2]; ALL + 1],
+    pub exchanges: &'a [Moments; ALL + 1],
+    pub rounds_to_detente: &'a Moments,
+}
+
+impl<'a> From<&'a Batch> for Totals<'a> {
+    fn from(b: &'a Batch) -> Self {
+        Totals {
+            runs: b.runs,
+            outcome_runs: b.outcome_runs,
+            welfare: &b.welfare,
+            peak: &b.peak,
+            exchanges: &b.exchanges,
+            rounds_to_detente: &b.rounds_to_detente,
+        }
+    }
+}
+
+/// One row per outcome, then `all`.
+pub fn totals_rows(t: &Totals) -> Vec<SummaryRow> {
     let mut rows = Vec::with_capacity(5);
     let mut push = |key: &'static str, title: &'static str, slot: usize, runs: u64, rtd: Option<f64>| {
         // The `all` row is every run by definition: no sampling error.
-        let (ci_low, ci_high) = if slot == ALL { (1.0, 1.0) } else { stats::wilson(runs, batch.runs, stats::Z95) };
+        let (ci_low, ci_high) = if slot == ALL { (1.0, 1.0) } else { stats::wilson(runs, t.runs, stats::Z95) };
         rows.push(SummaryRow {
             outcome: key,
             title,
             runs,
-            share: if batch.runs == 0 { 0.0 } else { runs as f64 / batch.runs as f64 },
+            share: if t.runs == 0 { 0.0 } else { runs as f64 / t.runs as f64 },
             ci_low,
             ci_high,
-            welfare: batch.welfare[slot].iter().map(Estimate::of).collect(),
-            peak: batch.peak[slot].iter().map(|m| m.mean()).collect(),
-            exchanges: batch.exchanges[slot].mean(),
+            welfare: t.welfare[slot].iter().map(Estimate::of).collect(),
+            peak: t.peak[slot].iter().map(|m| m.mean()).collect(),
+            exchanges: t.exchanges[slot].mean(),
             rounds_to_detente: rtd,
         });
     };
     for o in Outcome::ALL {
-        let rtd = if o == Outcome::Detente { batch.rounds_to_detente.mean() } else { None };
-        push(o.key(), o.title(), o.index(), batch.runs_of(o), rtd);
+        let rtd = if o == Outcome::Detente { t.rounds_to_detente.mean() } else { None };
+        push(o.key(), o.title(), o.index(), t.outcome_runs[o.index()], rtd);
     }
-    push("all", "all runs", ALL, batch.runs, None);
+    push("all", "all runs", ALL, t.runs, None);
     rows
 }
 

@@ -18,8 +18,8 @@ use crate::error::ScenarioError;
 use crate::stats;
 use crate::strategy::Strategy;
 
-pub(crate) use validate::nearest;
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
+pub(crate) use validate::{edit_distance, nearest, toml_error};
 
 /// Defaults, documented in docs/scenarios.md.
 pub const DEFAULT_RUNS: u64 = 10_000;
@@ -290,6 +290,12 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Read and validate a scenario file with command-line overrides.
 pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+    let text = read_text(path)?;
+    parse_with(path, &text, overrides)
+}
+
+/// Read a TOML file (scenario or sweep) as text, with the errors `load` gives.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() > MAX_FILE_BYTES
@@ -309,7 +315,7 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
         };
         ScenarioError::new(path, &empty, None, msg)
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         if at < 4 || bytes.iter().take(4096).any(|&b| b == 0) {
@@ -323,8 +329,7 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
         let source = if shown.len() >= prefix.len() { shown } else { prefix };
         ScenarioError::new(path, &source, Some(at..at + 1), format!("not UTF-8 text: invalid byte 0x{:02X}", bytes[at]))
             .with_help("scenario files are TOML, which must be UTF-8: re-save the file as UTF-8")
-    })?;
-    parse_with(path, &text, overrides)
+    })
 }
 
 /// Validate scenario text as if read from `path` (used by `load` and tests).

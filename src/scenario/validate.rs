@@ -40,7 +40,7 @@ impl Ctx<'_> {
 
 type R<T> = Result<T, ScenarioError>;
 
-pub(super) fn toml_error(path: &Path, source: &Arc<str>, e: &toml::de::Error) -> ScenarioError {
+pub(crate) fn toml_error(path: &Path, source: &Arc<str>, e: &toml::de::Error) -> ScenarioError {
     let message = e.message().trim().to_string();
     let mut err = ScenarioError::new(path, source, e.span(), message.clone());
     if let Some(help) = did_you_mean_from_message(&message) {

@@ -5,7 +5,7 @@ use std::process::Command;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-use crate::common::repo_path;
+use crate::common::{repo_path, toml_files};
 
 fn simulate() -> Command {
     let mut c = Command::cargo_bin("simulate").unwrap();
@@ -19,12 +19,7 @@ fn header(path: &std::path::Path) -> String {
 
 #[test]
 fn every_scenario_validates() {
-    let mut files: Vec<_> = std::fs::read_dir(repo_path("scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
+    let files = toml_files("scenarios");
     assert!(!files.is_empty());
     for f in &files {
         if let Err(e) = tradewar::scenario::load(f) {

@@ -8,14 +8,18 @@ use tradewar::scenario::{self, Scenario};
 /// A classic IPD scenario (R=3 S=0 T=5 P=1) with the given strategy tables,
 /// e.g. `{ kind = "tit_for_tat" }`.
 pub fn classic(row: &str, col: &str, noise: f64, rounds: u32, runs: u64) -> Scenario {
+    parse(&classic_toml(row, col, noise, rounds, runs))
+}
+
+/// The text of `classic`'s scenario (seed 7).
+pub fn classic_toml(row: &str, col: &str, noise: f64, rounds: u32, runs: u64) -> String {
     let side = |name: &str, strategy: &str| {
         format!(
             "[[sides]]\nname = \"{name}\"\nstrategy = {strategy}\nnoise = {noise}\nbaseline_welfare = 3.0\nmutual_escalation_cost = 1.0\n\
              [[sides.levers]]\nname = \"defect\"\nladder = [0, 1]\npain = 3.0\ncost = -2.0\n"
         )
     };
-    let text = format!("rounds = {rounds}\nruns = {runs}\nseed = 7\n{}{}", side("row", row), side("column", col));
-    parse(&text)
+    format!("rounds = {rounds}\nruns = {runs}\nseed = 7\n{}{}", side("row", row), side("column", col))
 }
 
 pub fn parse(text: &str) -> Scenario {
@@ -31,4 +35,15 @@ pub fn batch(sc: &Scenario) -> Batch {
 
 pub fn repo_path(rel: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The `.toml` files of a folder of the repository, sorted.
+pub fn toml_files(rel: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(repo_path(rel))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
 }

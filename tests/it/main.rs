@@ -8,3 +8,4 @@ mod errors;
 mod fit;
 mod fuzz;
 mod markov;
+mod sweep;

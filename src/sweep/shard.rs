@@ -1,0 +1,490 @@
+/*!
+Shards: a sweep split across machines, and merged back exactly.
+
+Shard `K/N` plays the points `K−1, K−1+N, K−1+2N, …` (every N-th point, so
+that slow and fast regions of the grid spread over the shards) and writes
+`shard-K-of-N.json`: the scenario's text, the sweep (paths, labels, values as
+exact decimals), runs, seed, simulate's version, a fingerprint of all of
+these, and each point's integer totals. `merge` accepts the files only if
+they make exactly one whole sweep: the same fingerprint, the same N, every K
+from 1 to N exactly once, each holding exactly its points and runs. Because
+the totals are integers, merging them is exact, and the outputs are the ones
+an unsharded run writes, byte for byte.
+*/
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::values::fmt_value;
+use super::{MAX_POINTS, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
+use crate::error::Error;
+use crate::montecarlo::ALL;
+use crate::stats::Moments;
+
+const FORMAT: &str = "simulate-sweep-shard";
+const FORMAT_VERSION: u32 = 1;
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Shard `index` (1-based) of `count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// `K/N`, with 1 ≤ K ≤ N.
+    pub fn parse(spec: &str) -> Result<Shard, SweepError> {
+        let bad = |reason: &str| SweepError::ShardSpec { spec: spec.to_string(), reason: reason.to_string() };
+        let (k, n) = spec.split_once('/').ok_or_else(|| bad("expected K/N, e.g. 3/16 for the third of 16 shards"))?;
+        let parse = |s: &str| s.trim().parse::<usize>().ok().filter(|&x| x >= 1);
+        let (Some(index), Some(count)) = (parse(k), parse(n)) else {
+            return Err(bad("K and N must be whole numbers from 1, e.g. 3/16"));
+        };
+        if index > count {
+            return Err(bad("K must be between 1 and N"));
+        }
+        if count > MAX_POINTS {
+            return Err(bad(&format!("at most {MAX_POINTS} shards")));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Refuse more shards than points: some shard would have nothing to do.
+    pub fn check(&self, points: usize) -> Result<(), SweepError> {
+        if self.count > points {
+            return Err(SweepError::ShardSpec {
+                spec: format!("{}/{}", self.index, self.count),
+                reason: format!("the sweep has {points} points: split it into at most {points} shards"),
+            });
+        }
+        Ok(())
+    }
+
+    /// The points this shard plays, of `total`.
+    pub fn points(&self, total: usize) -> Vec<usize> {
+        (self.index - 1..total).step_by(self.count).collect()
+    }
+
+    /// `shard-K-of-N.json`.
+    pub fn file_name(&self) -> String {
+        format!("shard-{}-of-{}.json", self.index, self.count)
+    }
+}
+
+/// What the fingerprint covers, gathered from a sweep or a shard file.
+pub(crate) struct FingerprintParts {
+    version: String,
+    scenario_stem: String,
+    scenario_text: String,
+    runs: u64,
+    seed: u64,
+    params: Vec<ShardParam>,
+}
+
+impl FingerprintParts {
+    pub(crate) fn of(sweep: &Sweep) -> FingerprintParts {
+        FingerprintParts {
+            version: VERSION.to_string(),
+            scenario_stem: stem(&sweep.scenario_path),
+            scenario_text: sweep.scenario_text.clone(),
+            runs: sweep.runs,
+            seed: sweep.seed,
+            params: shard_params(sweep),
+        }
+    }
+
+    fn of_file(f: &ShardFile) -> FingerprintParts {
+        FingerprintParts {
+            version: f.simulate_version.clone(),
+            scenario_stem: stem(Path::new(&f.scenario_path)),
+            scenario_text: f.scenario_text.clone(),
+            runs: f.runs,
+            seed: f.seed,
+            params: f.params.clone(),
+        }
+    }
+}
+
+/// 64-bit FNV-1a of the parts, each field length-prefixed, as 16 hex digits.
+/// It guards against mixing shards of different sweeps, not against forgery.
+pub(crate) fn fingerprint(parts: &FingerprintParts) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |field: &str| {
+        for b in (field.len() as u64).to_le_bytes().iter().chain(field.as_bytes()) {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    feed(FORMAT);
+    feed(&parts.version);
+    feed(&parts.scenario_stem);
+    feed(&parts.scenario_text);
+    feed(&parts.runs.to_string());
+    feed(&parts.seed.to_string());
+    for p in &parts.params {
+        feed(&p.path);
+        feed(p.label.as_deref().unwrap_or(""));
+        feed(&p.values.join(","));
+    }
+    format!("{hash:016x}")
+}
+
+/// The partial results of a shard, as written to `shard-K-of-N.json`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShardFile {
+    format: String,
+    format_version: u32,
+    simulate_version: String,
+    fingerprint: String,
+    shard: usize,
+    shards: usize,
+    scenario_path: String,
+    scenario_text: String,
+    runs: u64,
+    seed: u64,
+    params: Vec<ShardParam>,
+    points: Vec<ShardPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShardParam {
+    /// Canonical path.
+    path: String,
+    label: Option<String>,
+    /// Shortest decimals that read back as the exact values.
+    values: Vec<String>,
+}
+
+/// A point's totals (as in `PointResult`). Moments are `[n, sum, sum of
+/// squares]` as decimal strings: the sums are 128-bit integers, beyond what
+/// JSON numbers carry.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShardPoint {
+    point: usize,
+    runs: u64,
+    outcome_runs: [u64; 4],
+    welfare: Vec<[Parts; 2]>,
+    peak: Vec<[Parts; 2]>,
+    exchanges: Vec<Parts>,
+    rounds_to_detente: Parts,
+}
+
+type Parts = [String; 3];
+
+fn to_parts(m: &Moments) -> Parts {
+    let (n, sum, sumsq) = m.to_parts();
+    [n.to_string(), sum.to_string(), sumsq.to_string()]
+}
+
+fn from_parts(p: &Parts) -> Option<Moments> {
+    Some(Moments::from_parts(p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?))
+}
+
+/// Per outcome and side, read back; `None` if malformed.
+fn sides_from(parts: &[[Parts; 2]]) -> Option<[[Moments; 2]; ALL + 1]> {
+    let mut out = [[Moments::default(); 2]; ALL + 1];
+    if parts.len() != out.len() {
+        return None;
+    }
+    for (slot, sides) in out.iter_mut().zip(parts) {
+        *slot = [from_parts(&sides[0])?, from_parts(&sides[1])?];
+    }
+    Some(out)
+}
+
+fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
+    sweep
+        .params
+        .iter()
+        .map(|p| ShardParam {
+            path: p.path.canonical.clone(),
+            label: p.label.clone(),
+            values: p.values.iter().map(|v| fmt_value(*v)).collect(),
+        })
+        .collect()
+}
+
+/// The content of `shard`'s partial file, given its points' results.
+pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u8> {
+    let sides = |m: &[[Moments; 2]; ALL + 1]| m.iter().map(|s| [to_parts(&s[0]), to_parts(&s[1])]).collect();
+    let file = ShardFile {
+        format: FORMAT.to_string(),
+        format_version: FORMAT_VERSION,
+        simulate_version: VERSION.to_string(),
+        fingerprint: sweep.fingerprint(),
+        shard: shard.index,
+        shards: shard.count,
+        scenario_path: sweep.scenario_path.to_string_lossy().into_owned(),
+        scenario_text: sweep.scenario_text.clone(),
+        runs: sweep.runs,
+        seed: sweep.seed,
+        params: shard_params(sweep),
+        points: results
+            .iter()
+            .map(|r| ShardPoint {
+                point: r.point,
+                runs: r.runs,
+                outcome_runs: r.outcome_runs,
+                welfare: sides(&r.welfare),
+                peak: sides(&r.peak),
+                exchanges: r.exchanges.iter().map(to_parts).collect(),
+                rounds_to_detente: to_parts(&r.rounds_to_detente),
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec(&file).expect("JSON of plain values");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// A whole sweep rebuilt from its shards.
+#[derive(Debug)]
+pub struct Merged {
+    pub sweep: Sweep,
+    /// Every point's results, in point order.
+    pub results: Vec<PointResult>,
+    pub shards: usize,
+}
+
+/// Read the partial files in `paths` (folders, searched for
+/// `shard-K-of-N.json`, or files), check that they make exactly one whole
+/// sweep, and rebuild its results.
+pub fn merge(paths: &[PathBuf]) -> Result<Merged, Error> {
+    let files = shard_files(paths)?;
+    let mut shards: Vec<(PathBuf, ShardFile)> = Vec::with_capacity(files.len());
+    for path in files {
+        let file = read_shard(&path)?;
+        shards.push((path, file));
+    }
+    let Some((first_path, first)) = shards.first() else {
+        let dirs = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        return Err(SweepError::NoShards { dirs }.into());
+    };
+    for (path, f) in &shards[1..] {
+        let what = if f.fingerprint != first.fingerprint {
+            difference(f, first)
+        } else if f.shards != first.shards {
+            format!("split into {} shards, not {}", f.shards, first.shards)
+        } else {
+            continue;
+        };
+        return Err(SweepError::ShardMismatch { path: path.clone(), other: first_path.clone(), what }.into());
+    }
+    let count = first.shards;
+    let mut by_index: Vec<Option<&PathBuf>> = vec![None; count];
+    for (path, f) in &shards {
+        match by_index.get_mut(f.shard - 1) {
+            Some(Some(seen)) => {
+                return Err(SweepError::DuplicateShard {
+                    index: f.shard,
+                    count,
+                    first: seen.to_path_buf(),
+                    second: path.clone(),
+                }
+                .into());
+            }
+            Some(slot) => *slot = Some(path),
+            None => return Err(corrupt(path, "its shard number is above its shard count")),
+        }
+    }
+    let missing: Vec<String> =
+        by_index.iter().enumerate().filter(|(_, p)| p.is_none()).map(|(i, _)| (i + 1).to_string()).collect();
+    if !missing.is_empty() {
+        return Err(SweepError::MissingShards { missing: missing.join(", "), count }.into());
+    }
+
+    let sweep = Sweep::prepare(&spec_of(first_path, first)?)?;
+    if sweep.fingerprint() != first.fingerprint {
+        return Err(corrupt(first_path, "its sweep does not rebuild to its fingerprint"));
+    }
+    let total = sweep.points();
+    let mut results: Vec<Option<PointResult>> = vec![None; total];
+    for (path, f) in &shards {
+        let want = Shard { index: f.shard, count }.points(total);
+        if f.points.iter().map(|p| p.point).collect::<Vec<_>>() != want {
+            return Err(corrupt(path, &format!("it does not hold the points of shard {} of {count}", f.shard)));
+        }
+        for p in &f.points {
+            let result = point_result(p, sweep.runs).ok_or_else(|| corrupt(path, "its totals are inconsistent"))?;
+            results[p.point] = Some(result);
+        }
+    }
+    let results = results.into_iter().flatten().collect();
+    Ok(Merged { sweep, results, shards: count })
+}
+
+fn corrupt(path: &Path, message: &str) -> Error {
+    SweepError::ShardFile { path: path.to_path_buf(), message: format!("{message} (edited or truncated?)") }.into()
+}
+
+/// `shard-K-of-N.json` files: those named, and those in the folders named,
+/// in shard order within each folder.
+fn shard_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(p)
+            .map_err(|e| SweepError::ShardFile { path: p.clone(), message: e.to_string() })?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SweepError::ShardFile { path: p.clone(), message: e.to_string() })?;
+        let mut found: Vec<((usize, usize), PathBuf)> =
+            entries.iter().filter_map(|e| Some((shard_name(e.file_name().to_str()?)?, e.path()))).collect();
+        found.sort();
+        out.extend(found.into_iter().map(|(_, path)| path));
+    }
+    Ok(out)
+}
+
+/// (N, K) from `shard-K-of-N.json`.
+fn shard_name(name: &str) -> Option<(usize, usize)> {
+    let (k, n) = name.strip_prefix("shard-")?.strip_suffix(".json")?.split_once("-of-")?;
+    Some((n.parse().ok()?, k.parse().ok()?))
+}
+
+fn read_shard(path: &Path) -> Result<ShardFile, Error> {
+    let fail = |message: String| SweepError::ShardFile { path: path.to_path_buf(), message };
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let file: ShardFile = serde_json::from_slice(&bytes).map_err(|e| fail(format!("not a shard file: {e}")))?;
+    if file.format != FORMAT || file.format_version != FORMAT_VERSION {
+        return Err(fail(format!("unknown format `{}` version {}", file.format, file.format_version)).into());
+    }
+    if file.simulate_version != VERSION {
+        return Err(SweepError::ShardVersion {
+            path: path.to_path_buf(),
+            theirs: file.simulate_version,
+            ours: VERSION.to_string(),
+        }
+        .into());
+    }
+    if fingerprint(&FingerprintParts::of_file(&file)) != file.fingerprint {
+        return Err(corrupt(path, "its content does not match its fingerprint"));
+    }
+    if file.shard == 0 || file.shards == 0 {
+        return Err(corrupt(path, "shards are numbered from 1"));
+    }
+    Ok(file)
+}
+
+/// Why two shard files with different fingerprints do not belong together.
+fn difference(a: &ShardFile, b: &ShardFile) -> String {
+    let mut d = Vec::new();
+    if a.scenario_path != b.scenario_path {
+        d.push(format!("scenario {} vs {}", a.scenario_path, b.scenario_path));
+    } else if a.scenario_text != b.scenario_text {
+        d.push(format!("the text of {} differs", a.scenario_path));
+    }
+    if a.seed != b.seed {
+        d.push(format!("seed {} vs {}", a.seed, b.seed));
+    }
+    if a.runs != b.runs {
+        d.push(format!("{} vs {} runs per point", a.runs, b.runs));
+    }
+    if a.params != b.params {
+        d.push("the parameters or their values differ".to_string());
+    }
+    if d.is_empty() {
+        d.push("their fingerprints differ".to_string());
+    }
+    d.join("; ")
+}
+
+/// The sweep a shard file describes.
+fn spec_of(path: &Path, f: &ShardFile) -> Result<SweepSpec, Error> {
+    let vary = f
+        .params
+        .iter()
+        .map(|p| {
+            let values = p.values.iter().map(|v| v.parse::<f64>()).collect::<Result<Vec<_>, _>>();
+            let values = values.map_err(|_| corrupt(path, &format!("a value of `{}` is not a number", p.path)))?;
+            Ok(Vary { path: p.path.clone(), values, label: p.label.clone(), span: None })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let scenario_path = PathBuf::from(&f.scenario_path);
+    Ok(SweepSpec {
+        name: stem(&scenario_path),
+        scenario_path,
+        scenario_text: f.scenario_text.clone(),
+        vary,
+        runs: Some(f.runs),
+        seed: Some(f.seed),
+        file: None,
+    })
+}
+
+/// A point's totals, if they are consistent with `runs` runs.
+fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
+    let welfare = sides_from(&p.welfare)?;
+    let peak = sides_from(&p.peak)?;
+    let exchanges: [Moments; ALL + 1] =
+        p.exchanges.iter().map(from_parts).collect::<Option<Vec<_>>>()?.try_into().ok()?;
+    let rounds_to_detente = from_parts(&p.rounds_to_detente)?;
+    // Every run is counted once per outcome slot and once in `ALL`.
+    let counts = |slot: usize| if slot == ALL { runs } else { p.outcome_runs[slot] };
+    let consistent = p.runs == runs
+        && p.outcome_runs.iter().sum::<u64>() == runs
+        && (0..=ALL)
+            .all(|s| welfare[s].iter().chain(&peak[s]).all(|m| m.n == counts(s)) && exchanges[s].n == counts(s))
+        && rounds_to_detente.n <= p.outcome_runs[0];
+    consistent.then_some(PointResult {
+        point: p.point,
+        runs,
+        outcome_runs: p.outcome_runs,
+        welfare,
+        peak,
+        exchanges,
+        rounds_to_detente,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_specs() {
+        assert_eq!(Shard::parse("3/16").unwrap(), Shard { index: 3, count: 16 });
+        for bad in ["3", "0/4", "5/4", "a/4", "1/0", "-1/4"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Shard { index: 1, count: 12 }.check(11).is_err());
+        assert!(Shard { index: 1, count: 11 }.check(11).is_ok());
+    }
+
+    #[test]
+    fn shards_partition_the_points() {
+        let total = 23;
+        let mut all: Vec<usize> = (1..=4).flat_map(|k| Shard { index: k, count: 4 }.points(total)).collect();
+        all.sort();
+        assert_eq!(all, (0..total).collect::<Vec<_>>());
+        assert_eq!(Shard { index: 2, count: 4 }.points(total), [1, 5, 9, 13, 17, 21]);
+        assert_eq!(Shard { index: 2, count: 4 }.file_name(), "shard-2-of-4.json");
+        assert_eq!(shard_name("shard-2-of-4.json"), Some((4, 2)));
+        assert_eq!(shard_name("shard-x-of-4.json"), None);
+        assert_eq!(shard_name("sweep.csv"), None);
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_sensitive() {
+        let parts = |seed| FingerprintParts {
+            version: "0.1.0".into(),
+            scenario_stem: "busan".into(),
+            scenario_text: "rounds = 24\n".into(),
+            runs: 100,
+            seed,
+            params: vec![ShardParam { path: "discount".into(), label: None, values: vec!["0.9".into(), "1".into()] }],
+        };
+        // Pinned: shards written by one build must merge with another build
+        // of the same version (no hash seeded per process or platform).
+        assert_eq!(fingerprint(&parts(1)), "6f56fe90014d00f7");
+        assert_ne!(fingerprint(&parts(1)), fingerprint(&parts(2)));
+        assert_eq!(fingerprint(&parts(1)).len(), 16);
+    }
+}
