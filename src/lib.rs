@@ -17,6 +17,7 @@ documented with its equations in `docs/model.md`.
 pub mod engine;
 pub mod error;
 pub mod montecarlo;
+pub mod nash;
 pub mod outcome;
 pub mod report;
 pub mod rng;
