@@ -24,6 +24,7 @@ pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod strategy;
+pub mod tournament;
 
 pub use error::{Error, ScenarioError};
 pub use montecarlo::{Batch, McConfig, run_batch};

@@ -56,7 +56,7 @@ pub fn trajectory_chart(report: &Report, path: &Path, format: Format) -> Result<
 // Rendering and fonts
 
 /// Size of every chart, in pixels.
-const SIZE: (u32, u32) = (1200, 700);
+pub(crate) const SIZE: (u32, u32) = (1200, 700);
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -68,37 +68,58 @@ enum Kind {
 }
 
 fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<(), ReportError> {
+    render_chart(&(kind, report), path, format)
+}
+
+/// A chart that can draw itself on any plotters backend.
+pub(crate) trait Draw {
+    /// Size in pixels.
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+
+    /// Draw on `root` (already filled white).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+impl Draw for (Kind, &Report) {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        match self.0 {
+            Kind::Outcomes => draw_outcomes(self.1, root),
+            Kind::Trajectory => draw_trajectory(self.1, root),
+        }
+    }
+}
+
+/// Render `chart` in memory (PNG encoded with `png`, SVG as a string), with
+/// the embedded fonts registered, and write it with [`write_atomic`].
+pub(crate) fn render_chart(chart: &impl Draw, path: &Path, format: Format) -> Result<(), ReportError> {
     let chart_error = |message: String| ReportError::Chart { path: path.to_path_buf(), message };
     register_fonts().map_err(chart_error)?;
+    let size = chart.size();
     let bytes = match format {
         Format::Png => {
-            let mut rgb = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+            let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
             {
-                let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-                draw(kind, report, &root).map_err(chart_error)?;
+                let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+                root.fill(&WHITE).map_err(fail).map_err(chart_error)?;
+                chart.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
-            encode_png(&rgb, SIZE).map_err(chart_error)?
+            encode_png(&rgb, size).map_err(chart_error)?
         }
         Format::Svg => {
             let mut svg = String::new();
             {
-                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-                draw(kind, report, &root).map_err(chart_error)?;
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                root.fill(&WHITE).map_err(fail).map_err(chart_error)?;
+                chart.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
             svg.into_bytes()
         }
     };
     write_atomic(path, &bytes)
-}
-
-fn draw<DB: DrawingBackend>(kind: Kind, report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-    root.fill(&WHITE).map_err(fail)?;
-    match kind {
-        Kind::Outcomes => draw_outcomes(report, root),
-        Kind::Trajectory => draw_trajectory(report, root),
-    }
 }
 
 /// Register the embedded fonts under plotters' `sans-serif` family, once.
@@ -123,16 +144,16 @@ fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String
 }
 
 /// plotters' errors are generic over the backend; keep their message.
-fn fail<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
+pub(crate) fn fail<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
     e.to_string()
 }
 
 // ---------------------------------------------------------------------------
 // Style
 
-const INK: RGBColor = RGBColor(33, 33, 33);
-const MUTED: RGBColor = RGBColor(90, 90, 90);
-const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
+pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
 /// Okabe–Ito blue, orange, bluish green and vermillion: told apart by
 /// colour-blind readers, and (the first two) in greyscale.
 const SIDE_COLOURS: [RGBColor; 4] =
@@ -140,19 +161,19 @@ const SIDE_COLOURS: [RGBColor; 4] =
 /// Opacity of a p10–p90 band.
 const BAND_ALPHA: f64 = 0.2;
 
-const MARGIN: i32 = 28;
-const TITLE_PX: f64 = 28.0;
-const SUBTITLE_PX: f64 = 18.0;
-const AXIS_PX: f64 = 20.0;
-const TICK_PX: f64 = 16.0;
-const LEGEND_PX: f64 = 17.0;
+pub(crate) const MARGIN: i32 = 28;
+pub(crate) const TITLE_PX: f64 = 28.0;
+pub(crate) const SUBTITLE_PX: f64 = 18.0;
+pub(crate) const AXIS_PX: f64 = 20.0;
+pub(crate) const TICK_PX: f64 = 16.0;
+pub(crate) const LEGEND_PX: f64 = 17.0;
 const EVENT_PX: f64 = 16.0;
 
-fn text(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
+pub(crate) fn text(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style).color(colour)
 }
 
-fn side_colour(side: usize) -> RGBColor {
+pub(crate) fn side_colour(side: usize) -> RGBColor {
     SIDE_COLOURS[side % SIDE_COLOURS.len()]
 }
 
@@ -168,14 +189,18 @@ fn outcome_colour(outcome: &str) -> RGBColor {
 }
 
 /// Width of `s` in pixels when drawn in `style`.
-fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
+pub(crate) fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
     let (w, _) = style.font.box_size(s).map_err(|e| e.to_string())?;
     Ok(i32::try_from(w).unwrap_or(i32::MAX))
 }
 
 /// `s`, cut at a character boundary and ended with `…` if it is wider than
 /// `max_width` as measured by `measure`.
-fn truncate_to_fit(s: &str, max_width: i32, measure: &dyn Fn(&str) -> Result<i32, String>) -> Result<String, String> {
+pub(crate) fn truncate_to_fit(
+    s: &str,
+    max_width: i32,
+    measure: &dyn Fn(&str) -> Result<i32, String>,
+) -> Result<String, String> {
     if measure(s)? <= max_width {
         return Ok(s.to_string());
     }
@@ -191,7 +216,7 @@ fn truncate_to_fit(s: &str, max_width: i32, measure: &dyn Fn(&str) -> Result<i32
 
 /// Draw `s` left-aligned at `(x, y)` (top edge), shrinking the font down to
 /// 75% of its size and then truncating so it fits in `max_width`.
-fn draw_fitted<DB: DrawingBackend>(
+pub(crate) fn draw_fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
     style: &TextStyle,
@@ -208,7 +233,7 @@ fn draw_fitted<DB: DrawingBackend>(
 }
 
 /// The title and subtitle lines at the top left; returns the y below them.
-fn draw_header<DB: DrawingBackend>(
+pub(crate) fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitles: &[String],
@@ -237,14 +262,14 @@ fn setup_line(report: &Report) -> String {
 }
 
 /// "1 run", "10,000 runs".
-fn count(n: u64, unit: &str) -> String {
+pub(crate) fn count(n: u64, unit: &str) -> String {
     let grouped = super::thousands(n);
     if n == 1 { format!("{grouped} {unit}") } else { format!("{grouped} {unit}s") }
 }
 
 /// A share in [0, 1] as a percentage with at most one decimal, never
 /// rounding a nonzero share to "0%" or a partial one to "100%".
-fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     let p = share * 100.0;
     if p <= 0.0 {
         "0%".to_string()

@@ -11,6 +11,8 @@ into place, so a failed or interrupted run never leaves a half-written output.
 pub mod chart;
 pub mod csv;
 pub mod table;
+pub mod tournament;
+pub mod tournament_chart;
 
 use std::io::Write;
 use std::path::Path;
