@@ -17,7 +17,9 @@ use tradewar::scenario::{self, Overrides};
 use tradewar::strategy::CATALOG;
 use tradewar::{Error, ScenarioError};
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, RunArgs, SimArgs};
+
+mod tournament;
 
 /// Why a command failed, which decides the exit code.
 pub enum Failure {
@@ -71,6 +73,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
             strategies();
             Ok(())
         }
+        Some(Command::Tournament(args)) => tournament::run(&args),
         None => run(&cli.run),
     }
 }
@@ -124,25 +127,13 @@ fn strategies() {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let path = args.scenario.as_deref().expect("clap requires SCENARIO");
-    let sc = scenario::load_with(path, &Overrides { rounds: args.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
-    let cfg = McConfig { runs: args.runs.unwrap_or(sc.runs), seed: args.seed.unwrap_or(sc.seed) };
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
+    let sim = &args.sim;
+    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
+    let cfg = McConfig { runs: sim.runs.unwrap_or(sc.runs), seed: sim.seed.unwrap_or(sc.seed) };
+    let out_dir = sim.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
-    let progress = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let pb = ProgressBar::with_draw_target(Some(cfg.runs), ProgressDrawTarget::stderr_with_hz(10));
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}",
-            )
-            .expect("static template")
-            .progress_chars("=> "),
-        );
-        pb.set_message(sc.id.clone());
-        pb
-    };
+    let progress = progress_bar(sim, cfg.runs, &sc.id);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
 
@@ -155,7 +146,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         None
     };
     let started = Instant::now();
-    let threads = args.threads.map_or(0, usize::from);
+    let threads = sim.threads.map_or(0, usize::from);
     let batch = {
         let mut sink = |run: u64, s: &tradewar::outcome::RunSummary| -> Result<(), Error> {
             let w = runs_csv.as_mut().expect("sink only with runs.csv");
@@ -177,18 +168,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write("summary.csv", csv::summary_csv(&report))?;
     write("trajectory.csv", csv::trajectory_csv(&report))?;
-    let mut formats = Vec::new();
-    if !args.no_charts {
-        formats.push(chart::Format::Png);
-    }
-    if args.svg {
-        formats.push(chart::Format::Svg);
-    }
-    for format in formats {
-        let ext = match format {
-            chart::Format::Png => "png",
-            chart::Format::Svg => "svg",
-        };
+    for (format, ext) in chart_formats(sim) {
         let outcomes = out_dir.join(format!("outcomes.{ext}"));
         chart::outcomes_chart(&report, &outcomes, format).map_err(|e| Failure::Runtime(e.into()))?;
         let trajectory = out_dir.join(format!("trajectory.{ext}"));
@@ -204,12 +184,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         written.push("runs.csv".into());
     }
 
-    let mut stdout = std::io::stdout().lock();
-    let text = if args.json { report.summary_json() } else { table::render(&report) };
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
-    drop(stdout);
-    if !args.quiet {
+    print_stdout(&if args.json { report.summary_json() } else { table::render(&report) });
+    if !sim.quiet {
         let secs = elapsed.as_secs_f64();
         eprintln!(
             "{} runs in {:.2} s ({:.0} runs/s); wrote {} in {}",
@@ -221,6 +197,41 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// A progress bar over `total` runs on stderr, hidden with `--quiet` or when
+/// stderr is not a terminal.
+fn progress_bar(sim: &SimArgs, total: u64, message: &str) -> ProgressBar {
+    if sim.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(message.to_string());
+    pb
+}
+
+/// The chart formats asked for, with their file extensions.
+fn chart_formats(sim: &SimArgs) -> Vec<(chart::Format, &'static str)> {
+    let mut formats = Vec::new();
+    if !sim.no_charts {
+        formats.push((chart::Format::Png, "png"));
+    }
+    if sim.svg {
+        formats.push((chart::Format::Svg, "svg"));
+    }
+    formats
+}
+
+/// Print `text` on stdout; a closed pipe (`| head`) is not an error worth
+/// reporting.
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
 }
 
 /// A flag raised by Ctrl-C or SIGTERM: the batch stops within about a

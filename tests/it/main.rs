@@ -5,3 +5,4 @@ mod common;
 mod determinism;
 mod engine;
 mod markov;
+mod tournament;
