@@ -34,6 +34,17 @@ pub enum Command {
     Strategies,
     /// Play every pair of candidate strategies; report best responses and the equilibria of the meta-game.
     Tournament(TournamentArgs),
+    /// Print one run round by round: moves, perceptions and lever values.
+    Playthrough {
+        #[arg(value_name = "SCENARIO")]
+        scenario: PathBuf,
+        /// Which run to replay (runs are numbered from 0, as in runs.csv).
+        #[arg(long, default_value_t = 0)]
+        run: u64,
+        /// Seed [default: the scenario's].
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -74,6 +74,17 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Some(Command::Tournament(args)) => tournament::run(&args),
+        Some(Command::Playthrough { scenario, run, seed }) => {
+            let mut sc = scenario::load(&scenario).map_err(|e| Failure::Scenario(vec![e]))?;
+            if let Some(seed) = seed {
+                sc.seed = seed;
+            }
+            let streams = tradewar::rng::Streams::new(sc.seed);
+            let mut game = tradewar::engine::Game::new(&sc, &streams);
+            let trace = game.play(run);
+            print!("{}", report::playthrough::render(&sc, run, trace));
+            Ok(())
+        }
         None => run(&cli.run),
     }
 }

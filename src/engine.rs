@@ -4,7 +4,8 @@ its round-by-round record in a `GameTrace`.
 
 The engine is the model of `docs/model.md` and nothing else: no IO, no threads,
 no clock, no ambient randomness. A `Game` owns its scratch buffers and is reused
-run after run (one per worker), so playing a run allocates nothing.
+run after run (one per worker), so playing a run allocates nothing. Lever state
+is kept in flat arrays over both sides' levers (side 0's first).
 
 Each round t = 1..T, in this order (docs/model.md §3):
 1. events that fall on round t (suspensions start, lapse or renew; scheduled changes);
@@ -15,60 +16,80 @@ Each round t = 1..T, in this order (docs/model.md §3):
    last round, `C` steps the most intense lever down towards its floor;
 5. each side perceives the other's played action, misreading a `C` as `D`
    with probability μ, and updates its view;
-6. welfare of the round, with erosion; the trace records the state.
+6. the trace records the state; welfare of the round, with erosion.
 */
 
 use crate::rng::{Channel, Clock, LazyRng, Streams};
-use crate::scenario::{EventKind, Scenario};
+use crate::scenario::{EventKind, INDEX_BINS, Param, Scenario};
 use crate::strategy::{Action, View};
+
+/// Marks the `from` of a quantity's first value in a run.
+pub const FIRST: u16 = u16::MAX;
+
+/// A change in one of the per-round quantities the Monte Carlo counts: the
+/// rung of a lever (`slot` < levers), the escalation-index bin of a side
+/// (`slot` = levers + side) or the joint action (`slot` = levers + 2, value
+/// in CC, CD, DC, DD order). The first value of each quantity is logged with
+/// `from = FIRST` (round 0 for rungs and bins, round 1 for the joint action).
+/// Counting changes instead of states makes the per-run cost of the
+/// histograms proportional to how often things move, not to the rounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub round: u32,
+    pub slot: u16,
+    pub from: u16,
+    pub to: u16,
+}
+
+const PLAYED_D: u8 = 1; // << side
+const RETALIATED: u8 = 4; // << side
+const PERCEIVED_D: u8 = 16; // << side
 
 /// Round-by-round record of one run. Row `t` is the state after round `t`;
 /// row 0 is the starting state.
 #[derive(Clone, Debug, Default)]
 pub struct GameTrace {
     pub rounds: u32,
-    /// Number of levers of each side, and the offset of each side's levers in a row.
-    lever_offsets: Vec<usize>,
-    levers_per_row: usize,
-    /// Rungs, `(rounds + 1) × levers_per_row`.
+    /// First lever of each side in a row, and the number of levers.
+    lo: [usize; 2],
+    levers: usize,
+    /// Rungs, `(rounds + 1) × levers`.
     rungs: Vec<u8>,
     /// Escalation index E_i(t), `(rounds + 1) × 2`.
     index: Vec<f64>,
-    /// Played actions (rows 1..=rounds; row 0 unused).
-    actions: Vec<[Action; 2]>,
-    /// Whether side i escalated by choice after perceiving an escalation.
-    retaliation: Vec<[bool; 2]>,
-    /// Whether side i perceived the other side's action as `D`.
-    perceived_d: Vec<[bool; 2]>,
+    /// Per round: played actions, retaliations and perceptions as bit flags.
+    flags: Vec<u8>,
+    changes: Vec<Change>,
     /// Cumulative (discounted) welfare of each side.
     pub welfare: [f64; 2],
+    /// Highest escalation index of each side over rounds 0..=T.
+    pub peak: [f64; 2],
+    /// Rounds in which some side retaliated.
+    pub exchanges: u32,
 }
 
 impl GameTrace {
     fn new(sc: &Scenario) -> Self {
-        let mut lever_offsets = Vec::new();
-        let mut n = 0;
-        for s in &sc.sides {
-            lever_offsets.push(n);
-            n += s.levers.len();
-        }
+        let n0 = sc.sides[0].levers.len();
+        let n = n0 + sc.sides[1].levers.len();
         let rows = sc.rounds as usize + 1;
         GameTrace {
             rounds: sc.rounds,
-            lever_offsets,
-            levers_per_row: n,
+            lo: [0, n0],
+            levers: n,
             rungs: vec![0; rows * n],
             index: vec![0.0; rows * 2],
-            actions: vec![[Action::C; 2]; rows],
-            retaliation: vec![[false; 2]; rows],
-            perceived_d: vec![[false; 2]; rows],
+            flags: vec![0; rows],
+            changes: Vec::with_capacity(64),
             welfare: [0.0; 2],
+            peak: [0.0; 2],
+            exchanges: 0,
         }
     }
 
     /// Rung of side `side`'s lever `lever` after round `t`.
     pub fn rung(&self, t: u32, side: usize, lever: usize) -> usize {
-        self.rungs[t as usize * self.levers_per_row + self.lever_offsets[side] + lever] as usize
+        self.rungs[t as usize * self.levers + self.lo[side] + lever] as usize
     }
 
     /// Escalation index of `side` after round `t`.
@@ -78,42 +99,34 @@ impl GameTrace {
 
     /// Actions played in round `t` (1-based).
     pub fn actions(&self, t: u32) -> [Action; 2] {
-        self.actions[t as usize]
+        let f = self.flags[t as usize];
+        [0, 1].map(|i| if f & (PLAYED_D << i) != 0 { Action::D } else { Action::C })
     }
 
+    /// Whether `side` escalated by choice in round `t` right after perceiving an escalation.
     pub fn retaliated(&self, t: u32, side: usize) -> bool {
-        self.retaliation[t as usize][side]
+        self.flags[t as usize] & (RETALIATED << side) != 0
     }
 
+    /// Whether `side` perceived the other side's round-`t` action as `D`.
     pub fn perceived_d(&self, t: u32, side: usize) -> bool {
-        self.perceived_d[t as usize][side]
+        self.flags[t as usize] & (PERCEIVED_D << side) != 0
     }
-}
 
-/// Per-lever state of one side during a run.
-#[derive(Clone, Debug)]
-struct LeverState {
-    rung: usize,
-    cap: usize,
-    /// (1 − ρ)^age, where age is the number of rounds the lever has stood above rung 0.
-    decay: f64,
-    pain: f64,
-    cost: f64,
-    keep: f64,
-    floor_share: f64,
-}
+    /// Whether some side retaliated in round `t`.
+    pub fn exchanged(&self, t: u32) -> bool {
+        self.flags[t as usize] & (RETALIATED | RETALIATED << 1) != 0
+    }
 
-struct SideState {
-    levers: Vec<LeverState>,
-    view: View,
-    /// Levers of the *other* side that rose last round.
-    rose_last: Vec<bool>,
-    /// The other side's lever that last rose (the standing grievance).
-    grievance: Option<usize>,
-    noise: Clock,
-    misperception: Clock,
-    provocations: Vec<Clock>,
-    strategy_rng: LazyRng,
+    /// Every change of a counted quantity, in order.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Number of levers over both sides (the first `Change` slots).
+    pub fn levers(&self) -> usize {
+        self.levers
+    }
 }
 
 /// Mutable state of an event during a run.
@@ -122,57 +135,85 @@ struct EventState {
     /// Round at whose start a suspension lapses (or is renewed); 0 when over.
     expiry: u32,
     /// Rung each measure's lever had when the suspension began.
-    pre: Vec<usize>,
+    pre: Vec<u8>,
 }
 
 /// A reusable player of one scenario's runs.
 pub struct Game<'a> {
     sc: &'a Scenario,
     streams: &'a Streams,
-    sides: Vec<SideState>,
+    // Static tables, flat over all levers.
+    lo: [usize; 2],
+    hi: [usize; 2],
+    top: Vec<u8>,
+    /// Each lever's floor in the scenario (per run, `floor` may rise at a snap-back).
+    floor0: Vec<u8>,
+    /// Offset of each lever's rungs in `intensity` and `weighted`.
+    base: Vec<usize>,
+    intensity: Vec<f64>,
+    /// weight × intensity, per lever and rung.
+    weighted: Vec<f64>,
+    weight_total: [f64; 2],
+    /// Side i: for each lever k of the other side, the own levers (bits) that answer it.
+    responses: [Vec<u32>; 2],
+    primary: [usize; 2],
+    discounts: Vec<f64>,
+    // Per-run parameters.
+    pain: Vec<f64>,
+    cost: Vec<f64>,
+    keep: Vec<f64>,
+    floor_share: Vec<f64>,
+    // Per-run state.
+    rung: Vec<u8>,
+    floor: Vec<u8>,
+    cap: Vec<u8>,
+    /// (1 − ρ)^age, where age is the number of rounds the lever has stood above rung 0.
+    decay: Vec<f64>,
+    before: Vec<u8>,
+    views: [View; 2],
+    /// Levers of the *other* side that rose / fell last round (bits).
+    rose_last: [u32; 2],
+    fell_last: [u32; 2],
+    /// Own levers raised this round by a provocation, snap-back or schedule (bits).
+    forced: [u32; 2],
+    /// The other side's lever that last rose (the standing grievance).
+    grievance: [Option<usize>; 2],
+    last_bin: [u16; 2],
+    last_joint: u16,
     events: Vec<EventState>,
+    // Randomness.
+    noise: [Clock; 2],
+    misperception: [Clock; 2],
+    provocations: [Vec<(Clock, usize)>; 2],
+    strategy_rng: [LazyRng; 2],
     params_rng: LazyRng,
     events_rng: LazyRng,
     trace: GameTrace,
-    /// Scratch: rungs at the start of the round's moves, per side and lever.
-    before: Vec<Vec<usize>>,
-    discounts: Vec<f64>,
 }
 
 impl<'a> Game<'a> {
     pub fn new(sc: &'a Scenario, streams: &'a Streams) -> Self {
-        let sides = sc
-            .sides
-            .iter()
-            .enumerate()
-            .map(|(i, s)| SideState {
-                levers: s
-                    .levers
-                    .iter()
-                    .map(|l| LeverState {
-                        rung: l.start,
-                        cap: l.top(),
-                        decay: 1.0,
-                        pain: 0.0,
-                        cost: 0.0,
-                        keep: 1.0,
-                        floor_share: 0.0,
-                    })
-                    .collect(),
-                view: View::first(),
-                rose_last: vec![false; sc.sides[1 - i].levers.len()],
-                grievance: None,
-                noise: Clock::new(Channel::Noise(i), s.noise),
-                misperception: Clock::new(Channel::Misperception(i), s.misperception),
-                provocations: s
-                    .provocations
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| Clock::new(Channel::Provocation(i, k), p.prob))
-                    .collect(),
-                strategy_rng: LazyRng::new(Channel::Strategy(i)),
-            })
-            .collect();
+        let n0 = sc.sides[0].levers.len();
+        let lo = [0, n0];
+        let hi = [n0, n0 + sc.sides[1].levers.len()];
+        let levers: Vec<_> = sc.sides.iter().flat_map(|s| &s.levers).collect();
+        let mut base = Vec::new();
+        let (mut intensity, mut weighted) = (Vec::new(), Vec::new());
+        for l in &levers {
+            base.push(intensity.len());
+            intensity.extend(&l.intensity);
+            weighted.extend(l.intensity.iter().map(|x| l.weight * x));
+        }
+        let responses =
+            [0, 1].map(|i| sc.sides[i].responses.iter().map(|own| own.iter().fold(0u32, |m, &l| m | 1 << l)).collect());
+        let provocations = [0, 1].map(|i| {
+            sc.sides[i]
+                .provocations
+                .iter()
+                .enumerate()
+                .map(|(k, p)| (Clock::new(Channel::Provocation(i, k), p.prob), lo[i] + p.lever))
+                .collect()
+        });
         let events = sc
             .events
             .iter()
@@ -184,24 +225,52 @@ impl<'a> Game<'a> {
                 },
             })
             .collect();
-        let discounts = (0..sc.rounds).map(|t| sc.discount.powi(t as i32)).collect();
+        let n = levers.len();
         Game {
             sc,
             streams,
-            sides,
+            lo,
+            hi,
+            top: levers.iter().map(|l| l.top() as u8).collect(),
+            floor0: levers.iter().map(|l| l.floor as u8).collect(),
+            floor: vec![0; n],
+            base,
+            intensity,
+            weighted,
+            weight_total: [sc.sides[0].weight_total, sc.sides[1].weight_total],
+            responses,
+            primary: [sc.sides[0].primary, sc.sides[1].primary],
+            discounts: (0..sc.rounds).map(|t| sc.discount.powi(t as i32)).collect(),
+            pain: vec![0.0; n],
+            cost: vec![0.0; n],
+            keep: vec![1.0; n],
+            floor_share: vec![0.0; n],
+            rung: vec![0; n],
+            cap: vec![0; n],
+            decay: vec![1.0; n],
+            before: vec![0; n],
+            views: [View::first(); 2],
+            rose_last: [0; 2],
+            fell_last: [0; 2],
+            forced: [0; 2],
+            grievance: [None; 2],
+            last_bin: [FIRST; 2],
+            last_joint: FIRST,
             events,
+            noise: [0, 1].map(|i| Clock::new(Channel::Noise(i), sc.sides[i].noise)),
+            misperception: [0, 1].map(|i| Clock::new(Channel::Misperception(i), sc.sides[i].misperception)),
+            provocations,
+            strategy_rng: [LazyRng::new(Channel::Strategy(0)), LazyRng::new(Channel::Strategy(1))],
             params_rng: LazyRng::new(Channel::Params),
             events_rng: LazyRng::new(Channel::Events),
             trace: GameTrace::new(sc),
-            before: sc.sides.iter().map(|s| vec![0; s.levers.len()]).collect(),
-            discounts,
         }
     }
 
     /// Play run `run` and return its trace (valid until the next call).
     pub fn play(&mut self, run: u64) -> &GameTrace {
         self.reset(run);
-        self.record(0);
+        self.record(0, [Action::C; 2]);
         for t in 1..=self.sc.rounds {
             self.round(t);
         }
@@ -212,63 +281,68 @@ impl<'a> Game<'a> {
         let sc = self.sc;
         self.params_rng.reset(run);
         self.events_rng.reset(run);
-        for (st, side) in self.sides.iter_mut().zip(&sc.sides) {
-            st.view = View::first();
-            st.rose_last.iter_mut().for_each(|r| *r = false);
-            st.grievance = None;
-            st.noise.reset(run);
-            st.misperception.reset(run);
-            st.provocations.iter_mut().for_each(|c| c.reset(run));
-            st.strategy_rng.reset(run);
-            for (ls, l) in st.levers.iter_mut().zip(&side.levers) {
-                ls.rung = l.start;
-                ls.cap = l.top();
-                ls.decay = 1.0;
-                // Uncertain parameters: one draw each, in a fixed order, from
-                // the run's parameter stream (fixed ones draw nothing).
-                let mut draw = |p: &crate::scenario::Param| {
-                    if p.is_random() { p.sample(self.params_rng.unit(self.streams)) } else { p.nominal() }
-                };
-                ls.pain = draw(&l.pain);
-                ls.cost = draw(&l.cost);
-                ls.keep = 1.0 - draw(&l.erosion);
-                ls.floor_share = draw(&l.erosion_floor);
-            }
+        for i in 0..2 {
+            self.views[i] = View::first();
+            self.rose_last[i] = 0;
+            self.fell_last[i] = 0;
+            self.grievance[i] = None;
+            self.last_bin[i] = FIRST;
+            self.noise[i].reset(run);
+            self.misperception[i].reset(run);
+            self.provocations[i].iter_mut().for_each(|(c, _)| c.reset(run));
+            self.strategy_rng[i].reset(run);
+        }
+        self.last_joint = FIRST;
+        // Uncertain parameters: one draw each, in file order, from the run's
+        // parameter stream (fixed ones draw nothing).
+        let draw =
+            |p: &Param, rng: &mut LazyRng| if p.is_random() { p.sample(rng.unit(self.streams)) } else { p.nominal() };
+        for (l, lever) in sc.sides.iter().flat_map(|s| &s.levers).enumerate() {
+            self.rung[l] = lever.start as u8;
+            self.floor[l] = self.floor0[l];
+            self.cap[l] = self.top[l];
+            self.decay[l] = 1.0;
+            self.pain[l] = draw(&lever.pain, &mut self.params_rng);
+            self.cost[l] = draw(&lever.cost, &mut self.params_rng);
+            self.keep[l] = 1.0 - draw(&lever.erosion, &mut self.params_rng);
+            self.floor_share[l] = draw(&lever.erosion_floor, &mut self.params_rng);
         }
         for e in &mut self.events {
             e.expiry = 0;
         }
-        self.trace.welfare = [0.0; 2];
+        let tr = &mut self.trace;
+        tr.welfare = [0.0; 2];
+        tr.peak = [0.0; 2];
+        tr.exchanges = 0;
+        tr.changes.clear();
     }
 
     fn round(&mut self, t: u32) {
-        let sc = self.sc;
-        for (b, st) in self.before.iter_mut().zip(&self.sides) {
-            for (x, ls) in b.iter_mut().zip(&st.levers) {
-                *x = ls.rung;
-            }
-        }
+        self.before.copy_from_slice(&self.rung);
+        self.forced = [0; 2];
 
         // 1. Events.
-        self.apply_events(t);
+        if !self.events.is_empty() {
+            self.apply_events(t);
+        }
 
-        // 2. Provocations: exogenous one-rung escalations (they ignore caps).
-        for (st, side) in self.sides.iter_mut().zip(&sc.sides) {
-            for (clock, p) in st.provocations.iter_mut().zip(&side.provocations) {
-                if clock.tick(self.streams) {
-                    let ls = &mut st.levers[p.lever];
-                    ls.rung = (ls.rung + 1).min(side.levers[p.lever].top());
+        // 2. Provocations: exogenous one-rung escalations, within truce caps.
+        for i in 0..2 {
+            for k in 0..self.provocations[i].len() {
+                let (clock, l) = &mut self.provocations[i][k];
+                let l = *l;
+                if clock.tick(self.streams) && self.rung[l] < self.cap[l] {
+                    self.force(l, self.rung[l] + 1);
                 }
             }
         }
 
         // 3. Decisions, with implementation noise.
         let mut chosen = [Action::C; 2];
-        for (i, (st, side)) in self.sides.iter_mut().zip(&sc.sides).enumerate() {
-            let streams = self.streams;
-            let rng = &mut st.strategy_rng;
-            let intended = side.strategy.decide(&st.view, &mut |p| rng.chance(streams, p));
-            chosen[i] = if st.noise.tick(streams) { intended.flip() } else { intended };
+        for (i, c) in chosen.iter_mut().enumerate() {
+            let (streams, rng) = (self.streams, &mut self.strategy_rng[i]);
+            let intended = self.sc.sides[i].strategy.decide(&self.views[i], &mut |p| rng.chance(streams, p));
+            *c = if self.noise[i].tick(streams) { intended.flip() } else { intended };
         }
 
         // 4. Lever moves.
@@ -279,71 +353,94 @@ impl<'a> Game<'a> {
             }
         }
 
-        // 5. Played actions, perception, views.
+        // 5. Played actions, perception, views. A forced rise is seen even
+        // if the lever is back where it started.
+        let (mut rose, mut fell) = ([0u32; 2], [0u32; 2]);
         let mut played = [Action::C; 2];
-        for (i, st) in self.sides.iter().enumerate() {
-            let rose_any = st.levers.iter().zip(&self.before[i]).any(|(ls, &b)| ls.rung > b);
-            played[i] = if chosen[i].is_d() || rose_any { Action::D } else { Action::C };
+        for i in 0..2 {
+            for l in self.lo[i]..self.hi[i] {
+                rose[i] |= ((self.rung[l] > self.before[l]) as u32) << (l - self.lo[i]);
+                fell[i] |= ((self.rung[l] < self.before[l]) as u32) << (l - self.lo[i]);
+            }
+            rose[i] |= self.forced[i];
+            fell[i] &= !rose[i];
+            played[i] = if chosen[i].is_d() || rose[i] != 0 { Action::D } else { Action::C };
         }
-        let row = t as usize;
+        let mut flags = 0u8;
         for i in 0..2 {
             let j = 1 - i;
-            let (head, tail) = self.sides.split_at_mut(1);
-            let (st, other) = if i == 0 { (&mut head[0], &tail[0]) } else { (&mut tail[0], &head[0]) };
             let perceived =
-                if played[j] == Action::C && st.misperception.tick(self.streams) { Action::D } else { played[j] };
-            self.trace.retaliation[row][i] = chosen[i].is_d() && st.view.their_last == Some(Action::D);
-            self.trace.perceived_d[row][i] = perceived.is_d();
-            st.view.observe(played[i], perceived);
-            // What the other side raised this round, for next round's answer.
-            let mut first = None;
-            for (k, (slot, (ls, &b))) in
-                st.rose_last.iter_mut().zip(other.levers.iter().zip(&self.before[j])).enumerate()
-            {
-                *slot = ls.rung > b;
-                if *slot && first.is_none() {
-                    first = Some(k);
-                }
+                if played[j] == Action::C && self.misperception[i].tick(self.streams) { Action::D } else { played[j] };
+            let retaliated = chosen[i].is_d() && self.views[i].their_last == Some(Action::D);
+            let mut f = 0;
+            if played[i].is_d() {
+                f |= PLAYED_D;
             }
-            if first.is_some() {
-                st.grievance = first;
+            if retaliated {
+                f |= RETALIATED;
+            }
+            if perceived.is_d() {
+                f |= PERCEIVED_D;
+            }
+            flags |= f << i;
+            self.views[i].observe(played[i], perceived);
+            // What the other side raised this round, for next round's answer.
+            self.rose_last[i] = rose[j];
+            self.fell_last[i] = fell[j];
+            if rose[j] != 0 {
+                self.grievance[i] = Some(rose[j].trailing_zeros() as usize);
             }
         }
-        self.trace.actions[row] = played;
+        self.trace.flags[t as usize] = flags;
+        self.trace.exchanges += (flags & (RETALIATED | RETALIATED << 1) != 0) as u32;
 
         // 6. Trace and welfare.
-        self.record(t);
+        self.record(t, played);
         self.payoffs(t);
+    }
+
+    /// Set lever `l` to rung `to` outside any strategy (event, provocation);
+    /// a rise is remembered as forced: seen by the other side, and not undone
+    /// by the side's own concession this round.
+    fn force(&mut self, l: usize, to: u8) {
+        if to > self.rung[l] {
+            let i = (l >= self.lo[1]) as usize;
+            self.forced[i] |= 1 << (l - self.lo[i]);
+        }
+        self.rung[l] = to;
     }
 
     fn apply_events(&mut self, t: u32) {
         let sc = self.sc;
-        for (e, es) in sc.events.iter().zip(self.events.iter_mut()) {
+        for (k, e) in sc.events.iter().enumerate() {
             match &e.kind {
                 EventKind::Scheduled { side, lever, to } => {
                     if t == e.start {
-                        self.sides[*side].levers[*lever].rung = *to;
+                        self.force(self.lo[*side] + lever, *to as u8);
                     }
                 }
                 EventKind::Suspension { duration, renew_prob, measures } => {
+                    let expiry = self.events[k].expiry;
                     if t == e.start {
-                        es.expiry = e.start.saturating_add(*duration);
-                        for (m, pre) in measures.iter().zip(es.pre.iter_mut()) {
-                            let ls = &mut self.sides[m.side].levers[m.lever];
-                            *pre = ls.rung;
-                            ls.cap = m.level;
-                            ls.rung = ls.rung.min(m.level);
+                        self.events[k].expiry = e.start.saturating_add(*duration);
+                        for (m_idx, m) in measures.iter().enumerate() {
+                            let l = self.lo[m.side] + m.lever;
+                            self.events[k].pre[m_idx] = self.rung[l];
+                            self.cap[l] = m.level as u8;
+                            self.rung[l] = self.rung[l].min(m.level as u8);
                         }
-                    } else if es.expiry != 0 && t == es.expiry {
+                    } else if expiry != 0 && t == expiry {
                         if self.events_rng.chance(self.streams, *renew_prob) {
-                            es.expiry = es.expiry.saturating_add(*duration);
+                            self.events[k].expiry = expiry.saturating_add(*duration);
                         } else {
-                            es.expiry = 0;
-                            for (m, &pre) in measures.iter().zip(&es.pre) {
-                                let top = sc.sides[m.side].levers[m.lever].top();
-                                let ls = &mut self.sides[m.side].levers[m.lever];
-                                ls.cap = top;
-                                ls.rung = ls.rung.max(m.snap_back.unwrap_or(pre));
+                            self.events[k].expiry = 0;
+                            for (m_idx, m) in measures.iter().enumerate() {
+                                let l = self.lo[m.side] + m.lever;
+                                let back = m.snap_back.map_or(self.events[k].pre[m_idx], |r| r as u8);
+                                self.cap[l] = self.top[l];
+                                // The measure is back in force: the new status quo.
+                                self.floor[l] = self.floor[l].max(back);
+                                self.force(l, self.rung[l].max(back));
                             }
                         }
                     }
@@ -353,49 +450,114 @@ impl<'a> Game<'a> {
     }
 
     /// `D`: raise by one rung each lever that answers what the other side
-    /// raised last round (else the standing grievance, else the primary lever);
-    /// each lever at most once per round. A lever at its cap or top passes the
-    /// escalation on to the next lever, in the side's order, that can still rise.
+    /// raised last round (else the standing grievance, else the primary lever).
+    /// A lever at its cap or top passes the escalation on to the next lever, in
+    /// the side's order, that can still rise; no lever is raised twice.
     fn escalate(&mut self, i: usize) {
-        let side = &self.sc.sides[i];
-        let st = &mut self.sides[i];
-        let mut targets: u32 = 0;
-        for (k, &rose) in st.rose_last.iter().enumerate() {
-            if rose {
-                side.responses[k].iter().for_each(|&own| targets |= 1 << own);
-            }
+        let resp = &self.responses[i];
+        let mut targets = 0u32;
+        let mut rl = self.rose_last[i];
+        while rl != 0 {
+            targets |= resp[rl.trailing_zeros() as usize];
+            rl &= rl - 1;
         }
         if targets == 0 {
-            match st.grievance {
-                Some(g) => side.responses[g].iter().for_each(|&own| targets |= 1 << own),
-                None => targets = 1 << side.primary,
-            }
+            targets = match self.grievance[i] {
+                Some(g) => resp[g],
+                None => 1 << self.primary[i],
+            };
         }
-        let n = st.levers.len();
+        let (lo, n) = (self.lo[i], self.hi[i] - self.lo[i]);
+        let mut raised = 0u32;
         while targets != 0 {
             let target = targets.trailing_zeros() as usize;
             targets &= targets - 1;
-            if let Some(l) = (0..n).map(|k| (target + k) % n).find(|&l| st.levers[l].rung < st.levers[l].cap) {
-                st.levers[l].rung += 1;
+            for k in 0..n {
+                let own = (target + k) % n;
+                let l = lo + own;
+                if raised & (1 << own) == 0 && self.rung[l] < self.cap[l] {
+                    self.rung[l] += 1;
+                    raised |= 1 << own;
+                    break;
+                }
             }
         }
     }
 
-    /// `C`: step the most intense lever above its floor down one rung.
+    /// `C`: lower by one rung each own lever (above its floor) that answers a
+    /// lever the other side lowered last round; if that lowers nothing, step
+    /// the most intense lever above its floor down one rung (ties: the first in
+    /// the side's order). A lever forced up this round is left where it is.
     fn concede(&mut self, i: usize) {
-        let side = &self.sc.sides[i];
-        let st = &mut self.sides[i];
+        let (lo, hi) = (self.lo[i], self.hi[i]);
+        let movable = |g: &Self, l: usize| g.rung[l] > g.floor[l] && g.forced[i] & (1 << (l - lo)) == 0;
+        let mut targets = 0u32;
+        let mut fl = self.fell_last[i];
+        while fl != 0 {
+            targets |= self.responses[i][fl.trailing_zeros() as usize];
+            fl &= fl - 1;
+        }
+        let mut lowered = false;
+        while targets != 0 {
+            let l = lo + targets.trailing_zeros() as usize;
+            targets &= targets - 1;
+            if movable(self, l) {
+                self.rung[l] -= 1;
+                lowered = true;
+            }
+        }
+        if lowered {
+            return;
+        }
         let mut best: Option<(usize, f64)> = None;
-        for (l, (ls, lever)) in st.levers.iter().zip(&side.levers).enumerate() {
-            if ls.rung > lever.floor {
-                let x = lever.intensity[ls.rung];
+        for l in lo..hi {
+            if movable(self, l) {
+                let x = self.intensity[self.base[l] + self.rung[l] as usize];
                 if best.is_none_or(|(_, b)| x > b) {
                     best = Some((l, x));
                 }
             }
         }
         if let Some((l, _)) = best {
-            st.levers[l].rung -= 1;
+            self.rung[l] -= 1;
+        }
+    }
+
+    /// Record the state after round `t`: rungs and indices, and the changes
+    /// of the counted quantities.
+    fn record(&mut self, t: u32, played: [Action; 2]) {
+        let tr = &mut self.trace;
+        let n = tr.levers;
+        let row = t as usize * n;
+        for l in 0..n {
+            let r = self.rung[l];
+            let prev = if t == 0 { FIRST } else { tr.rungs[row - n + l] as u16 };
+            if prev != r as u16 {
+                tr.changes.push(Change { round: t, slot: l as u16, from: prev, to: r as u16 });
+            }
+            tr.rungs[row + l] = r;
+        }
+        for i in 0..2 {
+            let mut e = 0.0;
+            for l in self.lo[i]..self.hi[i] {
+                e += self.weighted[self.base[l] + self.rung[l] as usize];
+            }
+            let e = e / self.weight_total[i];
+            tr.index[t as usize * 2 + i] = e;
+            tr.peak[i] = tr.peak[i].max(e);
+            // Nearest bin (e ≥ 0, so adding ½ and truncating rounds).
+            let bin = (e * (INDEX_BINS - 1) as f64 + 0.5) as u16;
+            if bin != self.last_bin[i] {
+                tr.changes.push(Change { round: t, slot: (n + i) as u16, from: self.last_bin[i], to: bin });
+                self.last_bin[i] = bin;
+            }
+        }
+        if t > 0 {
+            let joint = (played[0].is_d() as u16) << 1 | played[1].is_d() as u16;
+            if joint != self.last_joint {
+                tr.changes.push(Change { round: t, slot: (n + 2) as u16, from: self.last_joint, to: joint });
+                self.last_joint = joint;
+            }
         }
     }
 
@@ -403,45 +565,28 @@ impl<'a> Game<'a> {
     /// w_i = b_i − Σ_{l∈j} pain_l·I_l·η_l − Σ_{l∈i} cost_l·I_l − m_i·E_i·E_j,
     /// with η_l = φ_l + (1 − φ_l)(1 − ρ_l)^age_l.
     fn payoffs(&mut self, t: u32) {
-        let sc = self.sc;
         let row = t as usize;
         let index = [self.trace.index[row * 2], self.trace.index[row * 2 + 1]];
         let mut pain_from = [0.0; 2]; // pain side i inflicts
         let mut cost_of = [0.0; 2];
-        for (i, (st, side)) in self.sides.iter_mut().zip(&sc.sides).enumerate() {
-            for (ls, lever) in st.levers.iter_mut().zip(&side.levers) {
-                let x = lever.intensity[ls.rung];
-                let eta = ls.floor_share + (1.0 - ls.floor_share) * ls.decay;
-                pain_from[i] += ls.pain * x * eta;
-                cost_of[i] += ls.cost * x;
+        for i in 0..2 {
+            for l in self.lo[i]..self.hi[i] {
+                let x = self.intensity[self.base[l] + self.rung[l] as usize];
+                let eta = self.floor_share[l] + (1.0 - self.floor_share[l]) * self.decay[l];
+                pain_from[i] += self.pain[l] * x * eta;
+                cost_of[i] += self.cost[l] * x;
                 // Age advances after the round is scored.
-                ls.decay = if ls.rung > 0 { ls.decay * ls.keep } else { 1.0 };
+                self.decay[l] = if self.rung[l] > 0 { self.decay[l] * self.keep[l] } else { 1.0 };
             }
         }
         let d = self.discounts[row - 1];
         for i in 0..2 {
-            let side = &sc.sides[i];
+            let side = &self.sc.sides[i];
             let w = side.baseline_welfare
                 - pain_from[1 - i]
                 - cost_of[i]
                 - side.mutual_escalation_cost * index[i] * index[1 - i];
             self.trace.welfare[i] += d * w;
-        }
-    }
-
-    fn record(&mut self, t: u32) {
-        let row = t as usize;
-        let n = self.trace.levers_per_row;
-        let rungs = &mut self.trace.rungs[row * n..(row + 1) * n];
-        let mut k = 0;
-        for (i, (st, side)) in self.sides.iter().zip(&self.sc.sides).enumerate() {
-            let mut e = 0.0;
-            for (ls, lever) in st.levers.iter().zip(&side.levers) {
-                rungs[k] = ls.rung as u8;
-                k += 1;
-                e += lever.weight * lever.intensity[ls.rung];
-            }
-            self.trace.index[row * 2 + i] = e / side.weight_total;
         }
     }
 }

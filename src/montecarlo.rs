@@ -18,18 +18,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::engine::{Game, GameTrace};
+use crate::engine::{FIRST, Game, GameTrace};
 use crate::error::Error;
 use crate::outcome::{Outcome, RunSummary, classify};
 use crate::rng::Streams;
 use crate::scenario::{INDEX_BINS, Scenario};
 use crate::stats::Moments;
-use crate::strategy::Action;
 
 /// Runs per block: the unit of progress, cancellation and per-run output.
 pub const BLOCK: u64 = 1 << 16;
-/// Fixed-point scale of the escalation-index sums.
-const INDEX_SCALE: f64 = 4_294_967_296.0;
 /// Slot of the all-runs aggregate in per-outcome arrays.
 pub const ALL: usize = 4;
 
@@ -64,30 +61,39 @@ pub struct Batch {
     pub exchanges: [Moments; 5],
     /// Détente runs: rounds until the détente test first passed.
     pub rounds_to_detente: Moments,
-    /// Offset of each (side, lever)'s rung block in a round's histogram row.
-    lever_offsets: Vec<Vec<usize>>,
+    /// Offset of each lever's rung block in a round's histogram row (flat over
+    /// both sides, side 0 first), and the side each lever belongs to.
+    lever_offsets: Vec<usize>,
+    lever_side: Vec<usize>,
+    /// weight × intensity per lever and rung, and each side's weight total
+    /// (to compute the mean escalation index from the rung counts).
+    weighted: Vec<Vec<f64>>,
+    weight_total: [f64; 2],
     rungs_per_row: usize,
     /// `(rounds + 1) × rungs_per_row` counts of runs at each rung.
     lever_hist: Vec<u64>,
     /// `(rounds + 1) × 2 × INDEX_BINS` counts of the rounded escalation index.
     index_hist: Vec<u64>,
-    /// `(rounds + 1) × 2` fixed-point sums of the escalation index.
-    index_sum: Vec<u128>,
     /// `(rounds + 1)` counts of played action pairs (CC, CD, DC, DD); row 0 unused.
     joint: Vec<[u64; 4]>,
+    /// While runs are being added, the histograms hold per-round *changes*
+    /// (wrapping sums of +1 and −1); `integrate` turns them into counts.
+    integrated: bool,
 }
 
 impl Batch {
     pub fn empty(sc: &Scenario, seed: u64) -> Batch {
         let mut lever_offsets = Vec::new();
+        let mut lever_side = Vec::new();
+        let mut weighted = Vec::new();
         let mut n = 0;
-        for s in &sc.sides {
-            let mut offs = Vec::new();
+        for (i, s) in sc.sides.iter().enumerate() {
             for l in &s.levers {
-                offs.push(n);
+                lever_offsets.push(n);
+                lever_side.push(i);
+                weighted.push(l.intensity.iter().map(|x| l.weight * x).collect());
                 n += l.ladder.len();
             }
-            lever_offsets.push(offs);
         }
         let rows = sc.rounds as usize + 1;
         Batch {
@@ -100,16 +106,22 @@ impl Batch {
             exchanges: Default::default(),
             rounds_to_detente: Moments::default(),
             lever_offsets,
+            lever_side,
+            weighted,
+            weight_total: [sc.sides[0].weight_total, sc.sides[1].weight_total],
             rungs_per_row: n,
             lever_hist: vec![0; rows * n],
             index_hist: vec![0; rows * 2 * INDEX_BINS],
-            index_sum: vec![0; rows * 2],
             joint: vec![[0; 4]; rows],
+            integrated: false,
         }
     }
 
-    /// Count one run (`weight` times: a deterministic scenario is played once).
-    pub fn add(&mut self, trace: &GameTrace, s: &RunSummary, weight: u64) {
+    /// Count one run (`weight` times: a deterministic scenario is played
+    /// once). Costs O(changes in the run), not O(rounds): the histograms
+    /// record where each counted quantity changes.
+    fn add(&mut self, trace: &GameTrace, s: &RunSummary, weight: u64) {
+        debug_assert!(!self.integrated);
         let o = s.outcome.index();
         self.runs += weight;
         self.outcome_runs[o] += weight;
@@ -123,27 +135,44 @@ impl Batch {
         if let Some(r) = s.rounds_to_detente {
             self.rounds_to_detente.add(r as f64, weight);
         }
-        for t in 0..=self.rounds {
-            let row = t as usize;
-            let hist = &mut self.lever_hist[row * self.rungs_per_row..(row + 1) * self.rungs_per_row];
-            for (side, offs) in self.lever_offsets.iter().enumerate() {
-                for (l, &off) in offs.iter().enumerate() {
-                    hist[off + trace.rung(t, side, l)] += weight;
-                }
-                let e = trace.index(t, side);
-                let bin = (e * (INDEX_BINS - 1) as f64).round() as usize;
-                self.index_hist[(row * 2 + side) * INDEX_BINS + bin.min(INDEX_BINS - 1)] += weight;
-                self.index_sum[row * 2 + side] += (e * INDEX_SCALE).round() as u128 * weight as u128;
+        let levers = trace.levers();
+        for c in trace.changes() {
+            let (row, slot) = (c.round as usize, c.slot as usize);
+            let (cells, base): (&mut [u64], usize) = if slot < levers {
+                (&mut self.lever_hist, row * self.rungs_per_row + self.lever_offsets[slot])
+            } else if slot < levers + 2 {
+                (&mut self.index_hist, (row * 2 + slot - levers) * INDEX_BINS)
+            } else {
+                (self.joint.as_flattened_mut(), row * 4)
+            };
+            if c.from != FIRST {
+                cells[base + c.from as usize] = cells[base + c.from as usize].wrapping_sub(weight);
             }
-            if t > 0 {
-                let [a, b] = trace.actions(t);
-                self.joint[row][joint_index(a, b)] += weight;
-            }
+            cells[base + c.to as usize] = cells[base + c.to as usize].wrapping_add(weight);
         }
     }
 
-    /// Add another partial batch of the same scenario.
+    /// Turn per-round changes into per-round counts (a running sum over rounds).
+    fn integrate(&mut self) {
+        fn running_sum(cells: &mut [u64], row_len: usize) {
+            for r in 1..cells.len() / row_len.max(1) {
+                let (done, rest) = cells.split_at_mut(r * row_len);
+                for (c, p) in rest[..row_len].iter_mut().zip(&done[(r - 1) * row_len..]) {
+                    *c = c.wrapping_add(*p);
+                }
+            }
+        }
+        if !self.integrated {
+            running_sum(&mut self.lever_hist, self.rungs_per_row);
+            running_sum(&mut self.index_hist, 2 * INDEX_BINS);
+            running_sum(self.joint.as_flattened_mut(), 4);
+            self.integrated = true;
+        }
+    }
+
+    /// Add another batch of the same scenario (both integrated, or neither).
     pub fn merge(&mut self, other: &Batch) {
+        assert_eq!(self.integrated, other.integrated, "merging a finished batch with an unfinished one");
         self.runs += other.runs;
         for o in 0..4 {
             self.outcome_runs[o] += other.outcome_runs[o];
@@ -156,28 +185,27 @@ impl Batch {
             self.exchanges[slot].merge(&other.exchanges[slot]);
         }
         self.rounds_to_detente.merge(&other.rounds_to_detente);
-        self.lever_hist.iter_mut().zip(&other.lever_hist).for_each(|(a, b)| *a += b);
-        self.index_hist.iter_mut().zip(&other.index_hist).for_each(|(a, b)| *a += b);
-        self.index_sum.iter_mut().zip(&other.index_sum).for_each(|(a, b)| *a += b);
-        self.joint.iter_mut().zip(&other.joint).for_each(|(a, b)| {
-            for k in 0..4 {
-                a[k] += b[k];
-            }
-        });
+        let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(a, b)| *a = a.wrapping_add(*b));
+        add(&mut self.lever_hist, &other.lever_hist);
+        add(&mut self.index_hist, &other.index_hist);
+        add(self.joint.as_flattened_mut(), other.joint.as_flattened());
     }
 
     pub fn runs_of(&self, o: Outcome) -> u64 {
         self.outcome_runs[o.index()]
     }
 
+    /// Global index of side `side`'s lever `lever`.
+    fn lever_id(&self, side: usize, lever: usize) -> usize {
+        self.lever_side.iter().position(|&s| s == side).expect("side has levers") + lever
+    }
+
     /// Counts of runs at each rung of a lever after round `t`.
     pub fn lever_counts(&self, t: u32, side: usize, lever: usize) -> &[u64] {
+        let id = self.lever_id(side, lever);
         let row = t as usize * self.rungs_per_row;
-        let off = self.lever_offsets[side][lever];
-        let end = self.lever_offsets[side].get(lever + 1).copied().unwrap_or_else(|| {
-            self.lever_offsets.get(side + 1).and_then(|o| o.first().copied()).unwrap_or(self.rungs_per_row)
-        });
-        &self.lever_hist[row + off..row + end]
+        let end = self.lever_offsets.get(id + 1).copied().unwrap_or(self.rungs_per_row);
+        &self.lever_hist[row + self.lever_offsets[id]..row + end]
     }
 
     /// Counts of runs per escalation-index bin (bin b ↔ index b / (INDEX_BINS − 1)).
@@ -186,12 +214,18 @@ impl Batch {
         &self.index_hist[start..start + INDEX_BINS]
     }
 
-    /// Mean escalation index of `side` after round `t` (exact to 2^-32).
+    /// Mean escalation index of `side` after round `t`, computed exactly
+    /// from the rung counts (the index is linear in the intensities).
     pub fn index_mean(&self, t: u32, side: usize) -> f64 {
         if self.runs == 0 {
             return 0.0;
         }
-        self.index_sum[t as usize * 2 + side] as f64 / INDEX_SCALE / self.runs as f64
+        let mut sum = 0.0;
+        for (id, w) in self.weighted.iter().enumerate().filter(|(id, _)| self.lever_side[*id] == side) {
+            let row = t as usize * self.rungs_per_row + self.lever_offsets[id];
+            sum += w.iter().enumerate().map(|(r, x)| self.lever_hist[row + r] as f64 * x).sum::<f64>();
+        }
+        sum / self.weight_total[side] / self.runs as f64
     }
 
     /// Runs whose round-`t` actions were CC, CD, DC, DD (first side first).
@@ -223,6 +257,7 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
         let trace = game.play(0);
         let summary = classify(trace, &sc.outcomes);
         total.add(trace, &summary, cfg.runs);
+        total.integrate();
         if let Some(sink) = sink.as_mut() {
             for run in 0..cfg.runs {
                 if run % BLOCK == 0 && cancelled() {
@@ -294,10 +329,6 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
         }
         start = end;
     }
+    total.integrate();
     Ok(total)
-}
-
-/// Joint action of a round as an index in CC, CD, DC, DD order.
-pub fn joint_index(a: Action, b: Action) -> usize {
-    (a.is_d() as usize) << 1 | b.is_d() as usize
 }

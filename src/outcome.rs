@@ -68,33 +68,16 @@ pub struct RunSummary {
 pub fn classify(trace: &GameTrace, rules: &OutcomeRules) -> RunSummary {
     let t_end = trace.rounds;
     let w = rules.window.min(t_end).max(1);
-    let exchanged = |t: u32| trace.retaliated(t, 0) || trace.retaliated(t, 1);
-
-    let mut peak = [0.0f64; 2];
-    let mut exchanges = 0;
-    for t in 0..=t_end {
-        for (i, p) in peak.iter_mut().enumerate() {
-            *p = p.max(trace.index(t, i));
-        }
-        if t > 0 && exchanged(t) {
-            exchanges += 1;
-        }
-    }
-
-    // Window statistics ending at round `end`.
-    let window = |end: u32| -> ([f64; 2], u32) {
-        let mut sum = [0.0; 2];
-        let mut x = 0;
-        for t in end + 1 - w..=end {
-            sum[0] += trace.index(t, 0);
-            sum[1] += trace.index(t, 1);
-            x += exchanged(t) as u32;
-        }
-        ([sum[0] / w as f64, sum[1] / w as f64], x)
-    };
     let is_detente = |m: [f64; 2], x: u32| m[0] <= rules.low && m[1] <= rules.low && x < rules.exchanges;
 
-    let (mean, x) = window(t_end);
+    // The final window: rounds t_end − w + 1 ..= t_end.
+    let (mut sum, mut x) = ([0.0; 2], 0u32);
+    for t in t_end + 1 - w..=t_end {
+        sum[0] += trace.index(t, 0);
+        sum[1] += trace.index(t, 1);
+        x += trace.exchanged(t) as u32;
+    }
+    let mean = [sum[0] / w as f64, sum[1] / w as f64];
     let outcome = if is_detente(mean, x) {
         Outcome::Detente
     } else if (mean[0] >= rules.high && mean[1] >= rules.high) || x >= rules.exchanges {
@@ -110,11 +93,11 @@ pub fn classify(trace: &GameTrace, rules: &OutcomeRules) -> RunSummary {
         for t in 1..=t_end {
             s0 += trace.index(t, 0);
             s1 += trace.index(t, 1);
-            x += exchanged(t) as u32;
+            x += trace.exchanged(t) as u32;
             if t > w {
                 s0 -= trace.index(t - w, 0);
                 s1 -= trace.index(t - w, 1);
-                x -= exchanged(t - w) as u32;
+                x -= trace.exchanged(t - w) as u32;
             }
             if t >= w && is_detente([s0 / w as f64, s1 / w as f64], x) {
                 return t;
@@ -122,5 +105,5 @@ pub fn classify(trace: &GameTrace, rules: &OutcomeRules) -> RunSummary {
         }
         t_end
     });
-    RunSummary { outcome, welfare: trace.welfare, peak, exchanges, rounds_to_detente }
+    RunSummary { outcome, welfare: trace.welfare, peak: trace.peak, exchanges: trace.exchanges, rounds_to_detente }
 }

@@ -280,8 +280,7 @@ pub(crate) fn percent(share: f64) -> String {
     } else if p >= 99.95 {
         ">99.9%".to_string()
     } else {
-        let s = format!("{p:.1}");
-        format!("{}%", s.strip_suffix(".0").unwrap_or(&s))
+        format!("{p:.1}%")
     }
 }
 

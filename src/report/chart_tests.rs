@@ -166,11 +166,11 @@ fn percentages_never_round_to_a_misleading_value() {
     let cases = [
         (0.0, "0%"),
         (1.0, "100%"),
-        (0.62, "62%"),
+        (0.62, "62.0%"),
         (0.123, "12.3%"),
         (0.0004, "<0.1%"),
         (0.9996, ">99.9%"),
-        (0.03, "3%"),
+        (0.03, "3.0%"),
     ];
     for (share, expected) in cases {
         assert_eq!(percent(share), expected, "share {share}");

@@ -10,6 +10,7 @@ into place, so a failed or interrupted run never leaves a half-written output.
 
 pub mod chart;
 pub mod csv;
+pub mod playthrough;
 pub mod table;
 pub mod tournament;
 pub mod tournament_chart;
@@ -222,10 +223,12 @@ impl Report {
     }
 }
 
-/// Scheduled moments worth marking: events starting after round 1 and
-/// suspensions' first expiry (a snap-back unless renewed).
+/// Scheduled moments worth marking: events starting after round 1 and each
+/// suspension's first expiry (a snap-back unless renewed). Suspensions that
+/// lapse in the same round share one mark.
 pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
     let mut marks = Vec::new();
+    let mut lapses: Vec<(u32, &str, f64)> = Vec::new();
     for e in &sc.events {
         if e.start > 1 {
             marks.push(EventMark { round: e.start, label: e.label.clone() });
@@ -233,14 +236,23 @@ pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
         if let EventKind::Suspension { duration, renew_prob, .. } = &e.kind {
             let end = e.start + duration;
             if end <= sc.rounds {
-                let label = if *renew_prob > 0.0 {
-                    format!("{} lapses (renewed w.p. {})", e.label, renew_prob)
-                } else {
-                    format!("{} lapses", e.label)
-                };
-                marks.push(EventMark { round: end, label });
+                lapses.push((end, &e.label, *renew_prob));
             }
         }
+    }
+    let mut rounds: Vec<u32> = lapses.iter().map(|l| l.0).collect();
+    rounds.dedup();
+    for round in rounds {
+        let here: Vec<_> = lapses.iter().filter(|l| l.0 == round).collect();
+        let label = match here.as_slice() {
+            [(_, label, p)] if *p > 0.0 => format!("{label} lapses unless renewed (p = {p})"),
+            [(_, label, _)] => format!("{label} lapses"),
+            many => {
+                let ps: Vec<String> = many.iter().map(|l| l.2.to_string()).collect();
+                format!("{} suspensions lapse unless renewed (p = {})", many.len(), ps.join(", "))
+            }
+        };
+        marks.push(EventMark { round, label });
     }
     marks.sort_by_key(|m| m.round);
     marks

@@ -133,9 +133,9 @@ measures = [{ side = "a", lever = "fees", level = 0, snap_back = 80 }]
     let mut game = Game::new(&sc, &streams);
     let tr = game.play(0);
     let fees: Vec<usize> = (0..=6).map(|t| tr.rung(t, 0, 0)).collect();
-    // Round 5 opens with the snap-back to 80 (rung 2); the side's own
-    // concession that round steps it down to its floor, 50 (rung 1).
-    assert_eq!(fees, vec![1, 1, 0, 0, 0, 1, 1]);
+    // Round 5 opens with the snap-back to 80 (rung 2). The measure is back in
+    // force: it becomes the new floor, so the always-conceding side keeps it.
+    assert_eq!(fees, vec![1, 1, 0, 0, 0, 2, 2]);
     assert_eq!(tr.actions(5)[0], Action::D, "a snap-back is seen as an escalation");
     let sc = parse(&base.replace("RENEW", "1.0"));
     let mut game = Game::new(&sc, &streams);
@@ -156,4 +156,134 @@ fn same_run_same_trace() {
         let w2 = g2.play(run).welfare;
         assert_eq!(w1, w2);
     }
+}
+
+#[test]
+fn provocation_is_seen_and_not_undone_the_same_round() {
+    // An always-conceding side is provoked every round; tit-for-tat sees it
+    // and answers. The concession steps the lever back down the next round.
+    let text = r#"
+rounds = 4
+[[sides]]
+name = "a"
+strategy = { kind = "always_concede" }
+[[sides.levers]]
+name = "controls"
+ladder = [0, 1, 2, 3, 4, 5]
+pain = 1
+[[sides.provocations]]
+lever = "controls"
+prob = 1.0
+[[sides]]
+name = "b"
+strategy = { kind = "tit_for_tat" }
+[[sides.levers]]
+name = "minerals"
+ladder = [0, 1, 2, 3, 4, 5]
+pain = 1
+"#;
+    let sc = parse(text);
+    let streams = Streams::new(0);
+    let mut game = Game::new(&sc, &streams);
+    let tr = game.play(0);
+    let a: Vec<usize> = (0..=4).map(|t| tr.rung(t, 0, 0)).collect();
+    let b: Vec<usize> = (0..=4).map(|t| tr.rung(t, 1, 0)).collect();
+    // Each round: +1 by provocation, and the concession may not undo a rise
+    // forced this round (a's only lever), so the lever ratchets up.
+    assert_eq!(a, vec![0, 1, 2, 3, 4]);
+    assert!((1..=4).all(|t| tr.actions(t)[0] == Action::D), "a provocation is an escalation");
+    assert_eq!(b, vec![0, 0, 1, 2, 3], "tit-for-tat answers every provocation");
+}
+
+#[test]
+fn spill_over_never_raises_a_lever_twice() {
+    // Side a answers b's two levers with `x` and `y`; `y` is capped by a
+    // suspension, so its escalation spills over, but not onto `x`, which has
+    // already moved this round: it goes to `z`.
+    let text = r#"
+rounds = 3
+[[sides]]
+name = "a"
+strategy = { kind = "tit_for_tat" }
+[[sides.levers]]
+name = "x"
+ladder = [0, 1, 2, 3]
+pain = 1
+answers = ["p"]
+[[sides.levers]]
+name = "y"
+ladder = [0, 1, 2, 3]
+pain = 1
+answers = ["q"]
+[[sides.levers]]
+name = "z"
+ladder = [0, 1, 2, 3]
+pain = 1
+[[sides]]
+name = "b"
+strategy = { kind = "always_escalate" }
+[[sides.levers]]
+name = "p"
+ladder = [0, 1, 2, 3]
+pain = 1
+answers = ["x"]
+[[sides.levers]]
+name = "q"
+ladder = [0, 1, 2, 3]
+pain = 1
+[[events]]
+kind = "suspension"
+duration = 10
+measures = [{ side = "a", lever = "y", level = 0 }]
+"#;
+    let sc = parse(text);
+    let streams = Streams::new(0);
+    let mut game = Game::new(&sc, &streams);
+    let tr = game.play(0);
+    let a: Vec<[usize; 3]> = (0..=3).map(|t| [tr.rung(t, 0, 0), tr.rung(t, 0, 1), tr.rung(t, 0, 2)]).collect();
+    // Round 1: b raises its primary p. Round 2: a answers p with x. Round 3: b
+    // answers x with p again (and the grievance is p): a raises x once more.
+    assert_eq!(a[2], [1, 0, 0]);
+    let b: Vec<[usize; 2]> = (0..=3).map(|t| [tr.rung(t, 1, 0), tr.rung(t, 1, 1)]).collect();
+    assert_eq!(b, vec![[0, 0], [1, 0], [2, 0], [3, 0]]);
+    assert_eq!(a[3], [2, 0, 0]);
+}
+
+#[test]
+fn concession_answers_in_kind() {
+    // b lowers its tariffs; a (tit-for-tat) answers by lowering the lever that
+    // answers tariffs (its own tariffs), not its most intense lever.
+    let text = r#"
+rounds = 2
+[[sides]]
+name = "a"
+strategy = { kind = "tit_for_tat" }
+[[sides.levers]]
+name = "controls"
+ladder = [0, 1, 2, 3]
+start = 3
+pain = 1
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1, 2, 3]
+start = 1
+pain = 1
+answers = ["tariffs"]
+[[sides]]
+name = "b"
+strategy = { kind = "always_concede" }
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1, 2, 3]
+start = 2
+pain = 1
+"#;
+    let sc = parse(text);
+    let streams = Streams::new(0);
+    let mut game = Game::new(&sc, &streams);
+    let tr = game.play(0);
+    // Round 1: nothing to answer in kind yet: a steps its most intense lever
+    // (controls) down; b lowers tariffs. Round 2: a lowers tariffs in kind.
+    assert_eq!([tr.rung(1, 0, 0), tr.rung(1, 0, 1)], [2, 1]);
+    assert_eq!([tr.rung(2, 0, 0), tr.rung(2, 0, 1)], [2, 0]);
 }
