@@ -133,7 +133,8 @@ pub fn render_summary(r: &TournamentReport) -> String {
     ));
     out.push_str(&matrix(r));
     out.push_str(&format!(
-        "welfare: mean cumulative welfare per run, {a} / {b}; * a best response, ~ within {TIE_Z} standard errors of it\n\n"
+        "\nwelfare: mean cumulative welfare per run, {a} / {b}; * a best response, ~ within {TIE_Z} standard errors of it;\n\
+         détente and vicious cycle: share of runs (the rest end in one-sided coercion or a standoff)\n\n"
     ));
 
     for side in 0..2 {
@@ -163,8 +164,9 @@ pub fn render_summary(r: &TournamentReport) -> String {
     out
 }
 
-/// The payoff matrix as text, two lines per cell: welfare of each side with
-/// best-response marks, then P(détente) and P(vicious cycle).
+/// The payoff matrix as text, three lines per cell: welfare of each side
+/// with best-response marks, then P(détente), then P(vicious cycle). Long
+/// labels break before a parenthesis.
 fn matrix(r: &TournamentReport) -> String {
     let (n, m) = (r.candidates[0].len(), r.candidates[1].len());
     let mark = |resp: Response| match resp {
@@ -172,31 +174,53 @@ fn matrix(r: &TournamentReport) -> String {
         Response::Tied => "~",
         Response::No => " ",
     };
-    let mut lines: Vec<Vec<String>> = vec![{
-        let mut h = vec![format!("{} \\ {}", r.side_labels[0], r.side_labels[1])];
-        h.extend(r.labels[1].iter().cloned());
-        h
-    }];
+    let split = |label: &str| -> Vec<String> {
+        match label.find(" (") {
+            Some(k) if label.chars().count() > 20 => vec![label[..k].to_string(), label[k + 1..].to_string()],
+            _ => vec![label.to_string()],
+        }
+    };
+    // Rows of cells; a cell is one line of text.
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let headers: Vec<Vec<String>> = r.labels[1].iter().map(|l| split(l)).collect();
+    let header_lines = headers.iter().map(Vec::len).max().unwrap_or(1);
+    for k in 0..header_lines {
+        let mut line = vec![if k + 1 == header_lines {
+            format!("{} \\ {}", r.side_labels[0], r.side_labels[1])
+        } else {
+            String::new()
+        }];
+        // Bottom-align the headers.
+        line.extend(headers.iter().map(|h| {
+            let skip = header_lines - h.len();
+            if k >= skip { h[k - skip].clone() } else { String::new() }
+        }));
+        lines.push(line);
+    }
     for i in 0..n {
-        let mut top = vec![r.labels[0][i].clone()];
-        let mut bottom = vec![String::new()];
+        let mut label = split(&r.labels[0][i]);
+        label.resize(3, String::new());
+        let mut rows = [vec![label[0].clone()], vec![label[1].clone()], vec![label[2].clone()]];
         for j in 0..m {
             let c = r.cell(i, j);
-            top.push(format!(
+            rows[0].push(format!(
                 "{}{} / {}{}",
                 signed(Some(c.welfare[0]), 2),
                 mark(c.best_response[0]),
                 signed(Some(c.welfare[1]), 2),
                 mark(c.best_response[1])
             ));
-            bottom.push(format!("détente {} vicious {}", pct(c.detente.p), pct(c.vicious_cycle.p)));
+            rows[1].push(format!("détente {}", pct(c.detente.p)));
+            rows[2].push(format!("vicious cycle {}", pct(c.vicious_cycle.p)));
         }
-        lines.push(top);
-        lines.push(bottom);
+        lines.extend(rows);
     }
     let widths: Vec<usize> = (0..=m).map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
-    for l in &lines {
+    for (k, l) in lines.iter().enumerate() {
+        if k >= header_lines && (k - header_lines) % 3 == 0 {
+            out.push('\n');
+        }
         let mut s = pad_right(&l[0], widths[0]);
         for c in 1..=m {
             s.push_str("   ");
@@ -260,6 +284,12 @@ fn fragility(r: &TournamentReport, e: &EquilibriumRow) -> Option<String> {
     })
 }
 
+/// "plays tit-for-tat" or "mixes tit-for-tat 67%, grim trigger 33%".
+fn plays(r: &TournamentReport, e: &EquilibriumRow, side: usize) -> String {
+    let verb = if e.support(side).len() == 1 { "plays" } else { "mixes" };
+    format!("{verb} {}", mix_words(r, e, side))
+}
+
 /// What the equilibria mean for the odds of détente.
 fn plain_words(r: &TournamentReport) -> String {
     let mut out = String::from("In plain words:\n");
@@ -268,11 +298,11 @@ fn plain_words(r: &TournamentReport) -> String {
     match eq.len() {
         0 => out.push_str("  No equilibrium was found (this should not happen: please report it).\n"),
         1 => out.push_str(&format!(
-            "  There is one equilibrium: if each side picks its best strategy given the other's, {} plays {} and {} plays {}, and the odds of détente are {} (vicious cycle {}).\n",
+            "  There is one equilibrium: if each side picks its best strategy given the other's, {} {} and {} {}, and the odds of détente are {} (vicious cycle {}).\n",
             r.side_labels[0],
-            mix_words(r, &eq[0], 0),
+            plays(r, &eq[0], 0),
             r.side_labels[1],
-            mix_words(r, &eq[0], 1),
+            plays(r, &eq[0], 1),
             pct(eq[0].detente),
             pct(eq[0].vicious_cycle)
         )),
@@ -290,19 +320,44 @@ fn plain_words(r: &TournamentReport) -> String {
             ));
         }
     }
-    // The best cell for détente, and whether an equilibrium reaches it.
-    if let Some(best) = r.cells.iter().max_by(|a, b| a.detente.p.total_cmp(&b.detente.p)) {
-        let [i, j] = best.strategies;
-        let reached = eq.iter().any(|e| e.is_pure() && e.support(0) == [i] && e.support(1) == [j]);
+    // The best cells for détente, and whether an equilibrium reaches them.
+    let top = r.cells.iter().map(|c| c.detente.p).fold(0.0f64, f64::max);
+    let best: Vec<[usize; 2]> = r.cells.iter().filter(|c| c.detente.p >= top - 1e-12).map(|c| c.strategies).collect();
+    let is_equilibrium =
+        |[i, j]: [usize; 2]| eq.iter().any(|e| e.is_pure() && e.support(0) == [i] && e.support(1) == [j]);
+    let stable = best.iter().filter(|&&c| is_equilibrium(c)).count();
+    let [i, j] = best[0];
+    let pair = format!("{} {} against {} {}", r.side_labels[0], r.labels[0][i], r.side_labels[1], r.labels[1][j]);
+    let verdict = match (best.len(), stable) {
+        (1, 1) => "it is an equilibrium".to_string(),
+        (1, _) => "it is not an equilibrium: one side gains by switching".to_string(),
+        (_, 0) => "none of them is an equilibrium: in each, one side gains by switching".to_string(),
+        (_, k) => format!("{k} of them are pure equilibria"),
+    };
+    if best.len() == 1 {
+        out.push_str(&format!("  The likeliest détente of all cells is {pair}: {}; {verdict}.\n", pct(top)));
+    } else {
         out.push_str(&format!(
-            "  The likeliest détente of all cells is {} {} against {} {}: {}; {}.\n",
-            r.side_labels[0],
-            r.labels[0][i],
-            r.side_labels[1],
-            r.labels[1][j],
-            pct(best.detente.p),
-            if reached { "it is an equilibrium" } else { "it is not an equilibrium: one side gains by switching" }
+            "  The likeliest détente of all cells, {}, comes in {} cells (first: {pair}); {verdict}.\n",
+            pct(top),
+            best.len()
         ));
+    }
+    // A strategy that is a best response to everything the other may play.
+    for side in 0..2 {
+        let other = 1 - side;
+        for own in 0..r.candidates[side].len() {
+            let always = (0..r.candidates[other].len()).all(|theirs| {
+                let c = if side == 0 { r.cell(own, theirs) } else { r.cell(theirs, own) };
+                c.best_response[side] == Response::Best
+            });
+            if always && r.candidates[other].len() > 1 {
+                out.push_str(&format!(
+                    "  For {}, {} is a best response to every {} strategy tried: it needs no guess about the other side.\n",
+                    r.side_labels[side], r.labels[side][own], r.side_labels[other]
+                ));
+            }
+        }
     }
     let efficient: Vec<String> = (0..eq.len()).filter(|&k| eq[k].pareto_efficient).map(&name).collect();
     if efficient.is_empty() && !eq.is_empty() {

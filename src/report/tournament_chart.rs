@@ -177,7 +177,7 @@ impl Heatmap<'_> {
         // A strip for badges and dots on top, then four lines of text.
         let body = y + STRIP_H + (h - STRIP_H - BODY_H) / 2;
         root.draw(&Text::new(percent(c.vicious_cycle.p), (mid, body + 12), big)).map_err(fail)?;
-        let ci = format!("95% CI {}–{}", percent(c.vicious_cycle.ci_low), percent(c.vicious_cycle.ci_high));
+        let ci = format!("95% CI {}", interval(c.vicious_cycle.ci_low, c.vicious_cycle.ci_high));
         let lines = [
             ci,
             format!("détente {}", percent(c.detente.p)),
@@ -260,7 +260,7 @@ impl Heatmap<'_> {
         for side in 0..2 {
             let mid = y + 12;
             dot(root, (x + 10, mid), side, true)?;
-            let label = fit(&format!("{}: best response to the other's strategy", r.side_labels[side]))?;
+            let label = fit(&format!("best response of {}", r.side_labels[side]))?;
             root.draw(&Text::new(label, (x + 26, mid), style.pos(left_mid))).map_err(fail)?;
             y += 28;
         }
@@ -354,14 +354,26 @@ fn dot<DB: DrawingBackend>(
     root.draw(&Circle::new(centre, if filled { DOT_R } else { DOT_R - 1 }, style)).map_err(fail)
 }
 
-/// `s` in at most `max_lines` lines of at most `width` pixels, broken at
-/// spaces; a line that still does not fit is cut with `…`.
+/// `s` on one line if it fits, else in at most `max_lines` lines of at most
+/// `width` pixels, broken before a parenthesis or at spaces; a line that
+/// still does not fit is cut with `…`.
 fn wrap(
     s: &str,
     width: i32,
     max_lines: usize,
     measure: &dyn Fn(&str) -> Result<i32, String>,
 ) -> Result<Vec<String>, String> {
+    if measure(s)? <= width {
+        return Ok(vec![s.to_string()]);
+    }
+    // Break before a parenthesis when that gives lines that fit.
+    if max_lines >= 2
+        && let Some(k) = s.find(" (")
+        && measure(&s[..k])? <= width
+        && measure(&s[k + 1..])? <= width
+    {
+        return Ok(vec![s[..k].to_string(), s[k + 1..].to_string()]);
+    }
     let words: Vec<&str> = s.split_whitespace().collect();
     let mut lines = Vec::new();
     let mut current = String::new();
@@ -378,6 +390,15 @@ fn wrap(
     }
     lines.push(current);
     lines.iter().map(|l| truncate_to_fit(l, width, measure)).collect()
+}
+
+/// "99.9–100%": an interval in percent with one decimal, rounded outwards
+/// so that it never looks narrower than it is.
+fn interval(lo: f64, hi: f64) -> String {
+    let down = (lo * 1000.0).floor() / 10.0;
+    let up = (hi * 1000.0).ceil() / 10.0;
+    let f = |x: f64| if x <= 0.0 || x >= 100.0 { format!("{x:.0}") } else { format!("{x:.1}") };
+    format!("{}–{}%", f(down), f(up))
 }
 
 /// "China's", "United States'".

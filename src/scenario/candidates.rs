@@ -90,9 +90,12 @@ pub fn parse_candidates(path: &Path, text: &str, sc: &Scenario) -> Result<SideCa
     Ok(out)
 }
 
-/// Validate a side's comma-separated list of strategy kinds (without
-/// parameters: the defaults apply). `origin` names where the list came from
-/// (`--us`); errors point at the name within the list.
+/// Validate a side's comma-separated list of strategy kinds. A kind is taken
+/// with the parameters the scenario gives it when it is that side's own
+/// strategy in the scenario (`generous_tit_for_tat` is then the scenario's
+/// calibrated generous TFT), else with its defaults, checked as in a scenario
+/// file. `origin` names where the list came from (`--us`); errors point at
+/// the name within the list.
 pub fn parse_strategy_list(
     origin: &str,
     list: &str,
@@ -112,6 +115,11 @@ pub fn parse_strategy_list(
         if trimmed.is_empty() {
             return Err(err(span, format!("empty strategy name in `{origin}`"))
                 .with_help("list strategy kinds separated by commas, e.g. tit_for_tat,grim_trigger"));
+        }
+        let own = &sc.sides[side].strategy;
+        if own.kind() == trimmed {
+            strategies.push((own.clone(), span));
+            continue;
         }
         let raw = S::new(
             span.clone(),
@@ -195,6 +203,16 @@ mod tests {
         let sc = classic();
         let got = parse_strategy_list("--row", "tit_for_tat, generous_tit_for_tat,always_escalate", &sc, 0).unwrap();
         assert_eq!(got, [Strategy::TitForTat, default_gtft(&sc), Strategy::AlwaysEscalate]);
+    }
+
+    #[test]
+    fn the_scenarios_own_kind_keeps_its_parameters() {
+        let mut sc = classic();
+        sc.sides[1].strategy = Strategy::GenerousTitForTat { generosity: 0.2 };
+        let got = parse_strategy_list("--column", "generous_tit_for_tat,tit_for_tat", &sc, 1).unwrap();
+        assert_eq!(got, [Strategy::GenerousTitForTat { generosity: 0.2 }, Strategy::TitForTat]);
+        // The other side does not use it: the stage-game default applies.
+        assert_eq!(parse_strategy_list("--row", "generous_tit_for_tat", &sc, 0).unwrap(), [default_gtft(&sc)]);
     }
 
     #[test]
