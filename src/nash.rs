@@ -226,9 +226,11 @@ pub fn solve(game: &Bimatrix) -> Solution {
     let (n, m) = (game.rows, game.cols);
     let scale = game.scale();
     // Row player's vertices: the column player's payoffs decide its best responses.
-    let xs = vertices(n, m, &|i, j| game.b[i * m + j] / scale);
-    // Column player's vertices: the row player's payoffs decide.
-    let ys = vertices(m, n, &|j, i| game.a[i * m + j] / scale);
+    let b: Vec<f64> = game.b.iter().map(|v| v / scale).collect();
+    let xs = vertices(n, m, &b);
+    // Column player's vertices: the row player's payoffs decide (transposed).
+    let a_t: Vec<f64> = (0..m * n).map(|k| game.a[(k % n) * m + k / n] / scale).collect();
+    let ys = vertices(m, n, &a_t);
     let degenerate = xs.iter().chain(&ys).any(|v| v.best_responses.len() > v.support.len());
 
     let mut pairs: Vec<(usize, usize)> = Vec::new();
@@ -291,9 +293,9 @@ struct Vertex {
 }
 
 /// Every vertex of the best-response polytope of a player with `own`
-/// strategies whose opponent has `other`; `pay(k, l)` is the opponent's
-/// (scaled) payoff when the player plays k and the opponent l.
-fn vertices(own: usize, other: usize, pay: &dyn Fn(usize, usize) -> f64) -> Vec<Vertex> {
+/// strategies whose opponent has `other`; `pay[k * other + l]` is the
+/// opponent's (scaled) payoff when the player plays k and the opponent l.
+fn vertices(own: usize, other: usize, pay: &[f64]) -> Vec<Vertex> {
     let own_sets = subsets_by_size(own);
     let other_sets = subsets_by_size(other);
     let mut found: Vec<Vertex> = Vec::new();
@@ -310,7 +312,7 @@ fn vertices(own: usize, other: usize, pay: &dyn Fn(usize, usize) -> f64) -> Vec<
                 rhs.resize(d, 0.0);
                 for (r, &l) in tight.iter().enumerate() {
                     for (c, &i) in own_set.iter().enumerate() {
-                        matrix[r * d + c] = pay(i, l);
+                        matrix[r * d + c] = pay[i * other + l];
                     }
                     matrix[r * d + k] = -1.0;
                 }
@@ -331,7 +333,8 @@ fn vertices(own: usize, other: usize, pay: &dyn Fn(usize, usize) -> f64) -> Vec<
                     continue;
                 }
                 mix.iter_mut().for_each(|p| *p /= total);
-                let payoffs: Vec<f64> = (0..other).map(|l| (0..own).map(|i| mix[i] * pay(i, l)).sum()).collect();
+                let payoffs: Vec<f64> =
+                    (0..other).map(|l| (0..own).map(|i| mix[i] * pay[i * other + l]).sum()).collect();
                 let best_responses = argmax_set(&payoffs, PAYOFF_TOL);
                 // Every tight strategy must be a best response (none pays more than v).
                 if !tight.iter().all(|l| best_responses.contains(l)) {

@@ -275,7 +275,11 @@ fn fragility(r: &TournamentReport, e: &EquilibriumRow) -> Option<String> {
     let parts: Vec<String> = (0..2)
         .filter(|&side| !e.near_deviations[side].is_empty())
         .map(|side| {
-            let names: Vec<&str> = e.near_deviations[side].iter().map(|&k| r.labels[side][k].as_str()).collect();
+            let near = &e.near_deviations[side];
+            let mut names: Vec<String> = near.iter().take(3).map(|&k| r.labels[side][k].clone()).collect();
+            if near.len() > 3 {
+                names.push(format!("{} others", near.len() - 3));
+            }
             format!("{} could do as well with {}", r.side_labels[side], names.join(" or "))
         })
         .collect();
