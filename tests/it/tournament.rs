@@ -239,3 +239,26 @@ fn unknown_strategy_or_side_exits_2_listing_the_real_ones() {
     simulate().args(["tournament", "scenarios/classic-ipd.toml", "--side", "row"]).assert().code(2);
     simulate().args(["tournament", "scenarios/classic-ipd.toml", "--runs", "0"]).assert().code(2);
 }
+
+#[test]
+fn chart_renders_one_cell_as_png_and_svg_deterministically() {
+    use tradewar::report::chart::Format;
+    use tradewar::report::tournament_chart::tournament_chart;
+    let sc = classic(r#"{ kind = "tit_for_tat" }"#, r#"{ kind = "tit_for_tat" }"#, 0.05, 20, 1);
+    let t = run_tournament(&sc, &[vec![TFT], vec![TFT]], &McConfig { runs: 50, seed: 2 }, &Hooks::default()).unwrap();
+    let r = TournamentReport::new(&t).unwrap();
+    assert_eq!(r.equilibria.len(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, svg) = (dir.path().join("a.png"), dir.path().join("b.png"), dir.path().join("t.svg"));
+    for (path, format) in [(&a, Format::Png), (&b, Format::Png), (&svg, Format::Svg)] {
+        tournament_chart(&r, path, format).unwrap();
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let decoder = png::Decoder::new(std::fs::File::open(&a).unwrap());
+    let info = decoder.read_info().unwrap().info().clone();
+    assert_eq!((info.width, info.height), (1200, 700));
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    for text in ["probability of a vicious cycle", "1 equilibrium", "row", "column", "tit-for-tat", "détente"] {
+        assert!(svg.contains(text), "chart lacks {text:?}");
+    }
+}
