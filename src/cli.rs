@@ -45,6 +45,72 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Fit strategies and noise to an observed record (maximum likelihood, ranked by AIC).
+    Fit(FitArgs),
+    /// Place an observed record in the scenario's simulated distribution, month by month.
+    Backtest(BacktestArgs),
+}
+
+/// A scenario and an observed record in its terms.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Scenario whose sides, levers and ladders the record uses.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The observed record (history CSV, docs/history.md).
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    #[command(flatten)]
+    pub record: RecordArgs,
+    /// Candidate strategies, comma-separated [default: every strategy but memory_one].
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    pub strategies: Vec<String>,
+    /// Range of a strategy parameter, e.g. `generosity=0:0.5` [default: 0:1].
+    #[arg(long = "range", value_name = "NAME=LO:HI")]
+    pub ranges: Vec<String>,
+    /// Output folder [default: output/<scenario file stem>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Also write a copy of the base scenario with each side's best strategy and noise.
+    #[arg(long, value_name = "PATH")]
+    pub write_scenario: Option<PathBuf>,
+    /// Base scenario for --write-scenario.
+    #[arg(long, value_name = "FILE", default_value = "scenarios/busan.toml", requires = "write_scenario")]
+    pub base: PathBuf,
+    /// Do not draw fit.png.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub record: RecordArgs,
+    /// Number of Monte Carlo runs [default: the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
+    pub runs: Option<u64>,
+    /// Master seed [default: the scenario's].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per CPU]. Never changes the results.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Output folder [default: output/<scenario file stem>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Do not draw backtest.png.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// No notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,8 @@ impl From<Error> for Failure {
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Some(Command::Validate { files }) => validate(&files),
+        Some(Command::Fit(args)) => crate::fit_cmd::fit(&args),
+        Some(Command::Backtest(args)) => crate::fit_cmd::backtest(&args),
         Some(Command::Strategies) => {
             strategies();
             Ok(())
@@ -248,7 +250,7 @@ fn print_stdout(text: &str) {
 /// A flag raised by Ctrl-C or SIGTERM: the batch stops within about a
 /// thousand runs per worker and nothing is written. A second signal exits at
 /// once.
-fn interrupt_flag() -> &'static AtomicBool {
+pub(crate) fn interrupt_flag() -> &'static AtomicBool {
     static FLAG: AtomicBool = AtomicBool::new(false);
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
@@ -263,7 +265,7 @@ fn interrupt_flag() -> &'static AtomicBool {
 
 /// Create the output folder and make sure a file can be written there, before
 /// any work starts.
-fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() && !dir.is_dir() {
         anyhow::bail!("output path {} exists and is not a folder", dir.display());
     }

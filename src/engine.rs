@@ -20,15 +20,25 @@ Each round t = 1..T, in this order (docs/model.md §3):
 */
 
 use crate::rng::{Channel, Clock, LazyRng, Streams};
-use crate::scenario::{EventKind, INDEX_BINS, Param, Scenario};
+use crate::scenario::{EventKind, INDEX_BINS, MAX_LEVERS, Param, Scenario};
 use crate::strategy::{Action, View};
+
+/// Levers over both sides: per-lever state lives in fixed arrays of this size.
+const LEVERS: usize = 2 * MAX_LEVERS;
+
+/// The escalation-index bin of index `e` ∈ [0, 1]: the nearest of
+/// INDEX_BINS points (e ≥ 0, so adding ½ and truncating rounds).
+pub fn index_bin(e: f64) -> u16 {
+    (e * (INDEX_BINS - 1) as f64 + 0.5) as u16
+}
 
 /// Marks the `from` of a quantity's first value in a run.
 pub const FIRST: u16 = u16::MAX;
 
 /// A change in one of the per-round quantities the Monte Carlo counts: the
-/// rung of a lever (`slot` < levers), the escalation-index bin of a side
-/// (`slot` = levers + side) or the joint action (`slot` = levers + 2, value
+/// rung of a lever (`slot` < levers), the escalation-index bin of a side with
+/// several levers (`slot` = levers + side; a one-lever side's bin follows from
+/// its rung and is not logged) or the joint action (`slot` = levers + 2, value
 /// in CC, CD, DC, DD order). The first value of each quantity is logged with
 /// `from = FIRST` (round 0 for rungs and bins, round 1 for the joint action).
 /// Counting changes instead of states makes the per-run cost of the
@@ -138,6 +148,14 @@ struct EventState {
     pre: Vec<u8>,
 }
 
+fn per_lever<T>(f: impl Fn(usize) -> T) -> [T; LEVERS] {
+    std::array::from_fn(f)
+}
+
+fn sc_lever<'s>(levers: &[&'s crate::scenario::Lever], l: usize) -> Option<&'s crate::scenario::Lever> {
+    levers.get(l).copied()
+}
+
 /// A reusable player of one scenario's runs.
 pub struct Game<'a> {
     sc: &'a Scenario,
@@ -145,9 +163,9 @@ pub struct Game<'a> {
     // Static tables, flat over all levers.
     lo: [usize; 2],
     hi: [usize; 2],
-    top: Vec<u8>,
+    top: [u8; LEVERS],
     /// Each lever's floor in the scenario (per run, `floor` may rise at a snap-back).
-    floor0: Vec<u8>,
+    floor0: [u8; LEVERS],
     /// Offset of each lever's rungs in `intensity` and `weighted`.
     base: Vec<usize>,
     intensity: Vec<f64>,
@@ -159,17 +177,19 @@ pub struct Game<'a> {
     primary: [usize; 2],
     discounts: Vec<f64>,
     // Per-run parameters.
-    pain: Vec<f64>,
-    cost: Vec<f64>,
-    keep: Vec<f64>,
-    floor_share: Vec<f64>,
+    pain: [f64; LEVERS],
+    cost: [f64; LEVERS],
+    keep: [f64; LEVERS],
+    floor_share: [f64; LEVERS],
     // Per-run state.
-    rung: Vec<u8>,
-    floor: Vec<u8>,
-    cap: Vec<u8>,
+    rung: [u8; LEVERS],
+    floor: [u8; LEVERS],
+    cap: [u8; LEVERS],
     /// (1 − ρ)^age, where age is the number of rounds the lever has stood above rung 0.
-    decay: Vec<f64>,
-    before: Vec<u8>,
+    decay: [f64; LEVERS],
+    before: [u8; LEVERS],
+    /// Each side's escalation index and its bin, recomputed only when a lever moves.
+    index: [f64; 2],
     views: [View; 2],
     /// Levers of the *other* side that rose / fell last round (bits).
     rose_last: [u32; 2],
@@ -189,6 +209,10 @@ pub struct Game<'a> {
     params_rng: LazyRng,
     events_rng: LazyRng,
     trace: GameTrace,
+    /// The scenario is the classic IPD structure (docs/model.md §7): one
+    /// two-rung lever per side with floor 0, no events, no provocations.
+    /// `play` then takes a specialised loop that gives the same trace.
+    ipd: bool,
 }
 
 impl<'a> Game<'a> {
@@ -225,15 +249,22 @@ impl<'a> Game<'a> {
                 },
             })
             .collect();
-        let n = levers.len();
+        debug_assert!(levers.len() <= LEVERS);
+        let ipd = sc.events.is_empty()
+            && sc.sides.iter().all(|s| {
+                s.provocations.is_empty()
+                    && s.levers.len() == 1
+                    && s.levers[0].ladder.len() == 2
+                    && s.levers[0].floor == 0
+            });
         Game {
             sc,
             streams,
             lo,
             hi,
-            top: levers.iter().map(|l| l.top() as u8).collect(),
-            floor0: levers.iter().map(|l| l.floor as u8).collect(),
-            floor: vec![0; n],
+            top: per_lever(|l| sc_lever(&levers, l).map_or(0, |x| x.top() as u8)),
+            floor0: per_lever(|l| sc_lever(&levers, l).map_or(0, |x| x.floor as u8)),
+            floor: [0; LEVERS],
             base,
             intensity,
             weighted,
@@ -241,14 +272,15 @@ impl<'a> Game<'a> {
             responses,
             primary: [sc.sides[0].primary, sc.sides[1].primary],
             discounts: (0..sc.rounds).map(|t| sc.discount.powi(t as i32)).collect(),
-            pain: vec![0.0; n],
-            cost: vec![0.0; n],
-            keep: vec![1.0; n],
-            floor_share: vec![0.0; n],
-            rung: vec![0; n],
-            cap: vec![0; n],
-            decay: vec![1.0; n],
-            before: vec![0; n],
+            pain: [0.0; LEVERS],
+            cost: [0.0; LEVERS],
+            keep: [1.0; LEVERS],
+            floor_share: [0.0; LEVERS],
+            rung: [0; LEVERS],
+            cap: [0; LEVERS],
+            decay: [1.0; LEVERS],
+            before: [0; LEVERS],
+            index: [0.0; 2],
             views: [View::first(); 2],
             rose_last: [0; 2],
             fell_last: [0; 2],
@@ -264,17 +296,138 @@ impl<'a> Game<'a> {
             params_rng: LazyRng::new(Channel::Params),
             events_rng: LazyRng::new(Channel::Events),
             trace: GameTrace::new(sc),
+            ipd,
         }
     }
 
     /// Play run `run` and return its trace (valid until the next call).
     pub fn play(&mut self, run: u64) -> &GameTrace {
         self.reset(run);
-        self.record(0, [Action::C; 2]);
-        for t in 1..=self.sc.rounds {
-            self.round(t);
+        self.record(0, [Action::C; 2], [true; 2]);
+        if self.ipd {
+            self.play_ipd();
+        } else {
+            for t in 1..=self.sc.rounds {
+                self.round(t);
+            }
         }
         &self.trace
+    }
+
+    /// `round` for the IPD structure, step for step: with one two-rung lever
+    /// per side (levers 0 and 1), D puts the lever on rung 1 and C on rung 0,
+    /// so the played action is the chosen one and the rung after a round is
+    /// that action. The same draws in the same order and the same floating
+    /// point operations as the general path, so the same trace
+    /// (`tests::ipd_path_matches_general_path`).
+    fn play_ipd(&mut self) {
+        let sc = self.sc;
+        let streams = self.streams;
+        let strategies = [&sc.sides[0].strategy, &sc.sides[1].strategy];
+        let base = [&sc.sides[0], &sc.sides[1]].map(|s| (s.baseline_welfare, s.mutual_escalation_cost));
+        let intensity = [1, 2].map(|k| self.intensity[self.base[k - 1]..self.base[k - 1] + 2].to_vec());
+        let weighted = [0, 1].map(|l| [self.weighted[self.base[l]], self.weighted[self.base[l] + 1]]);
+        let mut rung = [self.rung[0], self.rung[1]];
+        let mut decay = [self.decay[0], self.decay[1]];
+        let mut index = self.index;
+        let (pain, cost, keep, floor_share) = (
+            [self.pain[0], self.pain[1]],
+            [self.cost[0], self.cost[1]],
+            [self.keep[0], self.keep[1]],
+            [self.floor_share[0], self.floor_share[1]],
+        );
+        // The general path's `payoffs`, for two one-lever sides.
+        let welfare_ipd = |rung: [u8; 2], decay: &mut [f64; 2], index: &[f64; 2]| -> [f64; 2] {
+            let mut pain_from = [0.0; 2];
+            let mut cost_of = [0.0; 2];
+            for i in 0..2 {
+                let x = intensity[i][rung[i] as usize];
+                let eta = floor_share[i] + (1.0 - floor_share[i]) * decay[i];
+                pain_from[i] += pain[i] * x * eta;
+                cost_of[i] += cost[i] * x;
+                decay[i] = if rung[i] > 0 { decay[i] * keep[i] } else { 1.0 };
+            }
+            [0, 1].map(|i| base[i].0 - pain_from[1 - i] - cost_of[i] - base[i].1 * index[i] * index[1 - i])
+        };
+        let fixed: Option<[[f64; 2]; 4]> = (keep == [1.0, 1.0]).then(|| {
+            std::array::from_fn(|s| {
+                let rung = [(s >> 1) as u8, (s & 1) as u8];
+                let index = [0, 1].map(|i| (0.0 + weighted[i][rung[i] as usize]) / self.weight_total[i]);
+                welfare_ipd(rung, &mut [1.0, 1.0], &index)
+            })
+        });
+        let tr = &mut self.trace;
+        for t in 1..=sc.rounds {
+            let row = t as usize;
+            let mut chosen = [Action::C; 2];
+            for i in 0..2 {
+                let rng = &mut self.strategy_rng[i];
+                let intended = strategies[i].decide(&self.views[i], &mut |p| rng.chance(streams, p));
+                chosen[i] = if self.noise[i].tick(streams) { intended.flip() } else { intended };
+            }
+            let mut moved = [false; 2];
+            for i in 0..2 {
+                let to = chosen[i].is_d() as u8;
+                moved[i] = to != rung[i];
+                rung[i] = to;
+            }
+            let played = chosen;
+            let mut flags = 0u8;
+            for i in 0..2 {
+                let j = 1 - i;
+                let perceived =
+                    if played[j] == Action::C && self.misperception[i].tick(streams) { Action::D } else { played[j] };
+                let mut f = 0;
+                if played[i].is_d() {
+                    f |= PLAYED_D;
+                }
+                if chosen[i].is_d() && self.views[i].their_last == Some(Action::D) {
+                    f |= RETALIATED;
+                }
+                if perceived.is_d() {
+                    f |= PERCEIVED_D;
+                }
+                flags |= f << i;
+                self.views[i].observe(played[i], perceived);
+            }
+            tr.flags[row] = flags;
+            tr.exchanges += (flags & (RETALIATED | RETALIATED << 1) != 0) as u32;
+
+            // record(t)
+            for i in 0..2 {
+                if moved[i] {
+                    tr.changes.push(Change { round: t, slot: i as u16, from: 1 - rung[i] as u16, to: rung[i] as u16 });
+                }
+            }
+            tr.rungs[row * 2] = rung[0];
+            tr.rungs[row * 2 + 1] = rung[1];
+            for i in 0..2 {
+                if moved[i] {
+                    let e = (0.0 + weighted[i][rung[i] as usize]) / self.weight_total[i];
+                    index[i] = e;
+                    tr.peak[i] = tr.peak[i].max(e);
+                }
+                tr.index[row * 2 + i] = index[i];
+            }
+            let joint = (played[0].is_d() as u16) << 1 | played[1].is_d() as u16;
+            if joint != self.last_joint {
+                tr.changes.push(Change { round: t, slot: 4, from: self.last_joint, to: joint });
+                self.last_joint = joint;
+            }
+
+            // payoffs(t). Without erosion the round's welfare depends only on
+            // the two rungs: look it up (computed with the same operations).
+            let d = self.discounts[row - 1];
+            if let Some(table) = &fixed {
+                let w = table[(rung[0] as usize) << 1 | rung[1] as usize];
+                tr.welfare[0] += d * w[0];
+                tr.welfare[1] += d * w[1];
+                continue;
+            }
+            let w = welfare_ipd(rung, &mut decay, &index);
+            tr.welfare[0] += d * w[0];
+            tr.welfare[1] += d * w[1];
+        }
     }
 
     fn reset(&mut self, run: u64) {
@@ -318,7 +471,7 @@ impl<'a> Game<'a> {
     }
 
     fn round(&mut self, t: u32) {
-        self.before.copy_from_slice(&self.rung);
+        self.before = self.rung;
         self.forced = [0; 2];
 
         // 1. Events.
@@ -395,7 +548,7 @@ impl<'a> Game<'a> {
         self.trace.exchanges += (flags & (RETALIATED | RETALIATED << 1) != 0) as u32;
 
         // 6. Trace and welfare.
-        self.record(t, played);
+        self.record(t, played, [rose[0] | fell[0] != 0, rose[1] | fell[1] != 0]);
         self.payoffs(t);
     }
 
@@ -524,33 +677,42 @@ impl<'a> Game<'a> {
     }
 
     /// Record the state after round `t`: rungs and indices, and the changes
-    /// of the counted quantities.
-    fn record(&mut self, t: u32, played: [Action; 2]) {
+    /// of the counted quantities. `moved[i]`: whether a lever of side i may
+    /// have moved since the last record (else its index is unchanged).
+    fn record(&mut self, t: u32, played: [Action; 2], moved: [bool; 2]) {
         let tr = &mut self.trace;
         let n = tr.levers;
         let row = t as usize * n;
-        for l in 0..n {
-            let r = self.rung[l];
-            let prev = if t == 0 { FIRST } else { tr.rungs[row - n + l] as u16 };
-            if prev != r as u16 {
-                tr.changes.push(Change { round: t, slot: l as u16, from: prev, to: r as u16 });
+        if moved[0] || moved[1] {
+            for l in 0..n {
+                let r = self.rung[l];
+                let prev = if t == 0 { FIRST } else { tr.rungs[row - n + l] as u16 };
+                if prev != r as u16 {
+                    tr.changes.push(Change { round: t, slot: l as u16, from: prev, to: r as u16 });
+                }
             }
-            tr.rungs[row + l] = r;
         }
-        for i in 0..2 {
-            let mut e = 0.0;
-            for l in self.lo[i]..self.hi[i] {
-                e += self.weighted[self.base[l] + self.rung[l] as usize];
+        tr.rungs[row..row + n].copy_from_slice(&self.rung[..n]);
+        for (i, &side_moved) in moved.iter().enumerate() {
+            if side_moved {
+                let mut e = 0.0;
+                for l in self.lo[i]..self.hi[i] {
+                    e += self.weighted[self.base[l] + self.rung[l] as usize];
+                }
+                let e = e / self.weight_total[i];
+                self.index[i] = e;
+                tr.peak[i] = tr.peak[i].max(e);
+                // A one-lever side's bin follows from its rung: the Monte
+                // Carlo derives its histogram instead (`index_bin_of`).
+                if self.hi[i] - self.lo[i] > 1 {
+                    let bin = index_bin(e);
+                    if bin != self.last_bin[i] {
+                        tr.changes.push(Change { round: t, slot: (n + i) as u16, from: self.last_bin[i], to: bin });
+                        self.last_bin[i] = bin;
+                    }
+                }
             }
-            let e = e / self.weight_total[i];
-            tr.index[t as usize * 2 + i] = e;
-            tr.peak[i] = tr.peak[i].max(e);
-            // Nearest bin (e ≥ 0, so adding ½ and truncating rounds).
-            let bin = (e * (INDEX_BINS - 1) as f64 + 0.5) as u16;
-            if bin != self.last_bin[i] {
-                tr.changes.push(Change { round: t, slot: (n + i) as u16, from: self.last_bin[i], to: bin });
-                self.last_bin[i] = bin;
-            }
+            tr.index[t as usize * 2 + i] = self.index[i];
         }
         if t > 0 {
             let joint = (played[0].is_d() as u16) << 1 | played[1].is_d() as u16;
@@ -588,5 +750,69 @@ impl<'a> Game<'a> {
                 - side.mutual_escalation_cost * index[i] * index[1 - i];
             self.trace.welfare[i] += d * w;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario;
+
+    fn ipd_scenario(strategies: [&str; 2], noise: f64, mis: f64, start: u8, erosion: &str, discount: f64) -> Scenario {
+        let side = |name: &str, strategy: &str| {
+            format!(
+                "[[sides]]\nname = \"{name}\"\nstrategy = {strategy}\nnoise = {noise}\nmisperception = {mis}\n\
+                 baseline_welfare = 3.0\nmutual_escalation_cost = 1.0\n[[sides.levers]]\nname = \"d\"\n\
+                 ladder = [0, 1]\nstart = {start}\npain = {{ uniform = [2.0, 4.0] }}\ncost = -2.0\nweight = 3.0\n{erosion}\n"
+            )
+        };
+        let text = format!(
+            "rounds = 60\nseed = 3\ndiscount = {discount}\n{}{}",
+            side("a", strategies[0]),
+            side("b", strategies[1])
+        );
+        scenario::parse(std::path::Path::new("t.toml"), &text).unwrap_or_else(|e| panic!("{}", e.render()))
+    }
+
+    fn same_trace(a: &GameTrace, b: &GameTrace) {
+        assert_eq!(a.rungs, b.rungs);
+        assert_eq!(a.index, b.index);
+        assert_eq!(a.flags, b.flags);
+        assert_eq!(a.changes, b.changes);
+        assert_eq!(a.welfare, b.welfare);
+        assert_eq!(a.peak, b.peak);
+        assert_eq!(a.exchanges, b.exchanges);
+    }
+
+    #[test]
+    fn ipd_path_matches_general_path() {
+        let strategies = [
+            r#"{ kind = "tit_for_tat" }"#,
+            r#"{ kind = "generous_tit_for_tat", generosity = 0.3 }"#,
+            r#"{ kind = "win_stay_lose_shift" }"#,
+            r#"{ kind = "grim_trigger" }"#,
+            r#"{ kind = "tit_for_two_tats" }"#,
+            r#"{ kind = "random", p_escalate = 0.3 }"#,
+            r#"{ kind = "memory_one", p_cc = 0.9, p_cd = 0.1, p_dc = 0.6, p_dd = 0.2, initial = 0.5 }"#,
+        ];
+        let mut cases = 0;
+        for (k, a) in strategies.iter().enumerate() {
+            let b = strategies[(k * 3 + 1) % strategies.len()];
+            for (noise, mis, start, erosion, discount) in
+                [(0.05, 0.0, 0, "", 1.0), (0.1, 0.2, 1, "erosion = 0.1\nerosion_floor = 0.3", 0.97)]
+            {
+                let sc = ipd_scenario([a, b], noise, mis, start, erosion, discount);
+                let streams = Streams::new(sc.seed);
+                let mut fast = Game::new(&sc, &streams);
+                let mut general = Game::new(&sc, &streams);
+                assert!(fast.ipd);
+                general.ipd = false;
+                for run in 0..40 {
+                    same_trace(fast.play(run), general.play(run));
+                    cases += 1;
+                }
+            }
+        }
+        assert_eq!(cases, 7 * 2 * 40);
     }
 }

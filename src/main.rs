@@ -7,6 +7,7 @@ failure; 130 interrupted.
 
 mod cli;
 mod commands;
+mod fit_cmd;
 
 use std::process::ExitCode;
 

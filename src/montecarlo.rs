@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::engine::{FIRST, Game, GameTrace};
+use crate::engine::{FIRST, Game, GameTrace, index_bin};
 use crate::error::Error;
 use crate::outcome::{Outcome, RunSummary, classify};
 use crate::rng::Streams;
@@ -76,6 +76,9 @@ pub struct Batch {
     index_hist: Vec<u64>,
     /// `(rounds + 1)` counts of played action pairs (CC, CD, DC, DD); row 0 unused.
     joint: Vec<[u64; 4]>,
+    /// Sides with one lever: their index histogram is derived from the rung
+    /// counts when the batch is integrated (the engine does not log it).
+    derived_index: [bool; 2],
     /// While runs are being added, the histograms hold per-round *changes*
     /// (wrapping sums of +1 and −1); `integrate` turns them into counts.
     integrated: bool,
@@ -113,6 +116,7 @@ impl Batch {
             lever_hist: vec![0; rows * n],
             index_hist: vec![0; rows * 2 * INDEX_BINS],
             joint: vec![[0; 4]; rows],
+            derived_index: [sc.sides[0].levers.len() == 1, sc.sides[1].levers.len() == 1],
             integrated: false,
         }
     }
@@ -166,6 +170,22 @@ impl Batch {
             running_sum(&mut self.lever_hist, self.rungs_per_row);
             running_sum(&mut self.index_hist, 2 * INDEX_BINS);
             running_sum(self.joint.as_flattened_mut(), 4);
+            for side in 0..2 {
+                if self.derived_index[side] {
+                    let id = self.lever_id(side, 0);
+                    let bins: Vec<usize> = self.weighted[id]
+                        .iter()
+                        .map(|w| index_bin((0.0 + w) / self.weight_total[side]) as usize)
+                        .collect();
+                    for t in 0..=self.rounds as usize {
+                        let counts = t * self.rungs_per_row + self.lever_offsets[id];
+                        let hist = (t * 2 + side) * INDEX_BINS;
+                        for (r, &bin) in bins.iter().enumerate() {
+                            self.index_hist[hist + bin] += self.lever_hist[counts + r];
+                        }
+                    }
+                }
+            }
             self.integrated = true;
         }
     }

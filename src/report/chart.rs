@@ -56,7 +56,7 @@ pub fn trajectory_chart(report: &Report, path: &Path, format: Format) -> Result<
 // Rendering and fonts
 
 /// Size of every chart, in pixels.
-pub(crate) const SIZE: (u32, u32) = (1200, 700);
+pub(super) const SIZE: (u32, u32) = (1200, 700);
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -72,7 +72,7 @@ fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<()
 }
 
 /// A chart that can draw itself on any plotters backend.
-pub(crate) trait Draw {
+pub(super) trait Draw {
     /// Size in pixels.
     fn size(&self) -> (u32, u32) {
         SIZE
@@ -93,7 +93,7 @@ impl Draw for (Kind, &Report) {
 
 /// Render `chart` in memory (PNG encoded with `png`, SVG as a string), with
 /// the embedded fonts registered, and write it with [`write_atomic`].
-pub(crate) fn render_chart(chart: &impl Draw, path: &Path, format: Format) -> Result<(), ReportError> {
+pub(super) fn render_chart(chart: &impl Draw, path: &Path, format: Format) -> Result<(), ReportError> {
     let chart_error = |message: String| ReportError::Chart { path: path.to_path_buf(), message };
     register_fonts().map_err(chart_error)?;
     let size = chart.size();
@@ -123,7 +123,7 @@ pub(crate) fn render_chart(chart: &impl Draw, path: &Path, format: Format) -> Re
 }
 
 /// Register the embedded fonts under plotters' `sans-serif` family, once.
-fn register_fonts() -> Result<(), String> {
+pub(super) fn register_fonts() -> Result<(), String> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS).is_ok()
@@ -132,7 +132,7 @@ fn register_fonts() -> Result<(), String> {
     if ok { Ok(()) } else { Err("the embedded DejaVu Sans font is invalid".to_string()) }
 }
 
-fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+pub(super) fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
@@ -144,36 +144,36 @@ fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String
 }
 
 /// plotters' errors are generic over the backend; keep their message.
-pub(crate) fn fail<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
+pub(super) fn fail<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
     e.to_string()
 }
 
 // ---------------------------------------------------------------------------
 // Style
 
-pub(crate) const INK: RGBColor = RGBColor(33, 33, 33);
-pub(crate) const MUTED: RGBColor = RGBColor(90, 90, 90);
-pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(super) const INK: RGBColor = RGBColor(33, 33, 33);
+pub(super) const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub(super) const GRID: RGBColor = RGBColor(225, 225, 225);
 /// Okabe–Ito blue, orange, bluish green and vermillion: told apart by
 /// colour-blind readers, and (the first two) in greyscale.
 const SIDE_COLOURS: [RGBColor; 4] =
     [RGBColor(0, 114, 178), RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(213, 94, 0)];
 /// Opacity of a p10–p90 band.
-const BAND_ALPHA: f64 = 0.2;
+pub(super) const BAND_ALPHA: f64 = 0.2;
 
-pub(crate) const MARGIN: i32 = 28;
-pub(crate) const TITLE_PX: f64 = 28.0;
-pub(crate) const SUBTITLE_PX: f64 = 18.0;
-pub(crate) const AXIS_PX: f64 = 20.0;
-pub(crate) const TICK_PX: f64 = 16.0;
-pub(crate) const LEGEND_PX: f64 = 17.0;
+pub(super) const MARGIN: i32 = 28;
+pub(super) const TITLE_PX: f64 = 28.0;
+pub(super) const SUBTITLE_PX: f64 = 18.0;
+pub(super) const AXIS_PX: f64 = 20.0;
+pub(super) const TICK_PX: f64 = 16.0;
+pub(super) const LEGEND_PX: f64 = 17.0;
 const EVENT_PX: f64 = 16.0;
 
-pub(crate) fn text(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
+pub(super) fn text(size: f64, style: FontStyle, colour: &RGBColor) -> TextStyle<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style).color(colour)
 }
 
-pub(crate) fn side_colour(side: usize) -> RGBColor {
+pub(super) fn side_colour(side: usize) -> RGBColor {
     SIDE_COLOURS[side % SIDE_COLOURS.len()]
 }
 
@@ -189,14 +189,14 @@ fn outcome_colour(outcome: &str) -> RGBColor {
 }
 
 /// Width of `s` in pixels when drawn in `style`.
-pub(crate) fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
+pub(super) fn text_width(s: &str, style: &TextStyle) -> Result<i32, String> {
     let (w, _) = style.font.box_size(s).map_err(|e| e.to_string())?;
     Ok(i32::try_from(w).unwrap_or(i32::MAX))
 }
 
 /// `s`, cut at a character boundary and ended with `…` if it is wider than
 /// `max_width` as measured by `measure`.
-pub(crate) fn truncate_to_fit(
+pub(super) fn truncate_to_fit(
     s: &str,
     max_width: i32,
     measure: &dyn Fn(&str) -> Result<i32, String>,
@@ -216,7 +216,7 @@ pub(crate) fn truncate_to_fit(
 
 /// Draw `s` left-aligned at `(x, y)` (top edge), shrinking the font down to
 /// 75% of its size and then truncating so it fits in `max_width`.
-pub(crate) fn draw_fitted<DB: DrawingBackend>(
+pub(super) fn draw_fitted<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
     style: &TextStyle,
@@ -233,7 +233,7 @@ pub(crate) fn draw_fitted<DB: DrawingBackend>(
 }
 
 /// The title and subtitle lines at the top left; returns the y below them.
-pub(crate) fn draw_header<DB: DrawingBackend>(
+pub(super) fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitles: &[String],
@@ -262,14 +262,14 @@ fn setup_line(report: &Report) -> String {
 }
 
 /// "1 run", "10,000 runs".
-pub(crate) fn count(n: u64, unit: &str) -> String {
+pub(super) fn count(n: u64, unit: &str) -> String {
     let grouped = super::thousands(n);
     if n == 1 { format!("{grouped} {unit}") } else { format!("{grouped} {unit}s") }
 }
 
 /// A share in [0, 1] as a percentage with at most one decimal, never
 /// rounding a nonzero share to "0%" or a partial one to "100%".
-pub(crate) fn percent(share: f64) -> String {
+pub(super) fn percent(share: f64) -> String {
     let p = share * 100.0;
     if p <= 0.0 {
         "0%".to_string()

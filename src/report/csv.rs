@@ -24,7 +24,7 @@ fn opt(x: Option<f64>, decimals: usize) -> String {
     x.map_or(String::new(), |v| num(v, decimals))
 }
 
-pub(crate) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(super) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     w.write_record(&header).expect("in-memory CSV");

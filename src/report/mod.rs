@@ -10,6 +10,8 @@ into place, so a failed or interrupted run never leaves a half-written output.
 
 pub mod chart;
 pub mod csv;
+pub mod fit_chart;
+pub mod fit_report;
 pub mod playthrough;
 pub mod table;
 pub mod tournament;

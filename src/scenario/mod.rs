@@ -22,6 +22,7 @@ use crate::strategy::Strategy;
 pub use candidates::{
     MAX_CANDIDATES, SideCandidates, load_candidates, parse_candidates, parse_strategy_list, unknown_side,
 };
+pub(crate) use validate::nearest;
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
 
 /// Defaults, documented in docs/scenarios.md.

@@ -21,9 +21,13 @@ pub fn win_stay_lose_shift(v: &View) -> Action {
 }
 
 pub fn memory_one(v: &View, p: &[f64; 4], initial: f64, chance: &mut impl FnMut(f64) -> bool) -> Action {
-    let p_c = match (v.my_last, v.their_last) {
+    if chance(p_concede(v, p, initial)) { Action::C } else { Action::D }
+}
+
+/// The probability of conceding from view `v`.
+pub fn p_concede(v: &View, p: &[f64; 4], initial: f64) -> f64 {
+    match (v.my_last, v.their_last) {
         (Some(me), Some(them)) => p[state_index(me, them)],
         _ => initial,
-    };
-    if chance(p_c) { Action::C } else { Action::D }
+    }
 }

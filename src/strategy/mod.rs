@@ -132,6 +132,32 @@ impl Strategy {
         }
     }
 
+    /// The probability that the strategy *intends* to escalate (`D`) from view
+    /// `v`: the exact distribution of `decide`'s answer, without drawing. The
+    /// fit's likelihood uses it (`fit`); `decide` stays the engine's path.
+    /// Depends on `v.their_defections` only through whether it is positive.
+    pub fn p_escalate(&self, v: &View) -> f64 {
+        let d = |a: Action| if a.is_d() { 1.0 } else { 0.0 };
+        match self {
+            Strategy::TitForTat => d(titfortat::tit_for_tat(v)),
+            Strategy::SuspiciousTitForTat => d(titfortat::suspicious_tit_for_tat(v)),
+            Strategy::GenerousTitForTat { generosity } => {
+                if v.their_last == Some(Action::D) {
+                    1.0 - generosity
+                } else {
+                    0.0
+                }
+            }
+            Strategy::TitForTwoTats => d(titfortat::tit_for_two_tats(v)),
+            Strategy::GrimTrigger => d(grudger::grim_trigger(v)),
+            Strategy::WinStayLoseShift => d(memoryone::win_stay_lose_shift(v)),
+            Strategy::MemoryOne { p, initial } => 1.0 - memoryone::p_concede(v, p, *initial),
+            Strategy::AlwaysEscalate => 1.0,
+            Strategy::AlwaysConcede => 0.0,
+            Strategy::Random { p_escalate } => *p_escalate,
+        }
+    }
+
     pub fn traits(&self) -> Traits {
         let certain = |p: f64| p == 0.0 || p == 1.0;
         let (memory_depth, stochastic) = match self {

@@ -192,3 +192,98 @@ fn memory_depth_is_an_upper_bound() {
         }
     }
 }
+
+/// Every view a strategy can meet in the first rounds: own last action, the
+/// other's last two perceived actions and the perceived-escalation count.
+fn small_views() -> Vec<View> {
+    let acts = [None, Some(Action::C), Some(Action::D)];
+    let mut views = vec![View::first()];
+    for round in 2..=4 {
+        for my_last in acts.iter().skip(1) {
+            for their_last in acts.iter().skip(1) {
+                for their_prev in if round == 2 { &acts[..1] } else { &acts[1..] } {
+                    let seen =
+                        their_last.is_some_and(Action::is_d) as u32 + their_prev.is_some_and(Action::is_d) as u32;
+                    for their_defections in seen..=seen + 2 {
+                        let v = View {
+                            round,
+                            my_last: *my_last,
+                            their_last: *their_last,
+                            their_prev: *their_prev,
+                            their_defections,
+                        };
+                        views.push(v);
+                    }
+                }
+            }
+        }
+    }
+    views
+}
+
+/// P(D) of `decide` by enumerating its (at most one) Bernoulli trial.
+fn decide_p_escalate(s: &Strategy, v: &View) -> f64 {
+    let mut asked = None;
+    let with = |coin: bool, asked: &mut Option<f64>| {
+        s.decide(v, &mut |p| {
+            assert!(asked.replace(p).is_none_or(|q| q == p), "a strategy draws at most one trial");
+            coin
+        })
+    };
+    let on_true = with(true, &mut asked);
+    let on_false = with(false, &mut asked);
+    match asked {
+        None => f64::from(u8::from(on_true.is_d())),
+        Some(p) => p * f64::from(u8::from(on_true.is_d())) + (1.0 - p) * f64::from(u8::from(on_false.is_d())),
+    }
+}
+
+fn fit_family() -> Vec<Strategy> {
+    let mut all = every_strategy();
+    all.extend([
+        Strategy::GenerousTitForTat { generosity: 0.0 },
+        Strategy::GenerousTitForTat { generosity: 1.0 },
+        Strategy::Random { p_escalate: 0.0 },
+        Strategy::Random { p_escalate: 1.0 },
+    ]);
+    all
+}
+
+#[test]
+fn p_escalate_is_the_exact_law_of_decide() {
+    for s in fit_family() {
+        for v in small_views() {
+            let exact = decide_p_escalate(&s, &v);
+            assert!((s.p_escalate(&v) - exact).abs() < 1e-12, "{s:?} at {v:?}: {} vs {exact}", s.p_escalate(&v));
+        }
+    }
+}
+
+#[test]
+fn p_escalate_matches_decide_frequencies() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let n = 20_000;
+    for s in fit_family().into_iter().filter(|s| s.traits().stochastic) {
+        for v in small_views().into_iter().step_by(5) {
+            let p = s.p_escalate(&v);
+            let hits = (0..n)
+                .filter(|_| s.decide(&v, &mut |q| ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < q).is_d())
+                .count();
+            let se = (p * (1.0 - p) / n as f64).sqrt().max(1e-9);
+            let freq = hits as f64 / n as f64;
+            assert!((freq - p).abs() <= 5.0 * se + 1e-12, "{s:?} at {v:?}: frequency {freq}, p_escalate {p}");
+        }
+    }
+}
+
+#[test]
+fn p_escalate_reads_the_escalation_count_only_as_ever_or_never() {
+    // The fit's latent state keeps "ever perceived an escalation", not the count.
+    for s in fit_family() {
+        for v in small_views().into_iter().filter(|v| v.their_defections > 0) {
+            let once = View { their_defections: 1, ..v };
+            assert_eq!(s.p_escalate(&v), s.p_escalate(&once), "{s:?} at {v:?}");
+        }
+    }
+}

@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod determinism;
 mod engine;
+mod fit;
 mod markov;
 mod tournament;

@@ -1,0 +1,392 @@
+/*!
+Charts of a fit (`fit.png`: each side's log-likelihood profile) and of a
+backtest (`backtest.png`: each side's simulated fan with the observed path
+over it), as PNG. They follow `chart`'s conventions: the embedded DejaVu font,
+a title and subtitle header, Okabe–Ito side colours, in-memory PNG encoding
+and `write_atomic`. One panel per side, side by side.
+*/
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::chart::{
+    AXIS_PX, BAND_ALPHA, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, draw_fitted, draw_header, encode_png, fail,
+    register_fonts, side_colour, text, text_width,
+};
+use super::write_atomic;
+use crate::backtest::Backtest;
+use crate::error::ReportError;
+use crate::fit::{PROFILE_DROP, SideFit};
+use crate::history::History;
+use crate::scenario::Scenario;
+
+/// Size of both charts, in pixels.
+const SIZE: (u32, u32) = (1400, 720);
+/// Lowest ΔlnL shown on a profile; lower values (and −∞) sit on this line.
+const PROFILE_FLOOR: f64 = -8.0;
+/// Colour of the observed path and of the estimate.
+const OBSERVED: RGBColor = RGBColor(0, 0, 0);
+const OUTSIDE: RGBColor = RGBColor(213, 94, 0);
+
+/// `fit.png`: per side, the profile log-likelihood (relative to its maximum)
+/// of the best strategy's parameter, or of ε when it has none, with the 95%
+/// interval shaded and the estimate marked.
+pub fn fit_chart(sc: &Scenario, history: &History, fits: &[SideFit], path: &Path) -> Result<(), ReportError> {
+    render(path, |root| draw_fit(sc, history, fits, root))
+}
+
+/// `backtest.png`: per side, the simulated escalation index (10th–90th
+/// percentile band and median) with the observed path drawn over it: filled
+/// circles inside the band, hollow orange diamonds outside.
+pub fn backtest_chart(sc: &Scenario, history: &History, bt: &Backtest, path: &Path) -> Result<(), ReportError> {
+    render(path, |root| draw_backtest(sc, history, bt, root))
+}
+
+fn render(
+    path: &Path,
+    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> Result<(), String>,
+) -> Result<(), ReportError> {
+    let chart_error = |message: String| ReportError::Chart { path: path.to_path_buf(), message };
+    register_fonts().map_err(chart_error)?;
+    let mut rgb = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| chart_error(e.to_string()))?;
+        draw(&root).map_err(chart_error)?;
+        root.present().map_err(|e| chart_error(e.to_string()))?;
+    }
+    let bytes = encode_png(&rgb, SIZE).map_err(chart_error)?;
+    write_atomic(path, &bytes)
+}
+
+/// The panels under the header, one per side, with a gap between them.
+fn panels<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, top: i32) -> Vec<DrawingArea<DB, Shift>> {
+    let (_, body) = root.split_vertically(top);
+    body.split_evenly((1, 2))
+}
+
+fn panel_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+    colour: RGBColor,
+) -> Result<i32, String> {
+    let width = area.dim_in_pixel().0 as i32 - 2 * MARGIN;
+    draw_fitted(area, title, &text(21.0, FontStyle::Bold, &colour), (MARGIN, 4), width)?;
+    draw_fitted(area, subtitle, &text(LEGEND_PX, FontStyle::Normal, &MUTED), (MARGIN, 32), width)?;
+    Ok(60)
+}
+
+/// A panel's plot coordinates, with room for the axis labels.
+fn panel_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    xs: std::ops::Range<f64>,
+    ys: std::ops::Range<f64>,
+) -> Result<ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    ChartBuilder::on(area)
+        .margin_left(MARGIN)
+        .margin_right(MARGIN)
+        .margin_top(8)
+        .margin_bottom(12)
+        .x_label_area_size(56)
+        .y_label_area_size(70)
+        .build_cartesian_2d(xs, ys)
+        .map_err(fail)
+}
+
+fn param_axis(param: &str) -> String {
+    match param {
+        "generosity" => "generosity g (probability of forgiving a perceived escalation)".into(),
+        "p_escalate" => "p_escalate (probability of escalating each month)".into(),
+        "noise" => "implementation noise ε (probability a move is flipped)".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn draw_fit<DB: DrawingBackend>(
+    sc: &Scenario,
+    history: &History,
+    fits: &[SideFit],
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let top = draw_header(
+        root,
+        &format!("What explains each side's moves? Fit to {}", history.path.display()),
+        &[
+            format!(
+                "Profile log-likelihood of the best strategy (by AIC), {} – {}; shaded: 95% interval; dashed: the cut-off ΔlnL = −1.92",
+                history.round_label(1),
+                history.round_label(history.rounds)
+            ),
+            format!("Scenario: {}", sc.name),
+        ],
+    )?;
+    for (sf, area) in fits.iter().zip(panels(root, top)) {
+        let colour = side_colour(sf.side);
+        let best = &sf.fits[0];
+        let p = &sf.profile;
+        let subtitle = format!(
+            "best: {} · lnL {:.2} · estimate {:.3} [{:.3}, {:.3}]",
+            best.strategy.describe(),
+            best.ln_l,
+            p.estimate.value,
+            p.estimate.ci_low,
+            p.estimate.ci_high
+        );
+        let head = panel_title(&area, &sc.sides[sf.side].label, &subtitle, colour)?;
+        let (_, plot) = area.split_vertically(head);
+        let (lo, hi) = match (p.xs.first(), p.xs.last()) {
+            (Some(&a), Some(&b)) if b > a => (a, b),
+            _ => (0.0, 1.0),
+        };
+        let mut chart = panel_axes(&plot, lo..hi, PROFILE_FLOOR..1.2)?;
+        chart
+            .configure_mesh()
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(MUTED)
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|x| format!("{x:.1}"))
+            .y_label_formatter(&|y| if *y > 0.5 { String::new() } else { format!("{y:.0}") })
+            .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+            .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+            .x_desc(param_axis(p.param))
+            .y_desc("lnL − max lnL")
+            .axis_desc_style(text(AXIS_PX - 2.0, FontStyle::Normal, &INK))
+            .draw()
+            .map_err(fail)?;
+        // The 95% interval, shaded, and the cut-off line.
+        let (ci_lo, ci_hi) = (p.estimate.ci_low.max(lo), p.estimate.ci_high.min(hi));
+        if ci_hi >= ci_lo {
+            chart
+                .draw_series([Rectangle::new([(ci_lo, PROFILE_FLOOR), (ci_hi, 1.2)], colour.mix(BAND_ALPHA).filled())])
+                .map_err(fail)?;
+        }
+        chart
+            .draw_series([DashedPathElement::new(
+                vec![(lo, -PROFILE_DROP), (hi, -PROFILE_DROP)],
+                8,
+                5,
+                MUTED.stroke_width(2),
+            )])
+            .map_err(fail)?;
+        // The profile.
+        let curve: Vec<(f64, f64)> =
+            p.xs.iter()
+                .zip(&p.ln_l)
+                .map(|(&x, &l)| (x, if l.is_finite() { (l - p.max_ln_l).max(PROFILE_FLOOR) } else { PROFILE_FLOOR }))
+                .collect();
+        chart.draw_series(LineSeries::new(curve, colour.stroke_width(3))).map_err(fail)?;
+        // The estimate.
+        let e = p.estimate.value;
+        chart
+            .draw_series([PathElement::new(vec![(e, PROFILE_FLOOR), (e, 0.0)], OBSERVED.stroke_width(1))])
+            .map_err(fail)?;
+        chart.draw_series([Circle::new((e, 0.0), 6, OBSERVED.filled())]).map_err(fail)?;
+        let (ex, ey) = chart.backend_coord(&(e, 0.0));
+        let label = format!("estimate {e:.3}");
+        let style = text(TICK_PX, FontStyle::Bold, &INK);
+        let right_room = chart.plotting_area().get_pixel_range().0.end - ex;
+        // Above the dot, in the headroom over ΔlnL = 0, clear of the curve.
+        let left = text_width(&label, &style)? + 14 < right_room;
+        let (anchor, dx) = if left { (HPos::Left, 4) } else { (HPos::Right, -4) };
+        root.draw(&Text::new(label, (ex + dx, ey - 10), style.pos(Pos::new(anchor, VPos::Bottom)))).map_err(fail)?;
+    }
+    Ok(())
+}
+
+fn draw_backtest<DB: DrawingBackend>(
+    sc: &Scenario,
+    history: &History,
+    bt: &Backtest,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let (inside, n) = bt.coverage(None);
+    let top = draw_header(
+        root,
+        &format!("Backtest: {} against the record", sc.name),
+        &[
+            format!(
+                "Escalation index, {} – {}: simulated 10th–90th percentile and median of {} runs (seed {}), observed path over it",
+                history.round_label(1),
+                history.round_label(bt.rounds),
+                super::thousands(bt.runs),
+                bt.seed
+            ),
+            format!("Observed inside the band in {inside} of {n} side-months; record: {}", history.path.display()),
+        ],
+    )?;
+    let top = draw_backtest_legend(root, top + 2)?;
+    let x_end = bt.rounds.max(1) as f64;
+    for (side, area) in panels(root, top).into_iter().enumerate() {
+        let colour = side_colour(side);
+        let (k, n) = bt.coverage(Some(side));
+        let head =
+            panel_title(&area, &sc.sides[side].label, &format!("{k} of {n} months inside the 10–90% band"), colour)?;
+        let (_, plot) = area.split_vertically(head);
+        let mut chart = panel_axes(&plot, -0.3..x_end + 0.3, 0.0..1.02)?;
+        let label = |x: &f64| {
+            let t = x.round();
+            if (x - t).abs() > 1e-6 || t < 0.0 || t > x_end {
+                return String::new();
+            }
+            let l = history.round_label(t as u32);
+            // "Apr 2025" → "Apr": the year is in the subtitle.
+            l.split(' ').next().unwrap_or(&l).to_string()
+        };
+        chart
+            .configure_mesh()
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(MUTED)
+            .x_labels(bt.rounds as usize + 2)
+            .y_labels(6)
+            .x_label_formatter(&label)
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .x_label_style(text(TICK_PX - 1.0, FontStyle::Normal, &INK))
+            .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+            .x_desc(format!("month (start = the state entering {})", history.round_label(1)))
+            .y_desc("escalation index (0 = none, 1 = all levers at the top)")
+            .axis_desc_style(text(AXIS_PX - 3.0, FontStyle::Normal, &INK))
+            .draw()
+            .map_err(fail)?;
+        let start = bt.start[side];
+        let rows: Vec<_> = bt.side_rows(side).collect();
+        let upper = std::iter::once((0.0, start)).chain(rows.iter().map(|r| (r.round as f64, r.p90)));
+        let lower: Vec<(f64, f64)> =
+            std::iter::once((0.0, start)).chain(rows.iter().map(|r| (r.round as f64, r.p10))).collect();
+        let band: Vec<(f64, f64)> = upper.chain(lower.into_iter().rev()).collect();
+        chart.draw_series([Polygon::new(band, colour.mix(BAND_ALPHA + 0.1).filled())]).map_err(fail)?;
+        let median = std::iter::once((0.0, start)).chain(rows.iter().map(|r| (r.round as f64, r.p50)));
+        chart.draw_series(LineSeries::new(median, colour.stroke_width(3))).map_err(fail)?;
+        let observed: Vec<(f64, f64)> =
+            std::iter::once((0.0, start)).chain(rows.iter().map(|r| (r.round as f64, r.observed))).collect();
+        chart.draw_series(LineSeries::new(observed, OBSERVED.stroke_width(2))).map_err(fail)?;
+        chart.draw_series([Circle::new((0.0, start), 6, OBSERVED.filled())]).map_err(fail)?;
+        for r in &rows {
+            let at = (r.round as f64, r.observed);
+            if r.inside {
+                chart.draw_series([Circle::new(at, 6, OBSERVED.filled())]).map_err(fail)?;
+            } else {
+                let (x, y) = chart.backend_coord(&at);
+                let d = 8;
+                let diamond = vec![(x, y - d), (x + d, y), (x, y + d), (x - d, y)];
+                root.draw(&Polygon::new(diamond.clone(), WHITE.filled())).map_err(fail)?;
+                let mut outline = diamond;
+                outline.push(outline[0]);
+                root.draw(&PathElement::new(outline, OUTSIDE.stroke_width(3))).map_err(fail)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The key above the panels; returns the y below it.
+fn draw_backtest_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i32) -> Result<i32, String> {
+    const SWATCH: i32 = 30;
+    let style = text(LEGEND_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let mid = y + 12;
+    let mut x = MARGIN;
+    let mut entry = |draw: &dyn Fn(i32) -> Result<(), String>, label: &str| -> Result<(), String> {
+        draw(x)?;
+        root.draw(&Text::new(label.to_string(), (x + SWATCH + 8, mid), style.clone())).map_err(fail)?;
+        x += SWATCH + 8 + text_width(label, &style)? + 30;
+        Ok(())
+    };
+    entry(
+        &|x| {
+            root.draw(&Rectangle::new([(x, mid - 8), (x + SWATCH, mid + 8)], MUTED.mix(BAND_ALPHA + 0.1).filled()))
+                .map_err(fail)
+        },
+        "simulated 10th–90th percentile",
+    )?;
+    entry(
+        &|x| root.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], MUTED.stroke_width(3))).map_err(fail),
+        "simulated median",
+    )?;
+    entry(
+        &|x| {
+            root.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], OBSERVED.stroke_width(2))).map_err(fail)?;
+            root.draw(&Circle::new((x + SWATCH / 2, mid), 6, OBSERVED.filled())).map_err(fail)
+        },
+        "observed, inside the band",
+    )?;
+    entry(
+        &|x| {
+            let c = (x + SWATCH / 2, mid);
+            let d = 8;
+            let pts = vec![(c.0, c.1 - d), (c.0 + d, c.1), (c.0, c.1 + d), (c.0 - d, c.1), (c.0, c.1 - d)];
+            root.draw(&PathElement::new(pts, OUTSIDE.stroke_width(3))).map_err(fail)
+        },
+        "observed, outside the band",
+    )?;
+    Ok(y + 30)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fit::{Candidate, FitConfig, Record, fit_side};
+
+    const SC: &str = r#"
+rounds = 3
+[[sides]]
+name = "us"
+label = "United States"
+strategy = { kind = "tit_for_tat" }
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1, 2]
+pain = 1
+[[sides]]
+name = "china"
+strategy = { kind = "tit_for_tat" }
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1, 2]
+pain = 1
+"#;
+
+    #[test]
+    fn both_charts_render_as_pngs_of_the_stated_size() {
+        let sc = crate::scenario::parse(Path::new("s.toml"), SC).unwrap();
+        let h = crate::history::parse(
+            Path::new("h.csv"),
+            "round,date,side,lever,value,source\n0,2025-01-01,us,tariffs,0,s\n0,2025-01-01,china,tariffs,0,s\n2,2025-02-03,us,tariffs,1,s\n3,2025-03-03,china,tariffs,2,s\n",
+            &sc,
+        )
+        .unwrap();
+        let cfg = FitConfig {
+            candidates: vec![Candidate::new("generous_tit_for_tat").unwrap(), Candidate::new("tit_for_tat").unwrap()],
+            profile_points: 11,
+        };
+        let fits: Vec<SideFit> =
+            (0..2).map(|i| fit_side(i, &Record::from_history(&h, &sc, i), &cfg).unwrap()).collect();
+        let batch = crate::montecarlo::run_batch(
+            &sc,
+            &crate::montecarlo::McConfig { runs: 20, seed: 1 },
+            &crate::montecarlo::Hooks::default(),
+            None,
+        )
+        .unwrap();
+        let bt = crate::backtest::backtest(&sc, &h, &batch);
+        let dir = tempfile::tempdir().unwrap();
+        for (name, result) in [
+            ("fit.png", fit_chart(&sc, &h, &fits, &dir.path().join("fit.png"))),
+            ("backtest.png", backtest_chart(&sc, &h, &bt, &dir.path().join("backtest.png"))),
+        ] {
+            result.unwrap();
+            let bytes = std::fs::read(dir.path().join(name)).unwrap();
+            let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+            let reader = decoder.read_info().unwrap();
+            assert_eq!((reader.info().width, reader.info().height), SIZE, "{name}");
+        }
+    }
+}
