@@ -53,9 +53,10 @@ pub struct CellResult {
     pub outcome_runs: [u64; 4],
 }
 
-/// The raw results of a tournament.
+/// What a tournament played: the scenario, the Monte Carlo settings shared
+/// by every cell, and the candidates.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Tournament {
+pub struct Setup {
     pub scenario: String,
     pub scenario_id: String,
     pub runs: u64,
@@ -66,6 +67,12 @@ pub struct Tournament {
     pub side_labels: Vec<String>,
     /// Candidates of the first side (rows) and of the second (columns).
     pub candidates: [Vec<Strategy>; 2],
+}
+
+/// The raw results of a tournament.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tournament {
+    pub setup: Setup,
     /// Row-major: cell (i, j) is at `i * candidates[1].len() + j`.
     pub cells: Vec<CellResult>,
 }
@@ -96,7 +103,7 @@ pub fn run_tournament(
             cells.push(CellResult { runs: batch.runs, welfare: batch.welfare[ALL], outcome_runs: batch.outcome_runs });
         }
     }
-    Ok(Tournament {
+    let setup = Setup {
         scenario: sc.name.clone(),
         scenario_id: sc.id.clone(),
         runs: cfg.runs,
@@ -106,8 +113,8 @@ pub fn run_tournament(
         sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
         side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
         candidates: candidates.clone(),
-        cells,
-    })
+    };
+    Ok(Tournament { setup, cells })
 }
 
 /// How a cell's strategy fares against the other side's strategy of that cell.
@@ -200,15 +207,7 @@ impl EquilibriumRow {
 /// Everything the tournament outputs show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TournamentReport {
-    pub scenario: String,
-    pub scenario_id: String,
-    pub runs: u64,
-    pub seed: u64,
-    pub rounds: u32,
-    pub round_unit: String,
-    pub sides: Vec<String>,
-    pub side_labels: Vec<String>,
-    pub candidates: [Vec<Strategy>; 2],
+    pub setup: Setup,
     /// Per side: a short, unique display name for each candidate.
     pub labels: [Vec<String>; 2],
     /// Row-major, as in [`Tournament::cells`].
@@ -223,7 +222,7 @@ pub struct TournamentReport {
 
 impl TournamentReport {
     pub fn new(t: &Tournament) -> Result<TournamentReport, NashError> {
-        let (n, m) = (t.candidates[0].len(), t.candidates[1].len());
+        let (n, m) = (t.setup.candidates[0].len(), t.setup.candidates[1].len());
         let mean = |c: &CellResult, side: usize| c.welfare[side].mean().unwrap_or(0.0);
         let se = |c: &CellResult, side: usize| c.welfare[side].std_error().unwrap_or(0.0);
         let game = Bimatrix::from_fn(n, m, |i, j| (mean(&t.cells[i * m + j], 0), mean(&t.cells[i * m + j], 1)))?;
@@ -285,16 +284,8 @@ impl TournamentReport {
             })
             .collect();
         Ok(TournamentReport {
-            scenario: t.scenario.clone(),
-            scenario_id: t.scenario_id.clone(),
-            runs: t.runs,
-            seed: t.seed,
-            rounds: t.rounds,
-            round_unit: t.round_unit.clone(),
-            sides: t.sides.clone(),
-            side_labels: t.side_labels.clone(),
-            candidates: t.candidates.clone(),
-            labels: [labels(&t.candidates[0]), labels(&t.candidates[1])],
+            setup: t.setup.clone(),
+            labels: [labels(&t.setup.candidates[0]), labels(&t.setup.candidates[1])],
             cells,
             equilibria,
             degenerate: solution.degenerate,
@@ -305,7 +296,7 @@ impl TournamentReport {
 
     /// The cell of the first side's candidate `i` and the second side's `j`.
     pub fn cell(&self, i: usize, j: usize) -> &CellRow {
-        &self.cells[i * self.candidates[1].len() + j]
+        &self.cells[i * self.setup.candidates[1].len() + j]
     }
 }
 
@@ -313,7 +304,7 @@ impl TournamentReport {
 /// the other side's mixture is within [`TIE_Z`] standard errors of the
 /// equilibrium payoff (errors of cells combined as if independent).
 fn near_deviations(t: &Tournament, mix: &[Vec<f64>; 2], side: usize, tol: f64) -> Vec<usize> {
-    let m = t.candidates[1].len();
+    let m = t.setup.candidates[1].len();
     let other = 1 - side;
     let cell = |own: usize, theirs: usize| {
         let (i, j) = if side == 0 { (own, theirs) } else { (theirs, own) };

@@ -52,8 +52,8 @@ pub fn payoffs_header(sides: &[String]) -> Vec<String> {
 /// `payoffs.csv`: one row per cell, first side's candidates outermost.
 pub fn payoffs_csv(r: &TournamentReport) -> Vec<u8> {
     let rows = r.cells.iter().map(|c| {
-        let mut v = vec![r.scenario_id.clone()];
-        v.extend((0..2).map(|side| strategy_key(&r.candidates[side][c.strategies[side]])));
+        let mut v = vec![r.setup.scenario_id.clone()];
+        v.extend((0..2).map(|side| strategy_key(&r.setup.candidates[side][c.strategies[side]])));
         v.push(c.runs.to_string());
         for side in 0..2 {
             v.extend([num(c.welfare[side], 4), c.welfare_se[side].map_or(String::new(), |se| num(se, 4))]);
@@ -65,7 +65,7 @@ pub fn payoffs_csv(r: &TournamentReport) -> Vec<u8> {
         v.push(c.pareto_efficient.to_string());
         v
     });
-    csv_bytes(payoffs_header(&r.sides), rows)
+    csv_bytes(payoffs_header(&r.setup.sides), rows)
 }
 
 /// `equilibria.csv` header.
@@ -82,15 +82,15 @@ pub fn equilibria_header(sides: &[String]) -> Vec<String> {
 /// joined by `; `.
 pub fn equilibria_csv(r: &TournamentReport) -> Vec<u8> {
     let rows = r.equilibria.iter().enumerate().map(|(k, e)| {
-        let mut v = vec![r.scenario_id.clone(), (k + 1).to_string(), kind(e).to_string()];
+        let mut v = vec![r.setup.scenario_id.clone(), (k + 1).to_string(), kind(e).to_string()];
         for side in 0..2 {
             let support = e.support(side);
             let text: Vec<String> = if support.len() == 1 {
-                vec![strategy_key(&r.candidates[side][support[0]])]
+                vec![strategy_key(&r.setup.candidates[side][support[0]])]
             } else {
                 support
                     .iter()
-                    .map(|&s| format!("{} {}", num(e.mix[side][s], 6), strategy_key(&r.candidates[side][s])))
+                    .map(|&s| format!("{} {}", num(e.mix[side][s], 6), strategy_key(&r.setup.candidates[side][s])))
                     .collect()
             };
             v.push(text.join("; "));
@@ -100,7 +100,7 @@ pub fn equilibria_csv(r: &TournamentReport) -> Vec<u8> {
         v.extend([e.pareto_efficient.to_string(), e.is_clear().to_string(), (e.component + 1).to_string()]);
         v
     });
-    csv_bytes(equilibria_header(&r.sides), rows)
+    csv_bytes(equilibria_header(&r.setup.sides), rows)
 }
 
 fn kind(e: &EquilibriumRow) -> &'static str {
@@ -121,15 +121,15 @@ pub fn mix_words(r: &TournamentReport, e: &EquilibriumRow, side: usize) -> Strin
 /// what they mean for the odds of détente, in plain words.
 pub fn render_summary(r: &TournamentReport) -> String {
     let mut out = String::new();
-    let (n, m) = (r.candidates[0].len(), r.candidates[1].len());
-    let [a, b] = [&r.side_labels[0], &r.side_labels[1]];
-    out.push_str(&format!("{}: strategy tournament\n", r.scenario));
+    let (n, m) = (r.setup.candidates[0].len(), r.setup.candidates[1].len());
+    let [a, b] = [&r.setup.side_labels[0], &r.setup.side_labels[1]];
+    out.push_str(&format!("{}: strategy tournament\n", r.setup.scenario));
     out.push_str(&format!(
         "{n} {a} × {m} {b} strategies, {} runs per cell × {} {}s, seed {} (the same random numbers in every cell)\n\n",
-        thousands(r.runs),
-        r.rounds,
-        r.round_unit,
-        r.seed
+        thousands(r.setup.runs),
+        r.setup.rounds,
+        r.setup.round_unit,
+        r.setup.seed
     ));
     out.push_str(&matrix(r));
     out.push_str(&format!(
@@ -139,11 +139,11 @@ pub fn render_summary(r: &TournamentReport) -> String {
 
     for side in 0..2 {
         let other = 1 - side;
-        out.push_str(&format!("Best responses of {}:\n", r.side_labels[side]));
-        for theirs in 0..r.candidates[other].len() {
+        out.push_str(&format!("Best responses of {}:\n", r.setup.side_labels[side]));
+        for theirs in 0..r.setup.candidates[other].len() {
             let cell = |own: usize| if side == 0 { r.cell(own, theirs) } else { r.cell(theirs, own) };
             let with = |resp: Response| -> Vec<&str> {
-                (0..r.candidates[side].len())
+                (0..r.setup.candidates[side].len())
                     .filter(|&own| cell(own).best_response[side] == resp)
                     .map(|own| r.labels[side][own].as_str())
                     .collect()
@@ -168,7 +168,7 @@ pub fn render_summary(r: &TournamentReport) -> String {
 /// with best-response marks, then P(détente), then P(vicious cycle). Long
 /// labels break before a parenthesis.
 fn matrix(r: &TournamentReport) -> String {
-    let (n, m) = (r.candidates[0].len(), r.candidates[1].len());
+    let (n, m) = (r.setup.candidates[0].len(), r.setup.candidates[1].len());
     let mark = |resp: Response| match resp {
         Response::Best => "*",
         Response::Tied => "~",
@@ -186,7 +186,7 @@ fn matrix(r: &TournamentReport) -> String {
     let header_lines = headers.iter().map(Vec::len).max().unwrap_or(1);
     for k in 0..header_lines {
         let mut line = vec![if k + 1 == header_lines {
-            format!("{} \\ {}", r.side_labels[0], r.side_labels[1])
+            format!("{} \\ {}", r.setup.side_labels[0], r.setup.side_labels[1])
         } else {
             String::new()
         }];
@@ -243,13 +243,13 @@ fn equilibria_text(r: &TournamentReport) -> String {
             "  {}. {}: {} plays {}; {} plays {}.\n     welfare {} {}, {} {}; détente {}, vicious cycle {}; {}{}\n",
             k + 1,
             kind(e),
-            r.side_labels[0],
+            r.setup.side_labels[0],
             mix_words(r, e, 0),
-            r.side_labels[1],
+            r.setup.side_labels[1],
             mix_words(r, e, 1),
-            r.side_labels[0],
+            r.setup.side_labels[0],
             signed(Some(e.welfare[0]), 2),
-            r.side_labels[1],
+            r.setup.side_labels[1],
             signed(Some(e.welfare[1]), 2),
             pct(e.detente),
             pct(e.vicious_cycle),
@@ -280,7 +280,7 @@ fn fragility(r: &TournamentReport, e: &EquilibriumRow) -> Option<String> {
             if near.len() > 3 {
                 names.push(format!("{} others", near.len() - 3));
             }
-            format!("{} could do as well with {}", r.side_labels[side], names.join(" or "))
+            format!("{} could do as well with {}", r.setup.side_labels[side], names.join(" or "))
         })
         .collect();
     (!parts.is_empty()).then(|| {
@@ -303,9 +303,9 @@ fn plain_words(r: &TournamentReport) -> String {
         0 => out.push_str("  No equilibrium was found (this should not happen: please report it).\n"),
         1 => out.push_str(&format!(
             "  There is one equilibrium: if each side picks its best strategy given the other's, {} {} and {} {}, and the odds of détente are {} (vicious cycle {}).\n",
-            r.side_labels[0],
+            r.setup.side_labels[0],
             plays(r, &eq[0], 0),
-            r.side_labels[1],
+            r.setup.side_labels[1],
             plays(r, &eq[0], 1),
             pct(eq[0].detente),
             pct(eq[0].vicious_cycle)
@@ -331,7 +331,8 @@ fn plain_words(r: &TournamentReport) -> String {
         |[i, j]: [usize; 2]| eq.iter().any(|e| e.is_pure() && e.support(0) == [i] && e.support(1) == [j]);
     let stable = best.iter().filter(|&&c| is_equilibrium(c)).count();
     let [i, j] = best[0];
-    let pair = format!("{} {} against {} {}", r.side_labels[0], r.labels[0][i], r.side_labels[1], r.labels[1][j]);
+    let pair =
+        format!("{} {} against {} {}", r.setup.side_labels[0], r.labels[0][i], r.setup.side_labels[1], r.labels[1][j]);
     let verdict = match (best.len(), stable) {
         (1, 1) => "it is an equilibrium".to_string(),
         (1, _) => "it is not an equilibrium: one side gains by switching".to_string(),
@@ -350,15 +351,15 @@ fn plain_words(r: &TournamentReport) -> String {
     // A strategy that is a best response to everything the other may play.
     for side in 0..2 {
         let other = 1 - side;
-        for own in 0..r.candidates[side].len() {
-            let always = (0..r.candidates[other].len()).all(|theirs| {
+        for own in 0..r.setup.candidates[side].len() {
+            let always = (0..r.setup.candidates[other].len()).all(|theirs| {
                 let c = if side == 0 { r.cell(own, theirs) } else { r.cell(theirs, own) };
                 c.best_response[side] == Response::Best
             });
-            if always && r.candidates[other].len() > 1 {
+            if always && r.setup.candidates[other].len() > 1 {
                 out.push_str(&format!(
                     "  For {}, {} is a best response to every {} strategy tried: it needs no guess about the other side.\n",
-                    r.side_labels[side], r.labels[side][own], r.side_labels[other]
+                    r.setup.side_labels[side], r.labels[side][own], r.setup.side_labels[other]
                 ));
             }
         }

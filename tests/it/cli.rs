@@ -1,21 +1,9 @@
 //! The binary, end to end: outputs, columns, errors and exit codes.
 
-use std::process::Command;
-
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-use crate::common::repo_path;
-
-fn simulate() -> Command {
-    let mut c = Command::cargo_bin("simulate").unwrap();
-    c.current_dir(repo_path("."));
-    c
-}
-
-fn header(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
-}
+use crate::common::{assert_no_temp_files, header, repo_path, simulate};
 
 #[test]
 fn every_scenario_validates() {
@@ -57,11 +45,7 @@ fn run_writes_documented_outputs() {
     let total: u64 =
         summary.lines().skip(1).take(4).map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap()).sum();
     assert_eq!(total, 300);
-    // No temporary files are left behind.
-    for e in std::fs::read_dir(&out).unwrap() {
-        let name = e.unwrap().file_name().into_string().unwrap();
-        assert!(!name.starts_with('.'), "leftover {name}");
-    }
+    assert_no_temp_files(&out);
 }
 
 #[test]

@@ -32,3 +32,24 @@ pub fn batch(sc: &Scenario) -> Batch {
 pub fn repo_path(rel: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
+
+/// The `simulate` binary, run from the repository root.
+pub fn simulate() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut c = std::process::Command::cargo_bin("simulate").unwrap();
+    c.current_dir(repo_path("."));
+    c
+}
+
+/// The first line of a text file (a CSV header).
+pub fn header(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
+}
+
+/// No temporary file is left behind in an output folder.
+pub fn assert_no_temp_files(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(!name.starts_with('.'), "leftover {name}");
+    }
+}

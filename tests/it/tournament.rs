@@ -1,15 +1,13 @@
 //! Tournaments: classic payoffs, common random numbers, determinism, and the
 //! `tournament` command end to end (outputs, columns, errors).
 
-use std::process::Command;
-
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 use tradewar::montecarlo::{Hooks, McConfig, with_threads};
 use tradewar::strategy::Strategy;
 use tradewar::tournament::{Response, TournamentReport, run_tournament};
 
-use crate::common::{classic, repo_path};
+use crate::common::{assert_no_temp_files, classic, header, repo_path, simulate};
 
 const TFT: Strategy = Strategy::TitForTat;
 const ALLD: Strategy = Strategy::AlwaysEscalate;
@@ -85,12 +83,6 @@ fn cells_share_random_numbers_and_threads_do_not_matter() {
     assert_ne!(one.cells[0], one.cells[1]);
 }
 
-fn simulate() -> Command {
-    let mut c = Command::cargo_bin("simulate").unwrap();
-    c.current_dir(repo_path("."));
-    c
-}
-
 /// The classic IPD over 60 rounds, with the given noise.
 fn write_classic(dir: &std::path::Path, noise: f64) -> std::path::PathBuf {
     let text = std::fs::read_to_string(repo_path("scenarios/classic-ipd.toml"))
@@ -102,10 +94,6 @@ fn write_classic(dir: &std::path::Path, noise: f64) -> std::path::PathBuf {
     let path = dir.join("ipd.toml");
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn header(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
 }
 
 #[test]
@@ -149,10 +137,7 @@ fn tournament_command_writes_documented_outputs() {
     let mut buf = vec![0; reader.output_buffer_size()];
     let frame = reader.next_frame(&mut buf).unwrap();
     assert!(frame.width >= 1200 && frame.height >= 700, "{}×{}", frame.width, frame.height);
-    for e in std::fs::read_dir(&out).unwrap() {
-        let name = e.unwrap().file_name().into_string().unwrap();
-        assert!(!name.starts_with('.'), "leftover {name}");
-    }
+    assert_no_temp_files(&out);
 }
 
 #[test]
