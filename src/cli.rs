@@ -177,8 +177,9 @@ const TOURNAMENT_HELP: &str = "\
 Candidates are given per side, by the scenario's side names: `--side us=a,b` or
 its short form `--us a,b`. A side given on the command line and in the
 --candidates file takes the command line's list; a side given nowhere keeps the
-scenario's strategy as its only candidate. `simulate strategies` lists the
-strategy kinds.
+scenario's strategy as its only candidate. A kind named on the command line
+takes the scenario's parameters when it is that side's strategy there, else
+its defaults; `simulate strategies` lists the kinds and their parameters.
 
 Examples:
   simulate tournament scenarios/busan.toml \\
