@@ -65,11 +65,10 @@ impl Backtest {
     }
 }
 
-/// Bin of an escalation index on the histogram's 1/200 grid, with the same
-/// arithmetic as the engine's (`engine::Game`, nearest bin: e ≥ 0, so adding
-/// ½ and truncating rounds).
+/// Bin of an escalation index on the histogram's 1/200 grid: the engine's
+/// own binning (`engine::index_bin`), clamped for safety.
 pub fn index_bin(e: f64) -> usize {
-    ((e * (INDEX_BINS - 1) as f64 + 0.5) as usize).min(INDEX_BINS - 1)
+    (crate::engine::index_bin(e) as usize).min(INDEX_BINS - 1)
 }
 
 /// Mid-rank percentile (0–100) of bin `bin` in a histogram; `None` if empty.

@@ -30,6 +30,8 @@ pub const DEFAULT_RUNS: u64 = 10_000;
 pub const DEFAULT_SEED: u64 = 2025;
 pub const DEFAULT_LOW: f64 = 0.2;
 pub const DEFAULT_HIGH: f64 = 0.5;
+/// Largest scenario file read (a scenario is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -293,6 +295,16 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 /// Read and validate a scenario file with command-line overrides.
 pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(ScenarioError::new(
+            path,
+            &empty,
+            None,
+            format!("scenario file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         let msg = if path.is_dir() {
             "is a directory, not a scenario file".to_string()
@@ -303,8 +315,18 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        ScenarioError::new(path, &empty, None, format!("not a UTF-8 text file (invalid byte at offset {at})"))
-            .with_help("scenario files are TOML text")
+        let bytes = e.as_bytes();
+        if at < 4 || bytes.iter().take(4096).any(|&b| b == 0) {
+            return ScenarioError::new(path, &empty, None, "binary data, not a TOML text file")
+                .with_help("a scenario is a TOML text file; see docs/scenarios.md");
+        }
+        // Lossy text up to the bad byte, so the error can show line and column.
+        let prefix: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes[..at]).into_owned() + "\u{FFFD}");
+        let line_end = bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| at + n);
+        let shown: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes[..line_end]).into_owned());
+        let source = if shown.len() >= prefix.len() { shown } else { prefix };
+        ScenarioError::new(path, &source, Some(at..at + 1), format!("not UTF-8 text: invalid byte 0x{:02X}", bytes[at]))
+            .with_help("scenario files are TOML, which must be UTF-8: re-save the file as UTF-8")
     })?;
     parse_with(path, &text, overrides)
 }

@@ -53,3 +53,12 @@ pub fn assert_no_temp_files(dir: &Path) {
         assert!(!name.starts_with('.'), "leftover {name}");
     }
 }
+
+/// A PNG's (width, height) and pixel bytes.
+pub fn decode_png(path: &Path) -> ((u32, u32), Vec<u8>) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    ((info.width, info.height), buf)
+}

@@ -4,6 +4,8 @@ mod cli;
 mod common;
 mod determinism;
 mod engine;
+mod errors;
 mod fit;
+mod fuzz;
 mod markov;
 mod tournament;

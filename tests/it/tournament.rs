@@ -7,7 +7,7 @@ use tradewar::montecarlo::{Hooks, McConfig, with_threads};
 use tradewar::strategy::Strategy;
 use tradewar::tournament::{Response, TournamentReport, run_tournament};
 
-use crate::common::{assert_no_temp_files, classic, header, repo_path, simulate};
+use crate::common::{assert_no_temp_files, classic, decode_png, header, repo_path, simulate};
 
 const TFT: Strategy = Strategy::TitForTat;
 const ALLD: Strategy = Strategy::AlwaysEscalate;
@@ -132,11 +132,9 @@ fn tournament_command_writes_documented_outputs() {
     let equilibria = std::fs::read_to_string(out.join("equilibria.csv")).unwrap();
     assert!(equilibria.contains(",pure,always_escalate,always_escalate,60,60,0,1,false,true,"), "{equilibria}");
 
-    let decoder = png::Decoder::new(std::fs::File::open(out.join("tournament.png")).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let frame = reader.next_frame(&mut buf).unwrap();
-    assert!(frame.width >= 1200 && frame.height >= 700, "{}×{}", frame.width, frame.height);
+    let ((width, height), pixels) = decode_png(&out.join("tournament.png"));
+    assert!(width >= 1200 && height >= 700, "{width}×{height}");
+    assert!(pixels.iter().any(|&b| b < 128), "the chart is blank");
     assert_no_temp_files(&out);
 }
 
@@ -239,9 +237,7 @@ fn chart_renders_one_cell_as_png_and_svg_deterministically() {
         tournament_chart(&r, path, format).unwrap();
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
-    let decoder = png::Decoder::new(std::fs::File::open(&a).unwrap());
-    let info = decoder.read_info().unwrap().info().clone();
-    assert_eq!((info.width, info.height), (1200, 700));
+    assert_eq!(decode_png(&a).0, (1200, 700));
     let svg = std::fs::read_to_string(&svg).unwrap();
     for text in ["probability of a vicious cycle", "1 equilibrium", "row", "column", "tit-for-tat", "détente"] {
         assert!(svg.contains(text), "chart lacks {text:?}");
