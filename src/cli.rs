@@ -2,16 +2,17 @@
 Command-line arguments (clap derive). Only the binary knows clap.
 */
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "simulate",
     version,
     about = "Monte Carlo simulator of tit-for-tat trade leverage: how often does a standoff settle into détente, and how often into a vicious cycle?",
-    after_help = "Examples:\n  simulate scenarios/busan.toml\n  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/\n  simulate validate scenarios/*.toml\n  simulate strategies\n  simulate sweep scenarios/busan.toml --vary sides.china.misperception=0:0.2:11",
+    after_help = "Examples:\n  simulate scenarios/busan.toml\n  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/\n  simulate validate scenarios/*.toml\n  simulate strategies\n  simulate sweep scenarios/busan.toml --vary sides.china.misperception=0:0.2:11\n  simulate tournament scenarios/busan.toml --us tit_for_tat,grim_trigger --china tit_for_tat,always_concede",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -31,6 +32,8 @@ pub enum Command {
     },
     /// List the strategies and their parameters.
     Strategies,
+    /// Play every pair of candidate strategies; report best responses and the equilibria of the meta-game.
+    Tournament(TournamentArgs),
     /// Print one run round by round: moves, perceptions and lever values.
     Playthrough {
         #[arg(value_name = "SCENARIO")]
@@ -184,7 +187,20 @@ pub struct RunArgs {
     /// Scenario file (TOML) to run.
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenario: Option<PathBuf>,
-    /// Number of Monte Carlo runs [default: the scenario's `runs`, else 10000].
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Also write runs.csv: one row per run, in run order (streamed).
+    #[arg(long)]
+    pub runs_csv: bool,
+    /// Print the summary as JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options shared by a run and a tournament.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Number of Monte Carlo runs (per cell, in a tournament) [default: the scenario's `runs`, else 10000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
     pub runs: Option<u64>,
     /// Rounds per run [default: the scenario's `rounds`].
@@ -196,22 +212,95 @@ pub struct RunArgs {
     /// Worker threads [default: one per CPU]. Never changes the results.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
-    /// Output folder [default: output/<scenario file stem>].
+    /// Output folder [default: output/<scenario file stem>, or output/<stem>-tournament].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Also write runs.csv: one row per run, in run order (streamed).
-    #[arg(long)]
-    pub runs_csv: bool,
     /// Do not draw the PNG charts.
     #[arg(long)]
     pub no_charts: bool,
     /// Also draw the charts as SVG.
     #[arg(long)]
     pub svg: bool,
-    /// Print the summary as JSON on stdout instead of the table.
-    #[arg(long)]
-    pub json: bool,
     /// No progress bar and no notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = TOURNAMENT_HELP)]
+pub struct TournamentArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// One side's candidates, SIDE=STRATEGY,STRATEGY,... (once per side; `--SIDE STRATEGY,...` is short for it).
+    #[arg(long = "side", value_name = "SIDE=STRATEGIES")]
+    pub sides: Vec<String>,
+    /// TOML file of candidates with parameters: `[candidates]` then `SIDE = [{ kind = "..." }, ...]`.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+const TOURNAMENT_HELP: &str = "\
+Candidates are given per side, by the scenario's side names: `--side us=a,b` or
+its short form `--us a,b`. A side given on the command line and in the
+--candidates file takes the command line's list; a side given nowhere keeps the
+scenario's strategy as its only candidate. A kind named on the command line
+takes the scenario's parameters when it is that side's strategy there, else
+its defaults; `simulate strategies` lists the kinds and their parameters.
+
+Examples:
+  simulate tournament scenarios/busan.toml \\
+      --us tit_for_tat,generous_tit_for_tat,grim_trigger,always_escalate \\
+      --china tit_for_tat,win_stay_lose_shift,generous_tit_for_tat,always_concede
+  simulate tournament scenarios/classic-ipd.toml --side row=tit_for_tat,always_escalate \\
+      --side column=tit_for_tat,always_concede --runs 2000
+  simulate tournament scenarios/busan.toml --candidates forgiveness.toml";
+
+/// Rewrite `simulate tournament ... --NAME LIST` (or `--NAME=LIST`), for any
+/// long option `tournament` does not define, into `--side NAME=LIST`, so that
+/// side names work as flags whatever the scenario calls its sides. Other
+/// arguments, and everything after `--`, pass through unchanged; an unknown
+/// name then fails as an unknown side, listing the scenario's.
+pub fn expand_side_flags(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_none_or(|a| a != "tournament") {
+        return args;
+    }
+    let command = Cli::command();
+    let known: Vec<&str> = command
+        .find_subcommand("tournament")
+        .map(|t| t.get_arguments().filter_map(|a| a.get_long()).collect())
+        .unwrap_or_default();
+    let mut out: Vec<OsString> = args[..2].to_vec();
+    let mut rest = args[2..].iter().peekable();
+    while let Some(arg) = rest.next() {
+        let Some(flag) = arg.to_str().and_then(|a| a.strip_prefix("--")) else {
+            out.push(arg.clone());
+            continue;
+        };
+        if flag.is_empty() {
+            out.push(arg.clone());
+            out.extend(rest.by_ref().cloned());
+            break;
+        }
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (flag, None),
+        };
+        if known.contains(&name) || ["help", "version"].contains(&name) {
+            out.push(arg.clone());
+            continue;
+        }
+        let takes_next = rest.peek().is_some_and(|v| !v.to_string_lossy().starts_with("--"));
+        let value = match inline {
+            Some(v) => v,
+            None if takes_next => rest.next().map(|v| v.to_string_lossy().into_owned()).unwrap_or_default(),
+            None => String::new(),
+        };
+        out.push("--side".into());
+        out.push(format!("{name}={value}").into());
+    }
+    out
 }

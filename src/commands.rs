@@ -19,6 +19,8 @@ use tradewar::{Error, ScenarioError};
 
 use crate::cli::{Cli, Command, RunArgs};
 
+mod tournament;
+
 mod sweep;
 
 /// Why a command failed, which decides the exit code.
@@ -78,6 +80,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Sweep(args)) => sweep::sweep(&args),
         Some(Command::Merge(args)) => sweep::merge(&args),
+        Some(Command::Tournament(args)) => tournament::run(&args),
         Some(Command::Playthrough { scenario, run, seed }) => {
             let mut sc = scenario::load(&scenario).map_err(|e| Failure::Scenario(vec![e]))?;
             if let Some(seed) = seed {
@@ -142,12 +145,13 @@ fn strategies() {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let path = args.scenario.as_deref().expect("clap requires SCENARIO");
-    let sc = scenario::load_with(path, &Overrides { rounds: args.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
-    let cfg = McConfig { runs: args.runs.unwrap_or(sc.runs), seed: args.seed.unwrap_or(sc.seed) };
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
+    let sim = &args.sim;
+    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
+    let cfg = McConfig { runs: sim.runs.unwrap_or(sc.runs), seed: sim.seed.unwrap_or(sc.seed) };
+    let out_dir = sim.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
-    let progress = progress_bar(cfg.runs, sc.id.clone(), args.quiet);
+    let progress = progress_bar(cfg.runs, &sc.id, sim.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
 
@@ -160,7 +164,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         None
     };
     let started = Instant::now();
-    let threads = args.threads.map_or(0, usize::from);
+    let threads = sim.threads.map_or(0, usize::from);
     let batch = {
         let mut sink = |run: u64, s: &tradewar::outcome::RunSummary| -> Result<(), Error> {
             let w = runs_csv.as_mut().expect("sink only with runs.csv");
@@ -182,11 +186,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write("summary.csv", csv::summary_csv(&report))?;
     write("trajectory.csv", csv::trajectory_csv(&report))?;
-    for format in chart_formats(args.no_charts, args.svg) {
-        let ext = match format {
-            chart::Format::Png => "png",
-            chart::Format::Svg => "svg",
-        };
+    for (format, ext) in chart_formats(sim.no_charts, sim.svg) {
         let outcomes = out_dir.join(format!("outcomes.{ext}"));
         chart::outcomes_chart(&report, &outcomes, format).map_err(|e| Failure::Runtime(e.into()))?;
         let trajectory = out_dir.join(format!("trajectory.{ext}"));
@@ -202,12 +202,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         written.push("runs.csv".into());
     }
 
-    let mut stdout = std::io::stdout().lock();
-    let text = if args.json { report.summary_json() } else { table::render(&report) };
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
-    drop(stdout);
-    if !args.quiet {
+    print_stdout(&if args.json { report.summary_json() } else { table::render(&report) });
+    if !sim.quiet {
         let secs = elapsed.as_secs_f64();
         eprintln!(
             "{} runs in {:.2} s ({:.0} runs/s); wrote {} in {}",
@@ -221,32 +217,40 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A progress bar over `runs` runs on stderr, hidden when `quiet` or when
+/// A progress bar over `total` runs on stderr, hidden when `quiet` or when
 /// stderr is not a terminal.
-fn progress_bar(runs: u64, message: String, quiet: bool) -> ProgressBar {
+fn progress_bar(total: u64, message: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let pb = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr_with_hz(10));
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
     pb.set_style(
         ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}")
             .expect("static template")
             .progress_chars("=> "),
     );
-    pb.set_message(message);
+    pb.set_message(message.to_string());
     pb
 }
 
-/// The chart formats asked for: PNG unless `--no-charts`, SVG with `--svg`.
-fn chart_formats(no_charts: bool, svg: bool) -> Vec<chart::Format> {
+/// The chart formats asked for, with their file extensions: PNG unless
+/// `--no-charts`, SVG with `--svg`.
+fn chart_formats(no_charts: bool, svg: bool) -> Vec<(chart::Format, &'static str)> {
     let mut formats = Vec::new();
     if !no_charts {
-        formats.push(chart::Format::Png);
+        formats.push((chart::Format::Png, "png"));
     }
     if svg {
-        formats.push(chart::Format::Svg);
+        formats.push((chart::Format::Svg, "svg"));
     }
     formats
+}
+
+/// Print `text` on stdout; a closed pipe (`| head`) is not an error worth
+/// reporting.
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
 }
 
 /// A flag raised by Ctrl-C or SIGTERM: the batch stops within about a

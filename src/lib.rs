@@ -21,6 +21,7 @@ pub mod fit;
 pub mod fitted_scenario;
 pub mod history;
 pub mod montecarlo;
+pub mod nash;
 pub mod outcome;
 pub mod report;
 pub mod rng;
@@ -28,6 +29,7 @@ pub mod scenario;
 pub mod stats;
 pub mod strategy;
 pub mod sweep;
+pub mod tournament;
 
 pub use error::{Error, ScenarioError};
 pub use montecarlo::{Batch, McConfig, run_batch};

@@ -15,7 +15,7 @@ use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_table};
 use tradewar::report::{self, sweep_chart};
 use tradewar::sweep::{self, Input, PointResult, Sweep, SweepSpec, shard};
 
-use super::{Failure, chart_formats, interrupt_flag, prepare_out_dir, progress_bar};
+use super::{Failure, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
 use crate::cli::{MergeArgs, SweepArgs};
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
@@ -57,7 +57,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         Some(s) => format!("{} shard {}/{}", sweep.name, s.index, s.count),
         None => format!("{} sweep", sweep.name),
     };
-    let progress = progress_bar(points.len() as u64 * sweep.runs, label, args.quiet);
+    let progress = progress_bar(points.len() as u64 * sweep.runs, &label, args.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
     let started = Instant::now();
@@ -125,13 +125,11 @@ fn write_outputs(
     let report = SweepReport::new(sweep, results);
     report::write_atomic(&out_dir.join("sweep.csv"), &sweep_csv(&report)).map_err(|e| Failure::Runtime(e.into()))?;
     let mut written = vec!["sweep.csv".to_string()];
-    for format in chart_formats(no_charts, svg) {
+    for (format, _) in chart_formats(no_charts, svg) {
         let names = sweep_chart::sweep_charts(&report, out_dir, format).map_err(|e| Failure::Runtime(e.into()))?;
         written.extend(names);
     }
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(sweep_table(&report).as_bytes()).and_then(|_| stdout.flush());
+    print_stdout(&sweep_table(&report));
     Ok(written)
 }
 

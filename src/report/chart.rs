@@ -67,50 +67,53 @@ enum Kind {
     Trajectory,
 }
 
-/// A chart that can be drawn on any plotters backend (PNG or SVG).
-pub(super) trait Figure {
+fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<(), ReportError> {
+    render_chart(&(kind, report), path, format)
+}
+
+/// A chart that can draw itself on any plotters backend.
+pub(super) trait Draw {
+    /// Size in pixels.
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+
+    /// Draw on `root` (already filled white).
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-struct ReportFigure<'a> {
-    kind: Kind,
-    report: &'a Report,
-}
-
-impl Figure for ReportFigure<'_> {
+impl Draw for (Kind, &Report) {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        root.fill(&WHITE).map_err(fail)?;
-        match self.kind {
-            Kind::Outcomes => draw_outcomes(self.report, root),
-            Kind::Trajectory => draw_trajectory(self.report, root),
+        match self.0 {
+            Kind::Outcomes => draw_outcomes(self.1, root),
+            Kind::Trajectory => draw_trajectory(self.1, root),
         }
     }
 }
 
-fn render(kind: Kind, report: &Report, path: &Path, format: Format) -> Result<(), ReportError> {
-    render_figure(&ReportFigure { kind, report }, path, format)
-}
-
-/// Draw `figure` at [`SIZE`] in memory (fonts registered first), encode it as
-/// `format` and write it with [`write_atomic`].
-pub(super) fn render_figure(figure: &impl Figure, path: &Path, format: Format) -> Result<(), ReportError> {
+/// Render `chart` in memory (PNG encoded with `png`, SVG as a string), with
+/// the embedded fonts registered, and write it with [`write_atomic`].
+pub(super) fn render_chart(chart: &impl Draw, path: &Path, format: Format) -> Result<(), ReportError> {
     let chart_error = |message: String| ReportError::Chart { path: path.to_path_buf(), message };
     register_fonts().map_err(chart_error)?;
+    let size = chart.size();
     let bytes = match format {
         Format::Png => {
-            let mut rgb = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+            let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
             {
-                let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-                figure.draw(&root).map_err(chart_error)?;
+                let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+                root.fill(&WHITE).map_err(fail).map_err(chart_error)?;
+                chart.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
-            encode_png(&rgb, SIZE).map_err(chart_error)?
+            encode_png(&rgb, size).map_err(chart_error)?
         }
         Format::Svg => {
             let mut svg = String::new();
             {
-                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-                figure.draw(&root).map_err(chart_error)?;
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                root.fill(&WHITE).map_err(fail).map_err(chart_error)?;
+                chart.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
             svg.into_bytes()

@@ -16,6 +16,8 @@ pub mod playthrough;
 pub mod sweep;
 pub mod sweep_chart;
 pub mod table;
+pub mod tournament;
+pub mod tournament_chart;
 
 use std::io::Write;
 use std::path::Path;

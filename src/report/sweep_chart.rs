@@ -21,8 +21,8 @@ use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
-    AXIS_PX, BAND_ALPHA, Figure, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, count, draw_header, fail,
-    fit_text, outcome_colour, percent, render_figure, text, text_width,
+    AXIS_PX, BAND_ALPHA, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, count, draw_header, fail,
+    fit_text, outcome_colour, percent, render_chart, text, text_width,
 };
 use super::csv::num;
 use super::sweep::{SweepReport, SweepRow};
@@ -43,13 +43,13 @@ pub fn sweep_charts(report: &SweepReport, dir: &Path, format: Format) -> Result<
     match report.axes.len() {
         1 => {
             let name = format!("sweep.{ext}");
-            render_figure(&ShareLines { report }, &dir.join(&name), format)?;
+            render_chart(&ShareLines { report }, &dir.join(&name), format)?;
             written.push(name);
         }
         2 => {
             for outcome in HEATMAP_OUTCOMES {
                 let name = format!("sweep-{}.{ext}", outcome.key());
-                render_figure(&Heatmap { report, outcome }, &dir.join(&name), format)?;
+                render_chart(&Heatmap { report, outcome }, &dir.join(&name), format)?;
                 written.push(name);
             }
         }
@@ -80,10 +80,9 @@ struct ShareLines<'a> {
     report: &'a SweepReport,
 }
 
-impl Figure for ShareLines<'_> {
+impl Draw for ShareLines<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let report = self.report;
-        root.fill(&WHITE).map_err(fail)?;
         let axis = &report.axes[0];
         let top = draw_header(
             root,
@@ -205,10 +204,9 @@ const SCALE_BAR_PX: i32 = 28;
 /// Smallest cell that gets its percentage printed.
 const LABEL_CELL: (i32, i32) = (52, 24);
 
-impl Figure for Heatmap<'_> {
+impl Draw for Heatmap<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let (report, outcome) = (self.report, self.outcome);
-        root.fill(&WHITE).map_err(fail)?;
         let (ax, ay) = (&report.axes[0], &report.axes[1]);
         let top = draw_header(
             root,

@@ -4,19 +4,19 @@ The summary printed on stdout: what happened, how often, and at what cost.
 
 use super::{Report, thousands};
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-fn signed(x: Option<f64>, decimals: usize) -> String {
+pub(super) fn signed(x: Option<f64>, decimals: usize) -> String {
     x.map_or("–".to_string(), |v| format!("{v:.decimals$}").replace('-', "−"))
 }
 
-fn pad_left(s: &str, w: usize) -> String {
+pub(super) fn pad_left(s: &str, w: usize) -> String {
     format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())))
 }
 
-fn pad_right(s: &str, w: usize) -> String {
+pub(super) fn pad_right(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
 }
 

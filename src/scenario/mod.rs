@@ -8,6 +8,7 @@ fails on it. The file format is documented field by field in
 `docs/scenarios.md`.
 */
 
+mod candidates;
 mod raw;
 mod validate;
 
@@ -18,6 +19,9 @@ use crate::error::ScenarioError;
 use crate::stats;
 use crate::strategy::Strategy;
 
+pub use candidates::{
+    MAX_CANDIDATES, SideCandidates, load_candidates, parse_candidates, parse_strategy_list, unknown_side,
+};
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
 pub(crate) use validate::{edit_distance, nearest, toml_error};
 

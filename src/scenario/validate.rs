@@ -449,6 +449,21 @@ fn lever(cx: &Ctx, l: &RawLever) -> R<Lever> {
     })
 }
 
+/// Validate a `{ kind = "...", <parameters> }` strategy table for side `i` of
+/// already validated `sides` (a generous TFT's default generosity comes from
+/// that side's stage game), with errors pointing into `source`, read from
+/// `path`. The same check as a scenario's own strategies; used for tournament
+/// candidates.
+pub(super) fn strategy_for_side(
+    path: &Path,
+    source: &Arc<str>,
+    s: &S<RawStrategy>,
+    sides: &[Side],
+    i: usize,
+) -> R<Strategy> {
+    strategy(&Ctx { path, source }, s, sides, i)
+}
+
 fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<Strategy> {
     let raw = s.get_ref();
     let kind = raw.kind.get_ref().as_str();

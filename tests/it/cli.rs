@@ -1,21 +1,9 @@
 //! The binary, end to end: outputs, columns, errors and exit codes.
 
-use std::process::Command;
-
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-use crate::common::{repo_path, toml_files};
-
-fn simulate() -> Command {
-    let mut c = Command::cargo_bin("simulate").unwrap();
-    c.current_dir(repo_path("."));
-    c
-}
-
-fn header(path: &std::path::Path) -> String {
-    std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
-}
+use crate::common::{assert_no_temp_files, decode_png, header, simulate, toml_files};
 
 #[test]
 fn every_scenario_validates() {
@@ -54,18 +42,11 @@ fn run_writes_documented_outputs() {
     assert_eq!(total, 300);
     // The charts are real PNGs of report size.
     for chart in ["outcomes.png", "trajectory.png"] {
-        let decoder = png::Decoder::new(std::fs::File::open(out.join(chart)).unwrap());
-        let mut reader = decoder.read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!((info.width, info.height), (1200, 700), "{chart}");
-        assert!(buf.iter().any(|&b| b < 128), "{chart} is blank");
+        let (size, pixels) = decode_png(&out.join(chart));
+        assert_eq!(size, (1200, 700), "{chart}");
+        assert!(pixels.iter().any(|&b| b < 128), "{chart} is blank");
     }
-    // No temporary files are left behind.
-    for e in std::fs::read_dir(&out).unwrap() {
-        let name = e.unwrap().file_name().into_string().unwrap();
-        assert!(!name.starts_with('.'), "leftover {name}");
-    }
+    assert_no_temp_files(&out);
 }
 
 #[test]

@@ -47,3 +47,33 @@ pub fn toml_files(rel: &str) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// The `simulate` binary, run from the repository root.
+pub fn simulate() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut c = std::process::Command::cargo_bin("simulate").unwrap();
+    c.current_dir(repo_path("."));
+    c
+}
+
+/// The first line of a text file (a CSV header).
+pub fn header(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
+}
+
+/// No temporary file is left behind in an output folder.
+pub fn assert_no_temp_files(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(!name.starts_with('.'), "leftover {name}");
+    }
+}
+
+/// A PNG's (width, height) and pixel bytes.
+pub fn decode_png(path: &Path) -> ((u32, u32), Vec<u8>) {
+    let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    ((info.width, info.height), buf)
+}

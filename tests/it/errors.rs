@@ -11,13 +11,7 @@ use std::process::Command;
 use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
-use crate::common::repo_path;
-
-fn simulate() -> Command {
-    let mut c = Command::cargo_bin("simulate").unwrap();
-    c.current_dir(repo_path("."));
-    c
-}
+use crate::common::{repo_path, simulate};
 
 fn fixtures() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(repo_path("tests/fixtures"))

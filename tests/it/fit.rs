@@ -201,12 +201,7 @@ fn history_index_is_the_engine_index() {
     }
 }
 
-fn simulate() -> std::process::Command {
-    use assert_cmd::cargo::CommandCargoExt;
-    let mut c = std::process::Command::cargo_bin("simulate").unwrap();
-    c.current_dir(crate::common::repo_path("."));
-    c
-}
+use crate::common::simulate;
 
 #[test]
 fn a_history_with_a_lever_the_scenario_lacks_is_refused_with_file_and_line() {

@@ -9,3 +9,4 @@ mod fit;
 mod fuzz;
 mod markov;
 mod sweep;
+mod tournament;

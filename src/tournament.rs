@@ -1,0 +1,344 @@
+/*!
+Strategy tournaments: which strategy should each side play, given what the
+other might play?
+
+[`run_tournament`] plays the scenario's Monte Carlo once per **cell**, a pair
+of candidate strategies (one per side), and keeps each cell's welfare moments
+and outcome counts. Every cell uses the same seed, so run k of every cell
+draws the same random numbers for the same purposes (noise, misperception,
+provocations, uncertain parameters, renewals: streams are keyed by (seed, run,
+channel)): **common random numbers**, so that cells differ by strategy, not by
+luck. Cells run one after the other in row-major order, each on all threads,
+so the results do not depend on the thread count.
+
+[`TournamentReport::new`] turns the cells into the meta-game: a bimatrix game
+whose payoffs are each side's expected cumulative welfare, and reads off
+
+- each side's **best responses** to each of the other's strategies. Monte
+  Carlo error is accounted for: a strategy whose mean is below the best by at
+  most [`TIE_Z`] standard errors of the difference (errors combined as if
+  independent, which overstates the error of a difference under common random
+  numbers, so this errs towards calling ties) is reported as *tied*;
+- the **Nash equilibria** of that game on the point estimates (`nash::solve`:
+  all extreme equilibria, pure and mixed, degenerate games included), each
+  with its expected welfare, its probability of détente and of a vicious cycle
+  (the equilibrium mixture of the cells' probabilities), and whether a
+  deviation outside its support comes within [`TIE_Z`] standard errors (then
+  the equilibrium may be an artefact of Monte Carlo error);
+- the **Pareto-efficient** cells (no other cell gives both sides at least as
+  much and one more), and whether each equilibrium's payoffs are Pareto-
+  efficient against the cells.
+
+Method and caveats in `docs/tournament.md`.
+*/
+
+use crate::error::Error;
+use crate::montecarlo::{ALL, Hooks, McConfig, run_batch};
+use crate::nash::{self, Bimatrix, NashError};
+use crate::outcome::Outcome;
+use crate::scenario::Scenario;
+use crate::stats::{self, Moments};
+use crate::strategy::Strategy;
+
+/// Payoffs within this many standard errors of the best are ties.
+pub const TIE_Z: f64 = 2.0;
+
+/// One cell's results: the scenario played with one candidate per side.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellResult {
+    pub runs: u64,
+    /// Per side: cumulative welfare per run.
+    pub welfare: [Moments; 2],
+    /// Runs per outcome, in `Outcome::ALL` order.
+    pub outcome_runs: [u64; 4],
+}
+
+/// What a tournament played: the scenario, the Monte Carlo settings shared
+/// by every cell, and the candidates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup {
+    pub scenario: String,
+    pub scenario_id: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub rounds: u32,
+    pub round_unit: String,
+    pub sides: Vec<String>,
+    pub side_labels: Vec<String>,
+    /// Candidates of the first side (rows) and of the second (columns).
+    pub candidates: [Vec<Strategy>; 2],
+}
+
+/// The raw results of a tournament.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tournament {
+    pub setup: Setup,
+    /// Row-major: cell (i, j) is at `i * candidates[1].len() + j`.
+    pub cells: Vec<CellResult>,
+}
+
+/// Play every pair of candidates (first side's × second side's) with the same
+/// seed and runs. `hooks.progress` counts runs over all cells; a cancellation
+/// returns `Error::Interrupted` with the runs done over all cells.
+pub fn run_tournament(
+    sc: &Scenario,
+    candidates: &[Vec<Strategy>; 2],
+    cfg: &McConfig,
+    hooks: &Hooks,
+) -> Result<Tournament, Error> {
+    let n_cells = (candidates[0].len() * candidates[1].len()) as u64;
+    let mut cell_sc = sc.clone();
+    let mut cells = Vec::with_capacity(n_cells as usize);
+    for (i, row) in candidates[0].iter().enumerate() {
+        for (j, col) in candidates[1].iter().enumerate() {
+            cell_sc.sides[0].strategy = row.clone();
+            cell_sc.sides[1].strategy = col.clone();
+            let batch = run_batch(&cell_sc, cfg, hooks, None).map_err(|e| match e {
+                Error::Interrupted { done, .. } => {
+                    let before = (i * candidates[1].len() + j) as u64 * cfg.runs;
+                    Error::Interrupted { done: before + done, total: n_cells * cfg.runs }
+                }
+                other => other,
+            })?;
+            cells.push(CellResult { runs: batch.runs, welfare: batch.welfare[ALL], outcome_runs: batch.outcome_runs });
+        }
+    }
+    let setup = Setup {
+        scenario: sc.name.clone(),
+        scenario_id: sc.id.clone(),
+        runs: cfg.runs,
+        seed: cfg.seed,
+        rounds: sc.rounds,
+        round_unit: sc.round_unit.clone(),
+        sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
+        side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
+        candidates: candidates.clone(),
+    };
+    Ok(Tournament { setup, cells })
+}
+
+/// How a cell's strategy fares against the other side's strategy of that cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// The highest mean welfare (ties on the point estimate included).
+    Best,
+    /// Below the best, but within [`TIE_Z`] standard errors of it.
+    Tied,
+    No,
+}
+
+impl Response {
+    /// CSV value.
+    pub fn key(self) -> &'static str {
+        match self {
+            Response::Best => "best",
+            Response::Tied => "tied",
+            Response::No => "no",
+        }
+    }
+}
+
+/// A share of runs with its Wilson 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Share {
+    pub p: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl Share {
+    fn of(k: u64, n: u64) -> Share {
+        let (ci_low, ci_high) = stats::wilson(k, n, stats::Z95);
+        Share { p: if n == 0 { 0.0 } else { k as f64 / n as f64 }, ci_low, ci_high }
+    }
+}
+
+/// One cell of the payoff matrix (a row of `payoffs.csv`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellRow {
+    /// Index of the first side's and the second side's candidate.
+    pub strategies: [usize; 2],
+    pub runs: u64,
+    /// Per side: mean cumulative welfare and its standard error (none with one run).
+    pub welfare: [f64; 2],
+    pub welfare_se: [Option<f64>; 2],
+    pub detente: Share,
+    pub vicious_cycle: Share,
+    /// Per side: is its strategy a best response to the other's in this cell?
+    pub best_response: [Response; 2],
+    pub pareto_efficient: bool,
+}
+
+/// One equilibrium of the meta-game (a row of `equilibria.csv`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EquilibriumRow {
+    /// Per side: probability of each candidate.
+    pub mix: [Vec<f64>; 2],
+    /// Per side: expected cumulative welfare.
+    pub welfare: [f64; 2],
+    /// Probability of détente and of a vicious cycle: the mixture of the cells'.
+    pub detente: f64,
+    pub vicious_cycle: f64,
+    /// No cell gives both sides at least as much and one of them more.
+    pub pareto_efficient: bool,
+    /// Equilibria with the same component are joined by continua of equilibria.
+    pub component: usize,
+    /// Per side: candidates outside the support that earn within [`TIE_Z`]
+    /// standard errors of the equilibrium payoff against the other's mixture.
+    pub near_deviations: [Vec<usize>; 2],
+}
+
+impl EquilibriumRow {
+    /// Indices of each side's candidates played with positive probability.
+    pub fn support(&self, side: usize) -> Vec<usize> {
+        (0..self.mix[side].len()).filter(|&k| self.mix[side][k] > 0.0).collect()
+    }
+
+    pub fn is_pure(&self) -> bool {
+        self.support(0).len() == 1 && self.support(1).len() == 1
+    }
+
+    /// No deviation comes within the Monte Carlo error.
+    pub fn is_clear(&self) -> bool {
+        self.near_deviations.iter().all(Vec::is_empty)
+    }
+}
+
+/// Everything the tournament outputs show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TournamentReport {
+    pub setup: Setup,
+    /// Per side: a short, unique display name for each candidate.
+    pub labels: [Vec<String>; 2],
+    /// Row-major, as in [`Tournament::cells`].
+    pub cells: Vec<CellRow>,
+    pub equilibria: Vec<EquilibriumRow>,
+    /// The game (on point estimates) is degenerate: see `nash::Solution`.
+    pub degenerate: bool,
+    /// Sets of equilibria (indices) whose convex hull is made of equilibria.
+    pub convex_sets: Vec<Vec<usize>>,
+    pub convex_sets_incomplete: bool,
+}
+
+impl TournamentReport {
+    pub fn new(t: &Tournament) -> Result<TournamentReport, NashError> {
+        let (n, m) = (t.setup.candidates[0].len(), t.setup.candidates[1].len());
+        let mean = |c: &CellResult, side: usize| c.welfare[side].mean().unwrap_or(0.0);
+        let se = |c: &CellResult, side: usize| c.welfare[side].std_error().unwrap_or(0.0);
+        let game = Bimatrix::from_fn(n, m, |i, j| (mean(&t.cells[i * m + j], 0), mean(&t.cells[i * m + j], 1)))?;
+        let points: Vec<[f64; 2]> = t.cells.iter().map(|c| [mean(c, 0), mean(c, 1)]).collect();
+        let efficient = nash::pareto_efficient(&points);
+        let tol = 1e-9 * points.iter().flatten().fold(0.0f64, |a, v| a.max(v.abs())).max(f64::MIN_POSITIVE);
+
+        // Best responses: side 0 compares down a column, side 1 along a row.
+        let response = |side: usize, i: usize, j: usize| -> Response {
+            let rivals: Vec<usize> =
+                if side == 0 { (0..n).map(|k| k * m + j).collect() } else { (0..m).map(|k| i * m + k).collect() };
+            let best = rivals.iter().copied().max_by(|&a, &b| points[a][side].total_cmp(&points[b][side])).unwrap_or(0);
+            let here = i * m + j;
+            let gap = points[best][side] - points[here][side];
+            if gap <= tol {
+                Response::Best
+            } else if gap <= TIE_Z * se(&t.cells[here], side).hypot(se(&t.cells[best], side)) + tol {
+                Response::Tied
+            } else {
+                Response::No
+            }
+        };
+        let cells = (0..n * m)
+            .map(|k| {
+                let (i, j) = (k / m, k % m);
+                let c = &t.cells[k];
+                CellRow {
+                    strategies: [i, j],
+                    runs: c.runs,
+                    welfare: [mean(c, 0), mean(c, 1)],
+                    welfare_se: [c.welfare[0].std_error(), c.welfare[1].std_error()],
+                    detente: Share::of(c.outcome_runs[Outcome::Detente.index()], c.runs),
+                    vicious_cycle: Share::of(c.outcome_runs[Outcome::ViciousCycle.index()], c.runs),
+                    best_response: [response(0, i, j), response(1, i, j)],
+                    pareto_efficient: efficient[k],
+                }
+            })
+            .collect::<Vec<_>>();
+
+        let solution = nash::solve(&game);
+        let equilibria = solution
+            .equilibria
+            .iter()
+            .map(|e| {
+                let mix = [e.row.clone(), e.col.clone()];
+                let weight = |k: usize| mix[0][k / m] * mix[1][k % m];
+                let detente = (0..n * m).map(|k| weight(k) * cells[k].detente.p).sum();
+                let vicious_cycle = (0..n * m).map(|k| weight(k) * cells[k].vicious_cycle.p).sum();
+                let near_deviations = [0, 1].map(|side| near_deviations(t, &mix, side, tol));
+                EquilibriumRow {
+                    welfare: e.payoff,
+                    detente,
+                    vicious_cycle,
+                    pareto_efficient: !nash::is_dominated(e.payoff, &points),
+                    component: e.component,
+                    near_deviations,
+                    mix,
+                }
+            })
+            .collect();
+        Ok(TournamentReport {
+            setup: t.setup.clone(),
+            labels: [labels(&t.setup.candidates[0]), labels(&t.setup.candidates[1])],
+            cells,
+            equilibria,
+            degenerate: solution.degenerate,
+            convex_sets: solution.convex_sets,
+            convex_sets_incomplete: solution.convex_sets_incomplete,
+        })
+    }
+
+    /// The cell of the first side's candidate `i` and the second side's `j`.
+    pub fn cell(&self, i: usize, j: usize) -> &CellRow {
+        &self.cells[i * self.setup.candidates[1].len() + j]
+    }
+}
+
+/// Candidates of `side` outside its support in `mix` whose payoff against
+/// the other side's mixture is within [`TIE_Z`] standard errors of the
+/// equilibrium payoff (errors of cells combined as if independent).
+fn near_deviations(t: &Tournament, mix: &[Vec<f64>; 2], side: usize, tol: f64) -> Vec<usize> {
+    let m = t.setup.candidates[1].len();
+    let other = 1 - side;
+    let cell = |own: usize, theirs: usize| {
+        let (i, j) = if side == 0 { (own, theirs) } else { (theirs, own) };
+        &t.cells[i * m + j].welfare[side]
+    };
+    // Payoff and variance of the payoff of `own` against the other's mixture.
+    let against = |own: usize| -> (f64, f64) {
+        mix[other].iter().enumerate().fold((0.0, 0.0), |(u, v), (theirs, &q)| {
+            let w = cell(own, theirs);
+            let se = w.std_error().unwrap_or(0.0);
+            (u + q * w.mean().unwrap_or(0.0), v + q * q * se * se)
+        })
+    };
+    let (mut eq_payoff, mut eq_var) = (0.0, 0.0);
+    for (own, &p) in mix[side].iter().enumerate() {
+        let (u, v) = against(own);
+        eq_payoff += p * u;
+        eq_var += p * p * v;
+    }
+    (0..mix[side].len())
+        .filter(|&own| mix[side][own] == 0.0)
+        .filter(|&own| {
+            let (u, v) = against(own);
+            eq_payoff - u <= TIE_Z * (v + eq_var).sqrt() + tol
+        })
+        .collect()
+}
+
+/// Display names: the strategies' descriptions, numbered where two coincide.
+fn labels(strategies: &[Strategy]) -> Vec<String> {
+    let names: Vec<String> = strategies.iter().map(Strategy::describe).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(k, s)| if names.iter().filter(|o| *o == s).count() > 1 { format!("{s} #{}", k + 1) } else { s.clone() })
+        .collect()
+}
