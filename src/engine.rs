@@ -51,6 +51,14 @@ pub struct Change {
     pub to: u16,
 }
 
+/// Whether a round with `flags` (after a round with `prev`) is an exchange:
+/// one side retaliates now and the other now or in the round before.
+#[inline]
+fn is_exchange(flags: u8, prev: u8) -> bool {
+    let now = |f: u8, side: u8| f & (RETALIATED << side) != 0;
+    (now(flags, 0) && (now(flags, 1) || now(prev, 1))) || (now(flags, 1) && (now(flags, 0) || now(prev, 0)))
+}
+
 const PLAYED_D: u8 = 1; // << side
 const RETALIATED: u8 = 4; // << side
 const PERCEIVED_D: u8 = 16; // << side
@@ -74,7 +82,7 @@ pub struct GameTrace {
     pub welfare: [f64; 2],
     /// Highest escalation index of each side over rounds 0..=T.
     pub peak: [f64; 2],
-    /// Rounds in which some side retaliated.
+    /// Rounds holding a retaliation exchange (see `exchanged`).
     pub exchanges: u32,
 }
 
@@ -123,9 +131,13 @@ impl GameTrace {
         self.flags[t as usize] & (PERCEIVED_D << side) != 0
     }
 
-    /// Whether some side retaliated in round `t`.
+    /// Whether round `t` holds a retaliation *exchange*: some side retaliated
+    /// and the other side retaliated too, in the same round or the one before
+    /// (docs/model.md §6b). A side escalating against one that never hits back
+    /// is coercion, not an exchange.
     pub fn exchanged(&self, t: u32) -> bool {
-        self.flags[t as usize] & (RETALIATED | RETALIATED << 1) != 0
+        let prev = if t > 1 { self.flags[t as usize - 1] } else { 0 };
+        is_exchange(self.flags[t as usize], prev)
     }
 
     /// Every change of a counted quantity, in order.
@@ -391,7 +403,7 @@ impl<'a> Game<'a> {
                 self.views[i].observe(played[i], perceived);
             }
             tr.flags[row] = flags;
-            tr.exchanges += (flags & (RETALIATED | RETALIATED << 1) != 0) as u32;
+            tr.exchanges += is_exchange(flags, tr.flags[row - 1]) as u32;
 
             // record(t)
             for i in 0..2 {
@@ -545,7 +557,7 @@ impl<'a> Game<'a> {
             }
         }
         self.trace.flags[t as usize] = flags;
-        self.trace.exchanges += (flags & (RETALIATED | RETALIATED << 1) != 0) as u32;
+        self.trace.exchanges += is_exchange(flags, self.trace.flags[t as usize - 1]) as u32;
 
         // 6. Trace and welfare.
         self.record(t, played, [rose[0] | fell[0] != 0, rose[1] | fell[1] != 0]);

@@ -57,7 +57,7 @@ pub struct Batch {
     pub welfare: [[Moments; 2]; 5],
     /// Per outcome (and `ALL`), per side: peak escalation index.
     pub peak: [[Moments; 2]; 5],
-    /// Per outcome (and `ALL`): rounds with a retaliation.
+    /// Per outcome (and `ALL`): rounds of mutual retaliation.
     pub exchanges: [Moments; 5],
     /// Détente runs: rounds until the détente test first passed.
     pub rounds_to_detente: Moments,

@@ -2,8 +2,9 @@
 Classifying a run from its final window of rounds (docs/model.md §6).
 
 With W the window, Ē_i the mean escalation index of side i over the window and
-X the number of window rounds in which some side retaliated (escalated by
-choice right after perceiving an escalation), a run is:
+X the number of window rounds holding a retaliation *exchange* (one side
+retaliates — escalates by choice right after perceiving an escalation — and
+the other retaliates too, in the same round or the one before), a run is:
 - **détente** if every Ē_i ≤ low and X < exchanges;
 - **vicious cycle** if every Ē_i ≥ high, or X ≥ exchanges;
 - **one-sided coercion** if one side's Ē ≥ high while the other's ≤ low;
@@ -58,7 +59,7 @@ pub struct RunSummary {
     pub welfare: [f64; 2],
     /// Highest escalation index reached by each side.
     pub peak: [f64; 2],
-    /// Rounds (whole game) in which some side retaliated.
+    /// Rounds (whole game) holding a retaliation exchange.
     pub exchanges: u32,
     /// For détente runs: the first round t at which the window ending at t
     /// passes the détente test.

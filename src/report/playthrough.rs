@@ -21,7 +21,7 @@ pub fn render(sc: &Scenario, run: u64, trace: &GameTrace) -> String {
     let _ = writeln!(out, "{} — run {run} (seed {})", sc.name, sc.seed);
     let _ = writeln!(
         out,
-        "outcome: {}; welfare {}: {}, {}: {}; rounds with a retaliation: {}",
+        "outcome: {}; welfare {}: {}, {}: {}; rounds of mutual retaliation: {}",
         summary.outcome.title(),
         sc.sides[0].name,
         num(summary.welfare[0], 2),

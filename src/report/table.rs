@@ -99,7 +99,7 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str(
         "peak: highest escalation index reached (0 = every lever at its bottom rung, 1 = all at the top); \
-         exchanges: rounds with a retaliation\n",
+         exchanges: rounds of mutual retaliation (one side hits back, the other hits back too)\n",
     );
     out
 }

@@ -337,7 +337,7 @@ pub struct PointResult {
     pub welfare: [[Moments; 2]; ALL + 1],
     /// Per outcome (and `ALL`), per side: peak escalation index.
     pub peak: [[Moments; 2]; ALL + 1],
-    /// Per outcome (and `ALL`): rounds with a retaliation.
+    /// Per outcome (and `ALL`): rounds of mutual retaliation.
     pub exchanges: [Moments; ALL + 1],
     /// Détente runs: rounds until the détente test first passed.
     pub rounds_to_detente: Moments,
