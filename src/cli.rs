@@ -76,45 +76,24 @@ pub struct FitArgs {
     /// Range of a strategy parameter, e.g. `generosity=0:0.5` [default: 0:1].
     #[arg(long = "range", value_name = "NAME=LO:HI")]
     pub ranges: Vec<String>,
-    /// Output folder [default: output/<scenario file stem>].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
     /// Also write a copy of the base scenario with each side's best strategy and noise.
     #[arg(long, value_name = "PATH")]
     pub write_scenario: Option<PathBuf>,
     /// Base scenario for --write-scenario.
     #[arg(long, value_name = "FILE", default_value = "scenarios/busan.toml", requires = "write_scenario")]
     pub base: PathBuf,
-    /// Do not draw fit.png.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// No notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub record: RecordArgs,
-    /// Number of Monte Carlo runs [default: the scenario's].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
-    pub runs: Option<u64>,
-    /// Master seed [default: the scenario's].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per CPU]. Never changes the results.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub threads: Option<u16>,
-    /// Output folder [default: output/<scenario file stem>].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Do not draw backtest.png.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// No notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -130,33 +109,16 @@ pub struct SweepArgs {
     /// A parameter and its values: PATH=START:END:POINTS or PATH=V1,V2,... Repeat for a grid.
     #[arg(long, value_name = "PATH=VALUES")]
     pub vary: Vec<String>,
-    /// Runs per point [default: the sweep file's `runs`, else the scenario's].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
-    pub runs: Option<u64>,
-    /// Master seed, the same for every point [default: the sweep file's, else the scenario's].
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per CPU]. Never changes the results.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub threads: Option<u16>,
-    /// Output folder [default: output/<file stem>-sweep].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// Play only shard K of N (every N-th point) and write shard-K-of-N.json for `simulate merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<tradewar::sweep::Shard>,
     /// List the parameters the scenario offers, with their values in the file, and exit.
     #[arg(long)]
     pub list_params: bool,
-    /// Do not draw the PNG charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Also draw the charts as SVG.
-    #[arg(long)]
-    pub svg: bool,
-    /// No progress bar and no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn parse_shard(s: &str) -> Result<tradewar::sweep::Shard, String> {
@@ -165,21 +127,12 @@ fn parse_shard(s: &str) -> Result<tradewar::sweep::Shard, String> {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Folders holding shard-K-of-N.json files (or the files themselves).
+    /// Folders holding shard-K-of-N.json files (or the files themselves); the
+    /// merged outputs go to the folder when there is one (else give --out).
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Output folder [default: DIR, when there is one].
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Do not draw the PNG charts.
-    #[arg(long)]
-    pub no_charts: bool,
-    /// Also draw the charts as SVG.
-    #[arg(long)]
-    pub svg: bool,
-    /// No notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -200,19 +153,40 @@ pub struct RunArgs {
 /// Options shared by a run and a tournament.
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// Number of Monte Carlo runs (per cell, in a tournament) [default: the scenario's `runs`, else 10000].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
-    pub runs: Option<u64>,
     /// Rounds per run [default: the scenario's `rounds`].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=tradewar::scenario::MAX_ROUNDS as i64))]
     pub rounds: Option<u32>,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How many runs, from which seed, on how many threads.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Monte Carlo runs (per point of a sweep, per cell of a tournament) [default: the scenario's `runs`, else 10000].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
+    pub runs: Option<u64>,
     /// Master seed [default: the scenario's `seed`, else 2025]. Same seed and runs give identical output.
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads [default: one per CPU]. Never changes the results.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
-    /// Output folder [default: output/<scenario file stem>, or output/<stem>-tournament].
+}
+
+impl BatchArgs {
+    /// The thread count for `montecarlo::with_threads` (0: one per CPU).
+    pub fn threads(&self) -> usize {
+        self.threads.map_or(0, usize::from)
+    }
+}
+
+/// Where outputs go and which to draw.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output folder [default: output/<scenario file stem>, with -sweep or -tournament for those commands].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Do not draw the PNG charts.

@@ -19,9 +19,9 @@ use tradewar::{Error, ScenarioError};
 
 use crate::cli::{Cli, Command, RunArgs};
 
-mod tournament;
-
+mod fit;
 mod sweep;
+mod tournament;
 
 /// Why a command failed, which decides the exit code.
 pub enum Failure {
@@ -72,8 +72,8 @@ impl From<Error> for Failure {
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Some(Command::Validate { files }) => validate(&files),
-        Some(Command::Fit(args)) => crate::fit_cmd::fit(&args),
-        Some(Command::Backtest(args)) => crate::fit_cmd::backtest(&args),
+        Some(Command::Fit(args)) => fit::fit(&args),
+        Some(Command::Backtest(args)) => fit::backtest(&args),
         Some(Command::Strategies) => {
             strategies();
             Ok(())
@@ -147,11 +147,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let path = args.scenario.as_deref().expect("clap requires SCENARIO");
     let sim = &args.sim;
     let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
-    let cfg = McConfig { runs: sim.runs.unwrap_or(sc.runs), seed: sim.seed.unwrap_or(sc.seed) };
-    let out_dir = sim.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
+    let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
+    let out_dir = sim.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
-    let progress = progress_bar(cfg.runs, &sc.id, sim.quiet);
+    let progress = progress_bar(cfg.runs, &sc.id, sim.output.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
 
@@ -164,7 +164,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         None
     };
     let started = Instant::now();
-    let threads = sim.threads.map_or(0, usize::from);
+    let threads = sim.batch.threads();
     let batch = {
         let mut sink = |run: u64, s: &tradewar::outcome::RunSummary| -> Result<(), Error> {
             let w = runs_csv.as_mut().expect("sink only with runs.csv");
@@ -186,7 +186,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write("summary.csv", csv::summary_csv(&report))?;
     write("trajectory.csv", csv::trajectory_csv(&report))?;
-    for (format, ext) in chart_formats(sim.no_charts, sim.svg) {
+    for (format, ext) in chart_formats(sim.output.no_charts, sim.output.svg) {
         let outcomes = out_dir.join(format!("outcomes.{ext}"));
         chart::outcomes_chart(&report, &outcomes, format).map_err(|e| Failure::Runtime(e.into()))?;
         let trajectory = out_dir.join(format!("trajectory.{ext}"));
@@ -203,7 +203,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
 
     print_stdout(&if args.json { report.summary_json() } else { table::render(&report) });
-    if !sim.quiet {
+    if !sim.output.quiet {
         let secs = elapsed.as_secs_f64();
         eprintln!(
             "{} runs in {:.2} s ({:.0} runs/s); wrote {} in {}",

@@ -7,7 +7,6 @@ failure; 130 interrupted.
 
 mod cli;
 mod commands;
-mod fit_cmd;
 
 use std::process::ExitCode;
 

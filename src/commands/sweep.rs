@@ -39,8 +39,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             *spec
         }
     };
-    spec.runs = args.runs.or(spec.runs);
-    spec.seed = args.seed.or(spec.seed);
+    spec.runs = args.batch.runs.or(spec.runs);
+    spec.seed = args.batch.seed.or(spec.seed);
     let sweep = Sweep::prepare(&spec)?;
     let total = sweep.points();
     let points: Vec<usize> = match args.shard {
@@ -50,18 +50,18 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
         None => (0..total).collect(),
     };
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", sweep.name)));
+    let out_dir = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", sweep.name)));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
     let label = match args.shard {
         Some(s) => format!("{} shard {}/{}", sweep.name, s.index, s.count),
         None => format!("{} sweep", sweep.name),
     };
-    let progress = progress_bar(points.len() as u64 * sweep.runs, &label, args.quiet);
+    let progress = progress_bar(points.len() as u64 * sweep.runs, &label, args.output.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
     let started = Instant::now();
-    let threads = args.threads.map_or(0, usize::from);
+    let threads = args.batch.threads();
     let results = montecarlo::with_threads(threads, || sweep::run_sweep(&sweep, &points, &hooks))??;
     let elapsed = started.elapsed();
     progress.finish_and_clear();
@@ -79,9 +79,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             report::write_atomic(&out_dir.join(&name), &bytes).map_err(|e| Failure::Runtime(e.into()))?;
             vec![name]
         }
-        None => write_outputs(&sweep, &results, &out_dir, args.no_charts, args.svg)?,
+        None => write_outputs(&sweep, &results, &out_dir, args.output.no_charts, args.output.svg)?,
     };
-    if !args.quiet {
+    if !args.output.quiet {
         note(&what, elapsed, &written, &out_dir);
         if args.shard.is_some() {
             eprintln!("when every shard is done: simulate merge {}", out_dir.display());
@@ -91,7 +91,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 }
 
 pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    let out_dir = match (&args.out, args.dirs.as_slice()) {
+    let out_dir = match (&args.output.out, args.dirs.as_slice()) {
         (Some(out), _) => out.clone(),
         (None, [one]) if one.is_dir() => one.clone(),
         (None, [one]) => one.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
@@ -100,8 +100,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let merged = shard::merge(&args.dirs)?;
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
-    let written = write_outputs(&merged.sweep, &merged.results, &out_dir, args.no_charts, args.svg)?;
-    if !args.quiet {
+    let written = write_outputs(&merged.sweep, &merged.results, &out_dir, args.output.no_charts, args.output.svg)?;
+    if !args.output.quiet {
         let what = format!(
             "{} shards: {} points × {} runs",
             merged.shards,

@@ -24,16 +24,16 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     let sc = scenario::load_with(&args.scenario, &Overrides { rounds: sim.rounds })
         .map_err(|e| Failure::Scenario(vec![e]))?;
     let candidates = candidates(args, &sc)?;
-    let cfg = McConfig { runs: sim.runs.unwrap_or(sc.runs), seed: sim.seed.unwrap_or(sc.seed) };
-    let out_dir = sim.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-tournament", sc.id)));
+    let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
+    let out_dir = sim.output.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-tournament", sc.id)));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
     let cells = (candidates[0].len() * candidates[1].len()) as u64;
-    let progress = progress_bar(cells.saturating_mul(cfg.runs), &format!("{}: {cells} cells", sc.id), sim.quiet);
+    let progress = progress_bar(cells.saturating_mul(cfg.runs), &format!("{}: {cells} cells", sc.id), sim.output.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
     let started = Instant::now();
-    let threads = sim.threads.map_or(0, usize::from);
+    let threads = sim.batch.threads();
     let tournament = montecarlo::with_threads(threads, || run_tournament(&sc, &candidates, &cfg, &hooks))??;
     let elapsed = started.elapsed();
     progress.finish_and_clear();
@@ -47,7 +47,7 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     };
     write("payoffs.csv", out::payoffs_csv(&report))?;
     write("equilibria.csv", out::equilibria_csv(&report))?;
-    for (format, ext) in chart_formats(sim.no_charts, sim.svg) {
+    for (format, ext) in chart_formats(sim.output.no_charts, sim.output.svg) {
         let name = format!("tournament.{ext}");
         tournament_chart::tournament_chart(&report, &out_dir.join(&name), format)
             .map_err(|e| Failure::Runtime(e.into()))?;
@@ -55,7 +55,7 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     }
 
     print_stdout(&out::render_summary(&report));
-    if !sim.quiet {
+    if !sim.output.quiet {
         eprintln!(
             "{cells} cells × {} runs in {:.2} s; wrote {} in {}",
             report::thousands(cfg.runs),
@@ -102,7 +102,7 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
     }
     let mut resolved = per_side.into_iter().enumerate().map(|(i, c)| {
         c.unwrap_or_else(|| {
-            if !args.sim.quiet {
+            if !args.sim.output.quiet {
                 eprintln!(
                     "note: no candidates for side `{}`; it keeps the scenario's strategy, {}",
                     sc.sides[i].name,

@@ -16,10 +16,9 @@ use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{
-    AXIS_PX, BAND_ALPHA, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, draw_fitted, draw_header, encode_png, fail,
-    register_fonts, side_colour, text, text_width,
+    AXIS_PX, BAND_ALPHA, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, draw_fitted, draw_header, fail,
+    render_chart, side_colour, text, text_width,
 };
-use super::write_atomic;
 use crate::backtest::Backtest;
 use crate::error::ReportError;
 use crate::fit::{PROFILE_DROP, SideFit};
@@ -37,32 +36,57 @@ const OUTSIDE: RGBColor = RGBColor(213, 94, 0);
 /// `fit.png`: per side, the profile log-likelihood (relative to its maximum)
 /// of the best strategy's parameter, or of ε when it has none, with the 95%
 /// interval shaded and the estimate marked.
-pub fn fit_chart(sc: &Scenario, history: &History, fits: &[SideFit], path: &Path) -> Result<(), ReportError> {
-    render(path, |root| draw_fit(sc, history, fits, root))
+pub fn fit_chart(
+    sc: &Scenario,
+    history: &History,
+    fits: &[SideFit],
+    path: &Path,
+    format: Format,
+) -> Result<(), ReportError> {
+    render_chart(&FitFigure { sc, history, fits }, path, format)
 }
 
 /// `backtest.png`: per side, the simulated escalation index (10th–90th
 /// percentile band and median) with the observed path drawn over it: filled
 /// circles inside the band, hollow orange diamonds outside.
-pub fn backtest_chart(sc: &Scenario, history: &History, bt: &Backtest, path: &Path) -> Result<(), ReportError> {
-    render(path, |root| draw_backtest(sc, history, bt, root))
+pub fn backtest_chart(
+    sc: &Scenario,
+    history: &History,
+    bt: &Backtest,
+    path: &Path,
+    format: Format,
+) -> Result<(), ReportError> {
+    render_chart(&BacktestFigure { sc, history, bt }, path, format)
 }
 
-fn render(
-    path: &Path,
-    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> Result<(), String>,
-) -> Result<(), ReportError> {
-    let chart_error = |message: String| ReportError::Chart { path: path.to_path_buf(), message };
-    register_fonts().map_err(chart_error)?;
-    let mut rgb = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| chart_error(e.to_string()))?;
-        draw(&root).map_err(chart_error)?;
-        root.present().map_err(|e| chart_error(e.to_string()))?;
+struct FitFigure<'a> {
+    sc: &'a Scenario,
+    history: &'a History,
+    fits: &'a [SideFit],
+}
+
+impl Draw for FitFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        SIZE
     }
-    let bytes = encode_png(&rgb, SIZE).map_err(chart_error)?;
-    write_atomic(path, &bytes)
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw_fit(self.sc, self.history, self.fits, root)
+    }
+}
+
+struct BacktestFigure<'a> {
+    sc: &'a Scenario,
+    history: &'a History,
+    bt: &'a Backtest,
+}
+
+impl Draw for BacktestFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw_backtest(self.sc, self.history, self.bt, root)
+    }
 }
 
 /// The panels under the header, one per side, with a gap between them.
@@ -379,8 +403,8 @@ pain = 1
         let bt = crate::backtest::backtest(&sc, &h, &batch);
         let dir = tempfile::tempdir().unwrap();
         for (name, result) in [
-            ("fit.png", fit_chart(&sc, &h, &fits, &dir.path().join("fit.png"))),
-            ("backtest.png", backtest_chart(&sc, &h, &bt, &dir.path().join("backtest.png"))),
+            ("fit.png", fit_chart(&sc, &h, &fits, &dir.path().join("fit.png"), Format::Png)),
+            ("backtest.png", backtest_chart(&sc, &h, &bt, &dir.path().join("backtest.png"), Format::Png)),
         ] {
             result.unwrap();
             let bytes = std::fs::read(dir.path().join(name)).unwrap();

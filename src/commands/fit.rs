@@ -3,7 +3,6 @@
 Bad input (scenario, history, candidate list, base scenario) exits 2.
 */
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
@@ -15,8 +14,8 @@ use tradewar::montecarlo::{self, Hooks, McConfig};
 use tradewar::report::{self, fit_chart, fit_report};
 use tradewar::scenario::{self, Overrides, Scenario};
 
+use super::{Failure, chart_formats, interrupt_flag, prepare_out_dir, print_stdout};
 use crate::cli::{BacktestArgs, FitArgs};
-use crate::commands::{Failure, interrupt_flag, prepare_out_dir};
 
 /// Points of the profile drawn in fit.png.
 const PROFILE_POINTS: usize = 101;
@@ -31,12 +30,6 @@ fn write(dir: &Path, name: &str, bytes: &[u8], written: &mut Vec<String>) -> Res
     report::write_atomic(&dir.join(name), bytes).map_err(|e| Failure::Runtime(e.into()))?;
     written.push(name.to_string());
     Ok(())
-}
-
-fn print(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
 }
 
 /// The candidates: from `--strategies` (or every fittable one), with `--range`s applied.
@@ -66,7 +59,7 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
 pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     let (sc, h) = load(&args.record.scenario, &args.record.history)?;
     let cfg = FitConfig { candidates: candidates(args).map_err(Failure::Input)?, profile_points: PROFILE_POINTS };
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
+    let out_dir = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     // The base is read (and checked) before any work, so a bad one fails fast.
     let base = match &args.write_scenario {
         Some(_) => Some(
@@ -85,9 +78,10 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
 
     let mut written = Vec::new();
     write(&out_dir, "fit.csv", &fit_report::fit_csv(&sc, &h, &fits), &mut written)?;
-    if !args.no_charts {
-        fit_chart::fit_chart(&sc, &h, &fits, &out_dir.join("fit.png")).map_err(|e| Failure::Runtime(e.into()))?;
-        written.push("fit.png".into());
+    for (format, ext) in chart_formats(args.output.no_charts, args.output.svg) {
+        let name = format!("fit.{ext}");
+        fit_chart::fit_chart(&sc, &h, &fits, &out_dir.join(&name), format).map_err(|e| Failure::Runtime(e.into()))?;
+        written.push(name);
     }
     let mut text = fit_report::fit_text(&sc, &h, &fits);
     if !sc.events.is_empty() {
@@ -102,7 +96,7 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
             ));
         }
     }
-    print(&text);
+    print_stdout(&text);
 
     if let (Some(dest), Some(base)) = (&args.write_scenario, base) {
         let origin = FitOrigin {
@@ -116,7 +110,7 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
         report::write_atomic(dest, text.as_bytes()).map_err(|e| Failure::Runtime(e.into()))?;
         written.push(dest.display().to_string());
     }
-    if !args.quiet {
+    if !args.output.quiet {
         eprintln!("wrote {} in {}", written.join(", "), out_dir.display());
     }
     Ok(())
@@ -132,23 +126,24 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
         scenario::load_with(&args.record.scenario, &Overrides { rounds: Some(h.rounds) })
             .map_err(|e| Failure::Scenario(vec![e]))?
     };
-    let cfg = McConfig { runs: args.runs.unwrap_or(sc.runs), seed: args.seed.unwrap_or(sc.seed) };
-    let out_dir: PathBuf = args.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
+    let cfg = McConfig { runs: args.batch.runs.unwrap_or(sc.runs), seed: args.batch.seed.unwrap_or(sc.seed) };
+    let out_dir: PathBuf = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
     let hooks = Hooks { progress: None, cancel: Some(interrupt_flag()) };
-    let threads = args.threads.map_or(0, usize::from);
+    let threads = args.batch.threads();
     let batch = montecarlo::with_threads(threads, || montecarlo::run_batch(&sc, &cfg, &hooks, None))??;
     let bt = backtest::backtest(&sc, &h, &batch);
 
     let mut written = Vec::new();
     write(&out_dir, "backtest.csv", &fit_report::backtest_csv(&sc, &bt), &mut written)?;
-    if !args.no_charts {
-        fit_chart::backtest_chart(&sc, &h, &bt, &out_dir.join("backtest.png"))
+    for (format, ext) in chart_formats(args.output.no_charts, args.output.svg) {
+        let name = format!("backtest.{ext}");
+        fit_chart::backtest_chart(&sc, &h, &bt, &out_dir.join(&name), format)
             .map_err(|e| Failure::Runtime(e.into()))?;
-        written.push("backtest.png".into());
+        written.push(name);
     }
-    print(&fit_report::backtest_text(&sc, &h, &bt));
-    if !args.quiet {
+    print_stdout(&fit_report::backtest_text(&sc, &h, &bt));
+    if !args.output.quiet {
         eprintln!("wrote {} in {}", written.join(", "), out_dir.display());
     }
     Ok(())
