@@ -35,6 +35,34 @@ fn one_game(bencher: divan::Bencher, name: &str) {
     });
 }
 
+/// The raw generator: one 64-bit ChaCha8 draw, the unit the engine's cost is
+/// compared with ("the limit" in BENCHMARKS.md).
+#[divan::bench]
+fn chacha8_u64(bencher: divan::Bencher) {
+    use rand::Rng;
+    let mut rng = Streams::new(1).stream(0, tradewar::rng::Channel::Noise(0));
+    bencher.counter(divan::counter::ItemsCount::new(1000usize)).bench_local(|| {
+        let mut x = 0u64;
+        for _ in 0..1000 {
+            x ^= rng.next_u64();
+        }
+        x
+    });
+}
+
+/// Setting up one stream for a run and drawing its first number: what every
+/// (run, channel) pair that draws at all costs once.
+#[divan::bench]
+fn chacha8_stream_setup(bencher: divan::Bencher) {
+    use rand::Rng;
+    let streams = Streams::new(1);
+    let mut run = 0u64;
+    bencher.bench_local(|| {
+        run += 1;
+        streams.stream(run, tradewar::rng::Channel::Noise(0)).next_u64()
+    });
+}
+
 /// A whole batch of 10,000 runs on one thread, with aggregation.
 #[divan::bench(args = SCENARIOS, sample_count = 10)]
 fn batch_10k_one_thread(bencher: divan::Bencher, name: &str) {

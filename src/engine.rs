@@ -77,7 +77,10 @@ pub struct GameTrace {
     index: Vec<f64>,
     /// Per round: played actions, retaliations and perceptions as bit flags.
     flags: Vec<u8>,
+    /// The change log: `changes[..n_changes]`. Sized for the worst case (every
+    /// counted quantity changing every round), so logging never reallocates.
     changes: Vec<Change>,
+    n_changes: usize,
     /// Cumulative (discounted) welfare of each side.
     pub welfare: [f64; 2],
     /// Highest escalation index of each side over rounds 0..=T.
@@ -98,7 +101,8 @@ impl GameTrace {
             rungs: vec![0; rows * n],
             index: vec![0.0; rows * 2],
             flags: vec![0; rows],
-            changes: Vec::with_capacity(64),
+            changes: vec![Change { round: 0, slot: 0, from: 0, to: 0 }; rows * (n + 3)],
+            n_changes: 0,
             welfare: [0.0; 2],
             peak: [0.0; 2],
             exchanges: 0,
@@ -142,7 +146,13 @@ impl GameTrace {
 
     /// Every change of a counted quantity, in order.
     pub fn changes(&self) -> &[Change] {
-        &self.changes
+        &self.changes[..self.n_changes]
+    }
+
+    #[inline]
+    fn log(&mut self, change: Change) {
+        self.changes[self.n_changes] = change;
+        self.n_changes += 1;
     }
 
     /// Number of levers over both sides (the first `Change` slots).
@@ -408,7 +418,7 @@ impl<'a> Game<'a> {
             // record(t)
             for i in 0..2 {
                 if moved[i] {
-                    tr.changes.push(Change { round: t, slot: i as u16, from: 1 - rung[i] as u16, to: rung[i] as u16 });
+                    tr.log(Change { round: t, slot: i as u16, from: 1 - rung[i] as u16, to: rung[i] as u16 });
                 }
             }
             tr.rungs[row * 2] = rung[0];
@@ -423,7 +433,7 @@ impl<'a> Game<'a> {
             }
             let joint = (played[0].is_d() as u16) << 1 | played[1].is_d() as u16;
             if joint != self.last_joint {
-                tr.changes.push(Change { round: t, slot: 4, from: self.last_joint, to: joint });
+                tr.log(Change { round: t, slot: 4, from: self.last_joint, to: joint });
                 self.last_joint = joint;
             }
 
@@ -479,7 +489,7 @@ impl<'a> Game<'a> {
         tr.welfare = [0.0; 2];
         tr.peak = [0.0; 2];
         tr.exchanges = 0;
-        tr.changes.clear();
+        tr.n_changes = 0;
     }
 
     fn round(&mut self, t: u32) {
@@ -700,7 +710,7 @@ impl<'a> Game<'a> {
                 let r = self.rung[l];
                 let prev = if t == 0 { FIRST } else { tr.rungs[row - n + l] as u16 };
                 if prev != r as u16 {
-                    tr.changes.push(Change { round: t, slot: l as u16, from: prev, to: r as u16 });
+                    tr.log(Change { round: t, slot: l as u16, from: prev, to: r as u16 });
                 }
             }
         }
@@ -719,7 +729,7 @@ impl<'a> Game<'a> {
                 if self.hi[i] - self.lo[i] > 1 {
                     let bin = index_bin(e);
                     if bin != self.last_bin[i] {
-                        tr.changes.push(Change { round: t, slot: (n + i) as u16, from: self.last_bin[i], to: bin });
+                        tr.log(Change { round: t, slot: (n + i) as u16, from: self.last_bin[i], to: bin });
                         self.last_bin[i] = bin;
                     }
                 }
@@ -729,7 +739,7 @@ impl<'a> Game<'a> {
         if t > 0 {
             let joint = (played[0].is_d() as u16) << 1 | played[1].is_d() as u16;
             if joint != self.last_joint {
-                tr.changes.push(Change { round: t, slot: (n + 2) as u16, from: self.last_joint, to: joint });
+                tr.log(Change { round: t, slot: (n + 2) as u16, from: self.last_joint, to: joint });
                 self.last_joint = joint;
             }
         }
@@ -790,7 +800,7 @@ mod tests {
         assert_eq!(a.rungs, b.rungs);
         assert_eq!(a.index, b.index);
         assert_eq!(a.flags, b.flags);
-        assert_eq!(a.changes, b.changes);
+        assert_eq!(a.changes(), b.changes());
         assert_eq!(a.welfare, b.welfare);
         assert_eq!(a.peak, b.peak);
         assert_eq!(a.exchanges, b.exchanges);

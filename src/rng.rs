@@ -139,6 +139,7 @@ impl Clock {
     pub fn reset(&mut self, run: u64) {
         self.rng.reset(run);
         self.armed = false;
+        self.gap = 0;
     }
 
     /// Change the probability (per-run uncertain parameters); call after `reset`.
@@ -146,28 +147,39 @@ impl Clock {
         self.p = p;
         self.ln_q = (-p).ln_1p();
         self.armed = false;
+        self.gap = 0;
     }
 
     /// One trial: true with probability p.
     #[inline]
     pub fn tick(&mut self, streams: &Streams) -> bool {
+        // Hot path: a failure inside a gap already drawn.
+        if self.gap > 0 {
+            self.gap -= 1;
+            return false;
+        }
+        self.tick_slow(streams)
+    }
+
+    fn tick_slow(&mut self, streams: &Streams) -> bool {
         if self.p <= 0.0 {
+            self.gap = u64::MAX; // never: no game has 2^64 trials
             return false;
         }
         if self.p >= 1.0 {
             return true;
         }
         if !self.armed {
-            self.gap = self.draw_gap(streams);
             self.armed = true;
-        }
-        if self.gap == 0 {
             self.gap = self.draw_gap(streams);
-            true
-        } else {
-            self.gap -= 1;
-            false
+            if self.gap > 0 {
+                self.gap -= 1;
+                return false;
+            }
         }
+        // A success: draw the gap to the next one.
+        self.gap = self.draw_gap(streams);
+        true
     }
 
     fn draw_gap(&mut self, streams: &Streams) -> u64 {
