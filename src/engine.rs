@@ -170,14 +170,6 @@ struct EventState {
     pre: Vec<u8>,
 }
 
-fn per_lever<T>(f: impl Fn(usize) -> T) -> [T; LEVERS] {
-    std::array::from_fn(f)
-}
-
-fn sc_lever<'s>(levers: &[&'s crate::scenario::Lever], l: usize) -> Option<&'s crate::scenario::Lever> {
-    levers.get(l).copied()
-}
-
 /// A reusable player of one scenario's runs.
 pub struct Game<'a> {
     sc: &'a Scenario,
@@ -210,7 +202,7 @@ pub struct Game<'a> {
     /// (1 − ρ)^age, where age is the number of rounds the lever has stood above rung 0.
     decay: [f64; LEVERS],
     before: [u8; LEVERS],
-    /// Each side's escalation index and its bin, recomputed only when a lever moves.
+    /// Each side's escalation index, recomputed only when one of its levers moves.
     index: [f64; 2],
     views: [View; 2],
     /// Levers of the *other* side that rose / fell last round (bits).
@@ -284,8 +276,8 @@ impl<'a> Game<'a> {
             streams,
             lo,
             hi,
-            top: per_lever(|l| sc_lever(&levers, l).map_or(0, |x| x.top() as u8)),
-            floor0: per_lever(|l| sc_lever(&levers, l).map_or(0, |x| x.floor as u8)),
+            top: std::array::from_fn(|l| levers.get(l).map_or(0, |x| x.top() as u8)),
+            floor0: std::array::from_fn(|l| levers.get(l).map_or(0, |x| x.floor as u8)),
             floor: [0; LEVERS],
             base,
             intensity,

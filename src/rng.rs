@@ -142,14 +142,6 @@ impl Clock {
         self.gap = 0;
     }
 
-    /// Change the probability (per-run uncertain parameters); call after `reset`.
-    pub fn set_p(&mut self, p: f64) {
-        self.p = p;
-        self.ln_q = (-p).ln_1p();
-        self.armed = false;
-        self.gap = 0;
-    }
-
     /// One trial: true with probability p.
     #[inline]
     pub fn tick(&mut self, streams: &Streams) -> bool {

@@ -63,6 +63,7 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
         seed: 2025,
         rounds,
         round_unit: "month".to_string(),
+        welfare_unit: "$bn".to_string(),
         sides: sides.iter().map(|s| s.to_string()).collect(),
         side_labels: vec!["United States".to_string(), "China".to_string()],
         strategies: vec!["tit-for-tat".to_string(), "generous TFT (forgives 10%)".to_string()],

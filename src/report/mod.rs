@@ -95,6 +95,7 @@ pub struct Report {
     pub seed: u64,
     pub rounds: u32,
     pub round_unit: String,
+    pub welfare_unit: String,
     pub sides: Vec<String>,
     pub side_labels: Vec<String>,
     pub strategies: Vec<String>,
@@ -112,6 +113,7 @@ impl Report {
             seed: batch.seed,
             rounds: batch.rounds,
             round_unit: sc.round_unit.clone(),
+            welfare_unit: sc.welfare_unit.clone(),
             sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
             side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
             strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
@@ -252,7 +254,7 @@ impl Report {
             .collect();
         let v = json!({
             "scenario": self.scenario, "id": self.scenario_id, "runs": self.runs, "seed": self.seed,
-            "rounds": self.rounds, "round_unit": self.round_unit, "sides": sides, "outcomes": outcomes,
+            "rounds": self.rounds, "round_unit": self.round_unit, "welfare_unit": self.welfare_unit, "sides": sides, "outcomes": outcomes,
         });
         serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
     }

@@ -34,15 +34,20 @@ pub fn render(report: &Report) -> String {
             .side_labels
             .iter()
             .zip(&report.strategies)
-            .map(|(l, s)| format!("{l}: {s}"))
+            .zip(&report.sides)
+            .map(|((l, s), name)| {
+                if l.eq_ignore_ascii_case(name) { format!("{l}: {s}") } else { format!("{l} ({name}): {s}") }
+            })
             .collect::<Vec<_>>()
             .join(" vs ")
     ));
     let mut header = vec!["outcome".to_string(), "runs".into(), "share".into(), "95% CI".into()];
-    for s in &report.side_labels {
+    // Short side names keep the table within 100 columns; the line above
+    // maps them to labels.
+    for s in &report.sides {
         header.push(format!("welfare {s}"));
     }
-    for s in &report.side_labels {
+    for s in &report.sides {
         header.push(format!("peak {s}"));
     }
     header.push("exchanges".into());
@@ -87,8 +92,9 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
         for (label, w) in report.side_labels.iter().zip(&all.welfare) {
             out.push_str(&format!(
-                "welfare {label}: mean cumulative welfare per run {} (95% CI {} to {})\n",
+                "welfare {label}: mean cumulative welfare per run {} {} (95% CI {} to {})\n",
                 signed(w.mean, 3),
+                report.welfare_unit,
                 signed(w.ci_low, 3),
                 signed(w.ci_high, 3)
             ));

@@ -46,6 +46,8 @@ pub struct Scenario {
     pub discount: f64,
     /// "month", "round", ... (labels only).
     pub round_unit: String,
+    /// Unit of welfare, pain and cost per round ("$bn"; labels only).
+    pub welfare_unit: String,
     /// Label of round 1 (e.g. "Nov 2025"), for charts.
     pub first_round: Option<String>,
     pub sides: Vec<Side>,

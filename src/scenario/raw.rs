@@ -24,6 +24,7 @@ pub struct RawScenario {
     pub seed: Option<S<i64>>,
     pub discount: Option<S<f64>>,
     pub round_unit: Option<String>,
+    pub welfare_unit: Option<String>,
     pub first_round: Option<String>,
     pub outcomes: Option<S<RawOutcomes>>,
     #[serde(default)]

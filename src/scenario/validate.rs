@@ -275,6 +275,7 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
         seed,
         discount,
         round_unit: raw.round_unit.unwrap_or_else(|| "round".into()),
+        welfare_unit: raw.welfare_unit.unwrap_or_else(|| "welfare units".into()),
         first_round: raw.first_round,
         sides,
         events,
