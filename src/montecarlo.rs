@@ -45,6 +45,41 @@ pub struct Hooks<'a> {
     pub cancel: Option<&'a AtomicBool>,
 }
 
+/// What was simulated: the header every output (run, sweep, tournament)
+/// shows, from the scenario and the Monte Carlo settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunMeta {
+    /// Display name.
+    pub scenario: String,
+    /// File stem (CSV `scenario` column, default output folder).
+    pub scenario_id: String,
+    /// Runs (per point of a sweep, per cell of a tournament).
+    pub runs: u64,
+    pub seed: u64,
+    pub rounds: u32,
+    pub round_unit: String,
+    pub welfare_unit: String,
+    /// Side names (CSV columns) and display labels.
+    pub sides: Vec<String>,
+    pub side_labels: Vec<String>,
+}
+
+impl RunMeta {
+    pub fn new(sc: &Scenario, runs: u64, seed: u64) -> RunMeta {
+        RunMeta {
+            scenario: sc.name.clone(),
+            scenario_id: sc.id.clone(),
+            runs,
+            seed,
+            rounds: sc.rounds,
+            round_unit: sc.round_unit.clone(),
+            welfare_unit: sc.welfare_unit.clone(),
+            sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
+            side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
+        }
+    }
+}
+
 /// Aggregated results of a batch. Every field is an exact integer total.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch {

@@ -33,7 +33,7 @@ Method and caveats in `docs/tournament.md`.
 */
 
 use crate::error::Error;
-use crate::montecarlo::{ALL, Hooks, McConfig, run_batch};
+use crate::montecarlo::{ALL, Hooks, McConfig, RunMeta, run_batch};
 use crate::nash::{self, Bimatrix, NashError};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
@@ -57,14 +57,7 @@ pub struct CellResult {
 /// by every cell, and the candidates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
-    pub scenario: String,
-    pub scenario_id: String,
-    pub runs: u64,
-    pub seed: u64,
-    pub rounds: u32,
-    pub round_unit: String,
-    pub sides: Vec<String>,
-    pub side_labels: Vec<String>,
+    pub meta: RunMeta,
     /// Candidates of the first side (rows) and of the second (columns).
     pub candidates: [Vec<Strategy>; 2],
 }
@@ -103,17 +96,7 @@ pub fn run_tournament(
             cells.push(CellResult { runs: batch.runs, welfare: batch.welfare[ALL], outcome_runs: batch.outcome_runs });
         }
     }
-    let setup = Setup {
-        scenario: sc.name.clone(),
-        scenario_id: sc.id.clone(),
-        runs: cfg.runs,
-        seed: cfg.seed,
-        rounds: sc.rounds,
-        round_unit: sc.round_unit.clone(),
-        sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
-        side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
-        candidates: candidates.clone(),
-    };
+    let setup = Setup { meta: RunMeta::new(sc, cfg.runs, cfg.seed), candidates: candidates.clone() };
     Ok(Tournament { setup, cells })
 }
 

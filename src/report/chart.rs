@@ -259,11 +259,11 @@ pub(super) fn draw_header<DB: DrawingBackend>(
 /// "seed 7 · 24 months · United States: tit-for-tat vs China: grudger".
 fn setup_line(report: &Report) -> String {
     let strategies: Vec<String> =
-        report.side_labels.iter().zip(&report.strategies).map(|(side, s)| format!("{side}: {s}")).collect();
+        report.meta.side_labels.iter().zip(&report.strategies).map(|(side, s)| format!("{side}: {s}")).collect();
     format!(
         "seed {} · {} · {}",
-        report.seed,
-        count(u64::from(report.rounds), &report.round_unit),
+        report.meta.seed,
+        count(u64::from(report.meta.rounds), &report.meta.round_unit),
         strategies.join(" vs ")
     )
 }
@@ -304,11 +304,11 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
     let rows: Vec<&SummaryRow> = report.summary.iter().filter(|r| r.outcome != "all").collect();
     let top = draw_header(
         root,
-        &report.scenario,
+        &report.meta.scenario,
         &[
             format!(
                 "Share of {} ending in each outcome; whiskers show the Wilson 95% interval",
-                count(report.runs, "run")
+                count(report.meta.runs, "run")
             ),
             setup_line(report),
         ],
@@ -387,25 +387,25 @@ const LABEL_GAP: i32 = 12;
 fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
     let top = draw_header(
         root,
-        &report.scenario,
+        &report.meta.scenario,
         &[
             format!(
                 "Escalation index per {} across {}: median, 10th–90th percentile of runs and mean",
-                report.round_unit,
-                count(report.runs, "run")
+                report.meta.round_unit,
+                count(report.meta.runs, "run")
             ),
             setup_line(report),
         ],
     )?;
     let top = draw_legend(root, report, top + 4)?;
 
-    let x_end = report.rounds.max(1);
+    let x_end = report.meta.rounds.max(1);
     let events = EventLayout::new(report, root, top, x_end)?;
     let (_, below) = root.split_vertically(top + events.strip_height());
     let (body, _) = below.split_vertically(below.dim_in_pixel().1 as i32 - events.key_height());
     let mut chart = trajectory_axes(&body, x_end)?;
 
-    let unit_plural = format!("{}s", report.round_unit);
+    let unit_plural = format!("{}s", report.meta.round_unit);
     chart
         .configure_mesh()
         .bold_line_style(GRID)
@@ -422,6 +422,7 @@ fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, S
         .map_err(fail)?;
 
     let series: Vec<Vec<&TrajectoryRow>> = report
+        .meta
         .sides
         .iter()
         .map(|side| report.trajectory.iter().filter(|r| r.series == INDEX_SERIES && &r.side == side).collect())
@@ -494,7 +495,7 @@ fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
     let line = |x: i32, colour: RGBColor| {
         root.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], colour.stroke_width(3))).map_err(fail)
     };
-    for (i, label) in report.side_labels.iter().enumerate() {
+    for (i, label) in report.meta.side_labels.iter().enumerate() {
         let colour = side_colour(i);
         let label = truncate_to_fit(label, side_label_width, &|s| text_width(s, &style))?;
         entry(&|x| band(x, colour).and_then(|()| line(x, colour)), &label, &mut x)?;
@@ -605,7 +606,7 @@ impl EventLayout {
 /// same round joined), in round order.
 fn merged_events(report: &Report) -> Vec<(u32, String)> {
     let mut merged: Vec<(u32, String)> = Vec::new();
-    for mark in report.events.iter().filter(|m| m.round <= report.rounds) {
+    for mark in report.events.iter().filter(|m| m.round <= report.meta.rounds) {
         match merged.iter_mut().find(|(round, _)| *round == mark.round) {
             Some((_, label)) => {
                 label.push_str("; ");

@@ -3,6 +3,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::*;
+use crate::montecarlo::RunMeta;
 use crate::report::{Estimate, EventMark, INDEX_SERIES, Report, SummaryRow, TrajectoryRow};
 
 /// A hand-made report: `rounds` rounds, the four outcome shares in order, and
@@ -57,15 +58,17 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
         }
     }
     Report {
-        scenario: "US–China trade war 2025 (Busan truce)".to_string(),
-        scenario_id: "us-china-2025".to_string(),
-        runs,
-        seed: 2025,
-        rounds,
-        round_unit: "month".to_string(),
-        welfare_unit: "$bn".to_string(),
-        sides: sides.iter().map(|s| s.to_string()).collect(),
-        side_labels: vec!["United States".to_string(), "China".to_string()],
+        meta: RunMeta {
+            scenario: "US–China trade war 2025 (Busan truce)".to_string(),
+            scenario_id: "us-china-2025".to_string(),
+            runs,
+            seed: 2025,
+            rounds,
+            round_unit: "month".to_string(),
+            welfare_unit: "$bn".to_string(),
+            sides: sides.iter().map(|s| s.to_string()).collect(),
+            side_labels: vec!["United States".to_string(), "China".to_string()],
+        },
         strategies: vec!["tit-for-tat".to_string(), "generous TFT (forgives 10%)".to_string()],
         summary,
         trajectory,
@@ -107,7 +110,7 @@ fn charts_render_as_png_and_svg() {
         for path in &svg_paths {
             let svg = std::fs::read_to_string(path).unwrap();
             assert!(svg.starts_with("<svg"), "{}", path.display());
-            assert!(svg.contains(&report.scenario), "{} lacks the title", path.display());
+            assert!(svg.contains(&report.meta.scenario), "{} lacks the title", path.display());
         }
         let outcomes = std::fs::read_to_string(&svg_paths[0]).unwrap();
         for text in ["détente", "share of runs (%)", "Wilson 95%", "tit-for-tat"] {
@@ -140,7 +143,7 @@ fn rendering_is_deterministic() {
 fn degenerate_reports_still_render() {
     let dir = tempfile::tempdir().unwrap();
     let mut report = sample_report(0, [0.0; 4], &[(0, "start"), (5, "beyond the last round")]);
-    report.runs = 0;
+    report.meta.runs = 0;
     trajectory_chart(&report, &dir.path().join("t.png"), Format::Png).unwrap();
     report.summary.clear();
     report.trajectory.clear();
@@ -290,7 +293,7 @@ fn render_samples() {
         (24, "End of horizon"),
     ];
     let mut crowded = sample_report(24, [0.004, 0.0004, 0.9996, 0.0], &crowded_events);
-    crowded.scenario = "An unreasonably long scenario name that goes on and on about tariffs, soybeans, rare earths, export controls and port fees".into();
+    crowded.meta.scenario = "An unreasonably long scenario name that goes on and on about tariffs, soybeans, rare earths, export controls and port fees".into();
     for (name, r) in [("r24", &r24), ("r200", &r200), ("crowded", &crowded)] {
         for (ext, format) in [("png", Format::Png), ("svg", Format::Svg)] {
             outcomes_chart(r, &dir.join(format!("outcomes-{name}.{ext}")), format).unwrap();

@@ -68,7 +68,10 @@ fn summary_record(scenario: &str, r: &SummaryRow) -> Vec<String> {
 
 /// `summary.csv`: one row per outcome, then `all`.
 pub fn summary_csv(report: &Report) -> Vec<u8> {
-    csv_bytes(summary_header(&report.sides), report.summary.iter().map(|r| summary_record(&report.scenario_id, r)))
+    csv_bytes(
+        summary_header(&report.meta.sides),
+        report.summary.iter().map(|r| summary_record(&report.meta.scenario_id, r)),
+    )
 }
 
 pub const TRAJECTORY_HEADER: [&str; 8] = ["round", "side", "series", "unit", "mean", "p10", "p50", "p90"];

@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::ReportError;
-use crate::montecarlo::{ALL, Batch};
+use crate::montecarlo::{ALL, Batch, RunMeta};
 use crate::outcome::Outcome;
 use crate::scenario::{EventKind, Scenario};
 use crate::stats::{self, Moments};
@@ -89,15 +89,7 @@ pub struct EventMark {
 /// Everything the outputs show, computed from a batch.
 #[derive(Clone, Debug)]
 pub struct Report {
-    pub scenario: String,
-    pub scenario_id: String,
-    pub runs: u64,
-    pub seed: u64,
-    pub rounds: u32,
-    pub round_unit: String,
-    pub welfare_unit: String,
-    pub sides: Vec<String>,
-    pub side_labels: Vec<String>,
+    pub meta: RunMeta,
     pub strategies: Vec<String>,
     pub summary: Vec<SummaryRow>,
     pub trajectory: Vec<TrajectoryRow>,
@@ -107,15 +99,7 @@ pub struct Report {
 impl Report {
     pub fn new(sc: &Scenario, batch: &Batch) -> Report {
         Report {
-            scenario: sc.name.clone(),
-            scenario_id: sc.id.clone(),
-            runs: batch.runs,
-            seed: batch.seed,
-            rounds: batch.rounds,
-            round_unit: sc.round_unit.clone(),
-            welfare_unit: sc.welfare_unit.clone(),
-            sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
-            side_labels: sc.sides.iter().map(|s| s.label.clone()).collect(),
+            meta: RunMeta::new(sc, batch.runs, batch.seed),
             strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
             summary: summary_rows(batch),
             trajectory: trajectory_rows(sc, batch),
@@ -234,7 +218,7 @@ impl Report {
             .map(|r| {
                 let mut welfare = Map::new();
                 let mut peak = Map::new();
-                for (i, s) in self.sides.iter().enumerate() {
+                for (i, s) in self.meta.sides.iter().enumerate() {
                     let w = &r.welfare[i];
                     welfare.insert(
                         s.clone(),
@@ -249,12 +233,12 @@ impl Report {
                 })
             })
             .collect();
-        let sides: Vec<Value> = (0..self.sides.len())
-            .map(|i| json!({ "name": self.sides[i], "label": self.side_labels[i], "strategy": self.strategies[i] }))
+        let sides: Vec<Value> = (0..self.meta.sides.len())
+            .map(|i| json!({ "name": self.meta.sides[i], "label": self.meta.side_labels[i], "strategy": self.strategies[i] }))
             .collect();
         let v = json!({
-            "scenario": self.scenario, "id": self.scenario_id, "runs": self.runs, "seed": self.seed,
-            "rounds": self.rounds, "round_unit": self.round_unit, "welfare_unit": self.welfare_unit, "sides": sides, "outcomes": outcomes,
+            "scenario": self.meta.scenario, "id": self.meta.scenario_id, "runs": self.meta.runs, "seed": self.meta.seed,
+            "rounds": self.meta.rounds, "round_unit": self.meta.round_unit, "welfare_unit": self.meta.welfare_unit, "sides": sides, "outcomes": outcomes,
         });
         serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
     }

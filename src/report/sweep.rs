@@ -14,6 +14,7 @@ with the outcomes `detente, vicious_cycle, coercion, standoff`, then `all`
 
 use super::csv::{csv_bytes, num};
 use super::{SummaryRow, Totals, thousands, totals_rows};
+use crate::montecarlo::RunMeta;
 use crate::outcome::Outcome;
 use crate::sweep::values::fmt_value;
 use crate::sweep::{PointResult, Sweep};
@@ -43,14 +44,8 @@ pub struct SweepRow {
 /// Everything a sweep's outputs show.
 #[derive(Clone, Debug)]
 pub struct SweepReport {
-    pub scenario: String,
-    pub scenario_id: String,
     /// Runs per point.
-    pub runs: u64,
-    pub seed: u64,
-    pub rounds: u32,
-    pub round_unit: String,
-    pub sides: Vec<String>,
+    pub meta: RunMeta,
     pub axes: Vec<SweepAxis>,
     pub points: usize,
     pub rows: Vec<SweepRow>,
@@ -76,13 +71,7 @@ impl SweepReport {
             }
         }
         SweepReport {
-            scenario: sc.name.clone(),
-            scenario_id: sc.id.clone(),
-            runs: sweep.runs,
-            seed: sweep.seed,
-            rounds: sc.rounds,
-            round_unit: sc.round_unit.clone(),
-            sides: sc.sides.iter().map(|s| s.name.clone()).collect(),
+            meta: RunMeta::new(sc, sweep.runs, sweep.seed),
             axes: sweep
                 .params
                 .iter()
@@ -113,7 +102,7 @@ impl SweepReport {
 pub fn sweep_header(report: &SweepReport) -> Vec<String> {
     let mut h: Vec<String> = report.axes.iter().map(|a| a.column.clone()).collect();
     h.extend(["outcome", "runs", "share", "ci_low", "ci_high"].map(String::from));
-    for s in &report.sides {
+    for s in &report.meta.sides {
         h.extend([format!("welfare_{s}_mean"), format!("welfare_{s}_ci_low"), format!("welfare_{s}_ci_high")]);
     }
     h
@@ -143,11 +132,11 @@ const TABLE_POINTS: usize = 40;
 pub fn sweep_table(report: &SweepReport) -> String {
     let mut out = format!(
         "{}\nsweep of {} point{} × {} runs, seed {}\n\n",
-        report.scenario,
+        report.meta.scenario,
         thousands(report.points as u64),
         if report.points == 1 { "" } else { "s" },
-        thousands(report.runs),
-        report.seed
+        thousands(report.meta.runs),
+        report.meta.seed
     );
     let mut header: Vec<String> = report.axes.iter().map(|a| a.path.clone()).collect();
     header.extend(Outcome::ALL.iter().map(|o| o.title().to_string()));

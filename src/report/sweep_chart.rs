@@ -60,9 +60,9 @@ pub fn sweep_charts(report: &SweepReport, dir: &Path, format: Format) -> Result<
 
 /// "2,000 runs per point · seed 7 · 24 months · the same random numbers at every point".
 fn setup_line(report: &SweepReport) -> String {
-    let mut parts = vec![format!("{} per point", count(report.runs, "run")), format!("seed {}", report.seed)];
+    let mut parts = vec![format!("{} per point", count(report.meta.runs, "run")), format!("seed {}", report.meta.seed)];
     if !report.varies("rounds") {
-        parts.push(count(u64::from(report.rounds), &report.round_unit));
+        parts.push(count(u64::from(report.meta.rounds), &report.meta.round_unit));
     }
     parts.push("the same random numbers at every point".to_string());
     parts.join(" · ")
@@ -86,7 +86,7 @@ impl Draw for ShareLines<'_> {
         let axis = &report.axes[0];
         let top = draw_header(
             root,
-            &report.scenario,
+            &report.meta.scenario,
             &[
                 "Share of runs ending in each outcome at each value; bands: Wilson 95% intervals".to_string(),
                 setup_line(report),
@@ -210,7 +210,7 @@ impl Draw for Heatmap<'_> {
         let (ax, ay) = (&report.axes[0], &report.axes[1]);
         let top = draw_header(
             root,
-            &report.scenario,
+            &report.meta.scenario,
             &[
                 format!("Share of runs ending in {} at each point of the grid", with_article(outcome)),
                 setup_line(report),

@@ -23,18 +23,19 @@ pub(super) fn pad_right(s: &str, w: usize) -> String {
 /// The table, ready to print.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    out.push_str(&format!("{}\n", report.scenario));
+    out.push_str(&format!("{}\n", report.meta.scenario));
     out.push_str(&format!(
         "{} runs × {} {}s, seed {}; {}\n\n",
-        thousands(report.runs),
-        report.rounds,
-        report.round_unit,
-        report.seed,
+        thousands(report.meta.runs),
+        report.meta.rounds,
+        report.meta.round_unit,
+        report.meta.seed,
         report
+            .meta
             .side_labels
             .iter()
             .zip(&report.strategies)
-            .zip(&report.sides)
+            .zip(&report.meta.sides)
             .map(|((l, s), name)| {
                 if l.eq_ignore_ascii_case(name) { format!("{l}: {s}") } else { format!("{l} ({name}): {s}") }
             })
@@ -44,10 +45,10 @@ pub fn render(report: &Report) -> String {
     let mut header = vec!["outcome".to_string(), "runs".into(), "share".into(), "95% CI".into()];
     // Short side names keep the table within 100 columns; the line above
     // maps them to labels.
-    for s in &report.sides {
+    for s in &report.meta.sides {
         header.push(format!("welfare {s}"));
     }
-    for s in &report.sides {
+    for s in &report.meta.sides {
         header.push(format!("peak {s}"));
     }
     header.push("exchanges".into());
@@ -90,17 +91,17 @@ pub fn render(report: &Report) -> String {
     }
     if let Some(all) = report.summary.last() {
         out.push('\n');
-        for (label, w) in report.side_labels.iter().zip(&all.welfare) {
+        for (label, w) in report.meta.side_labels.iter().zip(&all.welfare) {
             out.push_str(&format!(
                 "welfare {label}: mean cumulative welfare per run {} {} (95% CI {} to {})\n",
                 signed(w.mean, 3),
-                report.welfare_unit,
+                report.meta.welfare_unit,
                 signed(w.ci_low, 3),
                 signed(w.ci_high, 3)
             ));
         }
         if let Some(d) = report.summary.first().and_then(|d| d.rounds_to_detente) {
-            out.push_str(&format!("détente runs settled after {d:.1} {}s on average\n", report.round_unit));
+            out.push_str(&format!("détente runs settled after {d:.1} {}s on average\n", report.meta.round_unit));
         }
     }
     out.push_str(

@@ -52,7 +52,7 @@ pub fn payoffs_header(sides: &[String]) -> Vec<String> {
 /// `payoffs.csv`: one row per cell, first side's candidates outermost.
 pub fn payoffs_csv(r: &TournamentReport) -> Vec<u8> {
     let rows = r.cells.iter().map(|c| {
-        let mut v = vec![r.setup.scenario_id.clone()];
+        let mut v = vec![r.setup.meta.scenario_id.clone()];
         v.extend((0..2).map(|side| strategy_key(&r.setup.candidates[side][c.strategies[side]])));
         v.push(c.runs.to_string());
         for side in 0..2 {
@@ -65,7 +65,7 @@ pub fn payoffs_csv(r: &TournamentReport) -> Vec<u8> {
         v.push(c.pareto_efficient.to_string());
         v
     });
-    csv_bytes(payoffs_header(&r.setup.sides), rows)
+    csv_bytes(payoffs_header(&r.setup.meta.sides), rows)
 }
 
 /// `equilibria.csv` header.
@@ -82,7 +82,7 @@ pub fn equilibria_header(sides: &[String]) -> Vec<String> {
 /// joined by `; `.
 pub fn equilibria_csv(r: &TournamentReport) -> Vec<u8> {
     let rows = r.equilibria.iter().enumerate().map(|(k, e)| {
-        let mut v = vec![r.setup.scenario_id.clone(), (k + 1).to_string(), kind(e).to_string()];
+        let mut v = vec![r.setup.meta.scenario_id.clone(), (k + 1).to_string(), kind(e).to_string()];
         for side in 0..2 {
             let support = e.support(side);
             let text: Vec<String> = if support.len() == 1 {
@@ -100,7 +100,7 @@ pub fn equilibria_csv(r: &TournamentReport) -> Vec<u8> {
         v.extend([e.pareto_efficient.to_string(), e.is_clear().to_string(), (e.component + 1).to_string()]);
         v
     });
-    csv_bytes(equilibria_header(&r.setup.sides), rows)
+    csv_bytes(equilibria_header(&r.setup.meta.sides), rows)
 }
 
 fn kind(e: &EquilibriumRow) -> &'static str {
@@ -122,14 +122,14 @@ pub fn mix_words(r: &TournamentReport, e: &EquilibriumRow, side: usize) -> Strin
 pub fn render_summary(r: &TournamentReport) -> String {
     let mut out = String::new();
     let (n, m) = (r.setup.candidates[0].len(), r.setup.candidates[1].len());
-    let [a, b] = [&r.setup.side_labels[0], &r.setup.side_labels[1]];
-    out.push_str(&format!("{}: strategy tournament\n", r.setup.scenario));
+    let [a, b] = [&r.setup.meta.side_labels[0], &r.setup.meta.side_labels[1]];
+    out.push_str(&format!("{}: strategy tournament\n", r.setup.meta.scenario));
     out.push_str(&format!(
         "{n} {a} × {m} {b} strategies, {} runs per cell × {} {}s, seed {} (the same random numbers in every cell)\n\n",
-        thousands(r.setup.runs),
-        r.setup.rounds,
-        r.setup.round_unit,
-        r.setup.seed
+        thousands(r.setup.meta.runs),
+        r.setup.meta.rounds,
+        r.setup.meta.round_unit,
+        r.setup.meta.seed
     ));
     out.push_str(&matrix(r));
     out.push_str(&format!(
@@ -139,7 +139,7 @@ pub fn render_summary(r: &TournamentReport) -> String {
 
     for side in 0..2 {
         let other = 1 - side;
-        out.push_str(&format!("Best responses of {}:\n", r.setup.side_labels[side]));
+        out.push_str(&format!("Best responses of {}:\n", r.setup.meta.side_labels[side]));
         for theirs in 0..r.setup.candidates[other].len() {
             let cell = |own: usize| if side == 0 { r.cell(own, theirs) } else { r.cell(theirs, own) };
             let with = |resp: Response| -> Vec<&str> {
@@ -186,7 +186,7 @@ fn matrix(r: &TournamentReport) -> String {
     let header_lines = headers.iter().map(Vec::len).max().unwrap_or(1);
     for k in 0..header_lines {
         let mut line = vec![if k + 1 == header_lines {
-            format!("{} \\ {}", r.setup.side_labels[0], r.setup.side_labels[1])
+            format!("{} \\ {}", r.setup.meta.side_labels[0], r.setup.meta.side_labels[1])
         } else {
             String::new()
         }];
@@ -243,13 +243,13 @@ fn equilibria_text(r: &TournamentReport) -> String {
             "  {}. {}: {} plays {}; {} plays {}.\n     welfare {} {}, {} {}; détente {}, vicious cycle {}; {}{}\n",
             k + 1,
             kind(e),
-            r.setup.side_labels[0],
+            r.setup.meta.side_labels[0],
             mix_words(r, e, 0),
-            r.setup.side_labels[1],
+            r.setup.meta.side_labels[1],
             mix_words(r, e, 1),
-            r.setup.side_labels[0],
+            r.setup.meta.side_labels[0],
             signed(Some(e.welfare[0]), 2),
-            r.setup.side_labels[1],
+            r.setup.meta.side_labels[1],
             signed(Some(e.welfare[1]), 2),
             pct(e.detente),
             pct(e.vicious_cycle),
@@ -280,7 +280,7 @@ fn fragility(r: &TournamentReport, e: &EquilibriumRow) -> Option<String> {
             if near.len() > 3 {
                 names.push(format!("{} others", near.len() - 3));
             }
-            format!("{} could do as well with {}", r.setup.side_labels[side], names.join(" or "))
+            format!("{} could do as well with {}", r.setup.meta.side_labels[side], names.join(" or "))
         })
         .collect();
     (!parts.is_empty()).then(|| {
@@ -303,9 +303,9 @@ fn plain_words(r: &TournamentReport) -> String {
         0 => out.push_str("  No equilibrium was found (this should not happen: please report it).\n"),
         1 => out.push_str(&format!(
             "  There is one equilibrium: if each side picks its best strategy given the other's, {} {} and {} {}, and the odds of détente are {} (vicious cycle {}).\n",
-            r.setup.side_labels[0],
+            r.setup.meta.side_labels[0],
             plays(r, &eq[0], 0),
-            r.setup.side_labels[1],
+            r.setup.meta.side_labels[1],
             plays(r, &eq[0], 1),
             pct(eq[0].detente),
             pct(eq[0].vicious_cycle)
@@ -331,8 +331,10 @@ fn plain_words(r: &TournamentReport) -> String {
         |[i, j]: [usize; 2]| eq.iter().any(|e| e.is_pure() && e.support(0) == [i] && e.support(1) == [j]);
     let stable = best.iter().filter(|&&c| is_equilibrium(c)).count();
     let [i, j] = best[0];
-    let pair =
-        format!("{} {} against {} {}", r.setup.side_labels[0], r.labels[0][i], r.setup.side_labels[1], r.labels[1][j]);
+    let pair = format!(
+        "{} {} against {} {}",
+        r.setup.meta.side_labels[0], r.labels[0][i], r.setup.meta.side_labels[1], r.labels[1][j]
+    );
     let verdict = match (best.len(), stable) {
         (1, 1) => "it is an equilibrium".to_string(),
         (1, _) => "it is not an equilibrium: one side gains by switching".to_string(),
@@ -359,7 +361,7 @@ fn plain_words(r: &TournamentReport) -> String {
             if always && r.setup.candidates[other].len() > 1 {
                 out.push_str(&format!(
                     "  For {}, {} is a best response to every {} strategy tried: it needs no guess about the other side.\n",
-                    r.setup.side_labels[side], r.labels[side][own], r.setup.side_labels[other]
+                    r.setup.meta.side_labels[side], r.labels[side][own], r.setup.meta.side_labels[other]
                 ));
             }
         }

@@ -84,17 +84,17 @@ impl Draw for Heatmap<'_> {
         let (n, m) = self.shape();
         let (width, height) = self.size();
         let (width, height) = (width as i32, height as i32);
-        let [a, b] = [&r.setup.side_labels[0], &r.setup.side_labels[1]];
+        let [a, b] = [&r.setup.meta.side_labels[0], &r.setup.meta.side_labels[1]];
         draw_header(
             root,
-            &r.setup.scenario,
+            &r.setup.meta.scenario,
             &[
                 format!("Strategy tournament: probability of a vicious cycle for each pair of strategies ({a} × {b})"),
                 format!(
                     "{} per cell × {}, seed {}, the same random numbers in every cell",
-                    count(r.setup.runs, "run"),
-                    count(u64::from(r.setup.rounds), &r.setup.round_unit),
-                    r.setup.seed
+                    count(r.setup.meta.runs, "run"),
+                    count(u64::from(r.setup.meta.rounds), &r.setup.meta.round_unit),
+                    r.setup.meta.seed
                 ),
             ],
         )?;
@@ -260,7 +260,7 @@ impl Heatmap<'_> {
         for side in 0..2 {
             let mid = y + 12;
             dot(root, (x + 10, mid), side, true)?;
-            let label = fit(&format!("best response of {}", r.setup.side_labels[side]))?;
+            let label = fit(&format!("best response of {}", r.setup.meta.side_labels[side]))?;
             root.draw(&Text::new(label, (x + 26, mid), style.pos(left_mid))).map_err(fail)?;
             y += 28;
         }
@@ -278,7 +278,8 @@ impl Heatmap<'_> {
         root.draw(&Text::new(fit("cell played in a mixed equilibrium")?, (x + 34, y + 12), style.pos(left_mid)))
             .map_err(fail)?;
         y += 28;
-        let welfare = format!("welfare: mean per run, {} / {}", r.setup.side_labels[0], r.setup.side_labels[1]);
+        let welfare =
+            format!("welfare: mean per run, {} / {}", r.setup.meta.side_labels[0], r.setup.meta.side_labels[1]);
         root.draw(&Text::new(fit(&welfare)?, (x, y + 12), style.pos(left_mid))).map_err(fail)?;
         y += 44;
 
@@ -305,7 +306,7 @@ impl Heatmap<'_> {
             let summary = truncate_to_fit(&summary, PANEL_W - 34, &|t| text_width(t, &style))?;
             root.draw(&Text::new(summary, (x + BADGE.0 + 8, y + BADGE.1 / 2), style.pos(left_mid))).map_err(fail)?;
             for side in 0..2 {
-                let line = fit_detail(&format!("{}: {}", r.setup.side_labels[side], mix_words(r, e, side)))?;
+                let line = fit_detail(&format!("{}: {}", r.setup.meta.side_labels[side], mix_words(r, e, side)))?;
                 root.draw(&Text::new(line, (x + BADGE.0 + 8, y + 24 + side as i32 * 19), detail.pos(top_left)))
                     .map_err(fail)?;
             }
