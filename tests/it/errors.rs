@@ -166,7 +166,14 @@ fn interrupted_run_leaves_previous_outputs_intact() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(800));
+        // The signal handler is installed before runs.csv's temporary file is
+        // created, so wait for that file: the run is then under way.
+        let started = Instant::now();
+        while !std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")) {
+            assert!(started.elapsed() < Duration::from_secs(20), "the run never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
         Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
         let sent = Instant::now();
         let status = child.wait().unwrap();
