@@ -225,7 +225,7 @@ fn progress_bar(total: u64, message: &str, quiet: bool) -> ProgressBar {
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
     pb.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec}, ETA {eta}")
+        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec:0}, ETA {eta}")
             .expect("static template")
             .progress_chars("=> "),
     );
