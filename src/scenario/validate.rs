@@ -87,8 +87,9 @@ fn list(names: &[&str]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
-fn unknown_name(cx: &Ctx, span: Range<usize>, what: &str, got: &str, known: &[&str]) -> ScenarioError {
-    let err = cx.err(span, format!("unknown {what} `{got}`"));
+/// "unknown lever `x` of side `us`": `what` names the kind, `of` the owner.
+fn unknown_name(cx: &Ctx, span: Range<usize>, what: &str, of: &str, got: &str, known: &[&str]) -> ScenarioError {
+    let err = cx.err(span, format!("unknown {what} `{got}`{of}"));
     match nearest(got, known) {
         Some(n) => err.with_help(format!("did you mean `{n}`? known: {}", list(known))),
         None => err.with_help(format!("known: {}", list(known))),
@@ -239,13 +240,8 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
         for (own, rl) in raw.sides[i].get_ref().levers.iter().enumerate() {
             for a in &rl.get_ref().answers {
                 let Some(t) = other.iter().position(|n| *n == a.get_ref()) else {
-                    return Err(unknown_name(
-                        &cx,
-                        a.span(),
-                        &format!("lever of side `{}`", sides[j].name),
-                        a.get_ref(),
-                        &other,
-                    ));
+                    let of = format!(" of side `{}`", sides[j].name);
+                    return Err(unknown_name(&cx, a.span(), "lever", &of, a.get_ref(), &other));
                 };
                 if !responses[t].contains(&own) {
                     responses[t].push(own);
@@ -339,7 +335,7 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
         names
             .iter()
             .position(|x| x == n.get_ref())
-            .ok_or_else(|| unknown_name(cx, n.span(), &format!("lever of side `{name}`"), n.get_ref(), &names))
+            .ok_or_else(|| unknown_name(cx, n.span(), "lever", &format!(" of side `{name}`"), n.get_ref(), &names))
     };
     let primary = s.primary.as_ref().map(&find).transpose()?.unwrap_or(0);
     if s.provocations.len() > rng::MAX_PROVOCATIONS {
@@ -470,7 +466,7 @@ fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<Strateg
     let kind = raw.kind.get_ref().as_str();
     let kinds: Vec<&str> = CATALOG.iter().map(|e| e.kind).collect();
     let Some(entry) = strategy::catalog_entry(kind) else {
-        return Err(unknown_name(cx, raw.kind.span(), "strategy", kind, &kinds).with_help(format!(
+        return Err(unknown_name(cx, raw.kind.span(), "strategy", "", kind, &kinds).with_help(format!(
             "{}strategies: {} (run `simulate strategies` for their parameters)",
             nearest(kind, &kinds).map_or(String::new(), |n| format!("did you mean `{n}`? ")),
             kinds.join(", ")
@@ -549,12 +545,12 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
         side_names
             .iter()
             .position(|x| x == n.get_ref())
-            .ok_or_else(|| unknown_name(cx, n.span(), "side", n.get_ref(), &side_names))
+            .ok_or_else(|| unknown_name(cx, n.span(), "side", "", n.get_ref(), &side_names))
     };
     let find_lever = |side: usize, n: &S<String>| -> R<usize> {
         let names: Vec<&str> = sides[side].levers.iter().map(|l| l.name.as_str()).collect();
         names.iter().position(|x| x == n.get_ref()).ok_or_else(|| {
-            unknown_name(cx, n.span(), &format!("lever of side `{}`", sides[side].name), n.get_ref(), &names)
+            unknown_name(cx, n.span(), "lever", &format!(" of side `{}`", sides[side].name), n.get_ref(), &names)
         })
     };
     let missing = |field: &str| cx.err(raw.kind.span(), format!("a `{kind}` event needs `{field}`"));
@@ -625,7 +621,7 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
             (label, EventKind::Scheduled { side, lever, to })
         }
         other => {
-            return Err(unknown_name(cx, raw.kind.span(), "event kind", other, &["suspension", "scheduled"]));
+            return Err(unknown_name(cx, raw.kind.span(), "event kind", "", other, &["suspension", "scheduled"]));
         }
     };
     Ok(Event { label, start, kind })
