@@ -217,10 +217,16 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
     let outcomes = outcome_rules(&cx, raw.outcomes.as_ref(), rounds)?;
 
     if raw.sides.len() != 2 {
-        let span = raw.sides.get(2).map_or(0..0, |s| s.span());
-        return Err(cx
-            .err(span, format!("a scenario needs exactly two sides, found {}", raw.sides.len()))
-            .with_help("declare each side with a `[[sides]]` table; more than two sides is not supported yet"));
+        // Point at the first side too many, or at the lone side; with none
+        // there is nothing to point at.
+        let span = raw.sides.get(2).or(raw.sides.last()).map(|s| s.span());
+        return Err(ScenarioError::new(
+            path,
+            source,
+            span,
+            format!("a scenario needs exactly two sides, found {}", raw.sides.len()),
+        )
+        .with_help("declare each side with a `[[sides]]` table; more than two sides is not supported yet"));
     }
     let mut sides = Vec::with_capacity(2);
     for (i, s) in raw.sides.iter().enumerate() {
