@@ -84,7 +84,6 @@ fn stationary(row: M1, col: M1, eps: f64) -> [f64; 4] {
 fn check_rounds(row: M1, col: M1, eps: f64, rounds: u32, runs: u64, expect: impl Fn(u32) -> [f64; 4], from: u32) {
     let sc = classic(row.toml, col.toml, eps, rounds, runs);
     let b = batch(&sc);
-    let mut worst: f64 = 0.0;
     for t in from..=rounds {
         let counts = b.joint_actions(t);
         let pi = expect(t);
@@ -92,7 +91,6 @@ fn check_rounds(row: M1, col: M1, eps: f64, rounds: u32, runs: u64, expect: impl
             let f = counts[s] as f64 / runs as f64;
             let se = (pi[s] * (1.0 - pi[s]) / runs as f64).sqrt().max(1e-12);
             let z = (f - pi[s]).abs() / se;
-            worst = worst.max(z);
             assert!(
                 z < 5.0 || (pi[s] == 0.0 && counts[s] == 0),
                 "{} vs {} round {t} state {s}: engine {f:.4}, chain {:.4} (z = {z:.1})",
@@ -102,7 +100,6 @@ fn check_rounds(row: M1, col: M1, eps: f64, rounds: u32, runs: u64, expect: impl
             );
         }
     }
-    assert!(worst.is_finite());
 }
 
 #[test]
