@@ -7,6 +7,7 @@ mod engine;
 mod errors;
 mod fit;
 mod fuzz;
+mod golden;
 mod markov;
 mod sweep;
 mod tournament;
