@@ -16,7 +16,7 @@ pub enum Error {
     #[error(transparent)]
     Report(#[from] ReportError),
     #[error(transparent)]
-    Sweep(#[from] crate::sweep::SweepError),
+    Sweep(#[from] SweepError),
     #[error("run interrupted after {done} of {total} runs")]
     Interrupted { done: u64, total: u64 },
     #[error("cannot start the thread pool: {0}")]
@@ -119,4 +119,39 @@ pub enum ReportError {
     Chart { path: PathBuf, message: String },
     #[error("cannot write CSV {path}: {message}")]
     Csv { path: PathBuf, message: String },
+}
+
+/// A problem with a sweep: its parameters, its values, its shards.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("no parameter to vary: give --vary PATH=VALUES (e.g. --vary sides.us.noise=0:0.1:11), or a sweep file")]
+    NoParams,
+    #[error("--vary `{arg}`: expected PATH=VALUES, e.g. sides.us.noise=0:0.1:11 or sides.us.noise=0,0.05,0.2")]
+    VaryArg { arg: String },
+    #[error("unknown parameter `{path}`\n  nearest: {}\n  all: simulate sweep SCENARIO --list-params", .nearest.join(", "))]
+    UnknownPath { path: String, nearest: Vec<String> },
+    #[error("`{path}` is varied twice (as `{first}` and `{second}`)")]
+    DuplicatePath { path: String, first: String, second: String },
+    #[error("values of `{path}` (`{spec}`): {reason}")]
+    Values { path: String, spec: String, reason: String },
+    #[error("{count} parameters varied; at most {max} are allowed")]
+    TooManyParams { count: usize, max: usize },
+    #[error("the grid is too large: {sizes} = {points} points; at most {max} are allowed")]
+    TooLarge { sizes: String, points: u128, max: usize },
+    #[error("the point {point} is not a valid scenario: {message}")]
+    InvalidPoint { point: String, message: String },
+    #[error("--shard `{spec}`: {reason}")]
+    ShardSpec { spec: String, reason: String },
+    #[error("no shard files (shard-K-of-N.json) in {dirs}")]
+    NoShards { dirs: String },
+    #[error("cannot read shard file {path}: {message}")]
+    ShardFile { path: PathBuf, message: String },
+    #[error("{path} was written by simulate {theirs}; this is simulate {ours}: rerun the shards with one version")]
+    ShardVersion { path: PathBuf, theirs: String, ours: String },
+    #[error("{path} belongs to a different sweep than {other}: {what}")]
+    ShardMismatch { path: PathBuf, other: PathBuf, what: String },
+    #[error("shard {index} of {count} is given twice: {first} and {second}")]
+    DuplicateShard { index: usize, count: usize, first: PathBuf, second: PathBuf },
+    #[error("missing shard{} {missing} of {count}: every shard from 1 to {count} is needed exactly once", if .missing.contains(',') { "s" } else { "" })]
+    MissingShards { missing: String, count: usize },
 }

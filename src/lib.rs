@@ -14,14 +14,10 @@ trace) → [`montecarlo::Batch`] → [`report`] (CSV, PNG, table). The game mode
 documented with its equations in `docs/model.md`.
 */
 
-pub mod backtest;
+pub mod calibrate;
 pub mod engine;
 pub mod error;
-pub mod fit;
-pub mod fitted_scenario;
-pub mod history;
 pub mod montecarlo;
-pub mod nash;
 pub mod outcome;
 pub mod report;
 pub mod rng;

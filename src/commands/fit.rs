@@ -6,15 +6,15 @@ Bad input (scenario, history, candidate list, base scenario) exits 2.
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use tradewar::backtest;
-use tradewar::fit::{self, Candidate, FitConfig, Record, SideFit};
-use tradewar::fitted_scenario::{self, FitOrigin};
-use tradewar::history::{self, History};
+use tradewar::calibrate::backtest;
+use tradewar::calibrate::fit::{self, Candidate, FitConfig, Record, SideFit};
+use tradewar::calibrate::fitted_scenario::{self, FitOrigin};
+use tradewar::calibrate::history::{self, History};
 use tradewar::montecarlo::{self, Hooks, McConfig};
-use tradewar::report::{self, fit_chart, fit_report};
+use tradewar::report::{self, fit as fit_out};
 use tradewar::scenario::{self, Overrides, Scenario};
 
-use super::{Failure, chart_formats, interrupt_flag, prepare_out_dir, print_stdout};
+use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout};
 use crate::cli::{BacktestArgs, FitArgs};
 
 /// Points of the profile drawn in fit.png.
@@ -77,13 +77,13 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Input(e.into()))?;
 
     let mut written = Vec::new();
-    write(&out_dir, "fit.csv", &fit_report::fit_csv(&sc, &h, &fits), &mut written)?;
+    write(&out_dir, "fit.csv", &fit_out::fit_csv(&sc, &h, &fits), &mut written)?;
     for (format, ext) in chart_formats(args.output.no_charts, args.output.svg) {
         let name = format!("fit.{ext}");
-        fit_chart::fit_chart(&sc, &h, &fits, &out_dir.join(&name), format).map_err(|e| Failure::Runtime(e.into()))?;
-        written.push(name);
+        let bytes = chart_bytes(&out_dir.join(&name), report::chart::fit::fit_chart(&sc, &h, &fits, format))?;
+        write(&out_dir, &name, &bytes, &mut written)?;
     }
-    let mut text = fit_report::fit_text(&sc, &h, &fits);
+    let mut text = fit_out::fit_text(&sc, &h, &fits);
     if !sc.events.is_empty() {
         text.push_str("\nnote: the scenario's events (truces, scheduled changes) are not part of the likelihood\n");
     }
@@ -135,14 +135,13 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
     let bt = backtest::backtest(&sc, &h, &batch);
 
     let mut written = Vec::new();
-    write(&out_dir, "backtest.csv", &fit_report::backtest_csv(&sc, &bt), &mut written)?;
+    write(&out_dir, "backtest.csv", &fit_out::backtest_csv(&sc, &bt), &mut written)?;
     for (format, ext) in chart_formats(args.output.no_charts, args.output.svg) {
         let name = format!("backtest.{ext}");
-        fit_chart::backtest_chart(&sc, &h, &bt, &out_dir.join(&name), format)
-            .map_err(|e| Failure::Runtime(e.into()))?;
-        written.push(name);
+        let bytes = chart_bytes(&out_dir.join(&name), report::chart::fit::backtest_chart(&sc, &h, &bt, format))?;
+        write(&out_dir, &name, &bytes, &mut written)?;
     }
-    print_stdout(&fit_report::backtest_text(&sc, &h, &bt));
+    print_stdout(&fit_out::backtest_text(&sc, &h, &bt));
     if !args.output.quiet {
         eprintln!("wrote {} in {}", written.join(", "), out_dir.display());
     }

@@ -12,10 +12,10 @@ use anyhow::anyhow;
 use tradewar::Error;
 use tradewar::montecarlo::{self, Hooks};
 use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_table};
-use tradewar::report::{self, sweep_chart};
+use tradewar::report::{self, chart};
 use tradewar::sweep::{self, Input, PointResult, Sweep, SweepSpec, shard};
 
-use super::{Failure, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
+use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
 use crate::cli::{MergeArgs, SweepArgs};
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
@@ -126,8 +126,11 @@ fn write_outputs(
     report::write_atomic(&out_dir.join("sweep.csv"), &sweep_csv(&report)).map_err(|e| Failure::Runtime(e.into()))?;
     let mut written = vec!["sweep.csv".to_string()];
     for (format, _) in chart_formats(no_charts, svg) {
-        let names = sweep_chart::sweep_charts(&report, out_dir, format).map_err(|e| Failure::Runtime(e.into()))?;
-        written.extend(names);
+        let charts = chart_bytes(out_dir, chart::sweep::sweep_charts(&report, format))?;
+        for (name, bytes) in charts {
+            report::write_atomic(&out_dir.join(&name), &bytes).map_err(|e| Failure::Runtime(e.into()))?;
+            written.push(name);
+        }
     }
     print_stdout(&sweep_table(&report));
     Ok(written)

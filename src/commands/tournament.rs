@@ -11,12 +11,12 @@ use std::time::Instant;
 
 use tradewar::ScenarioError;
 use tradewar::montecarlo::{self, Hooks, McConfig};
-use tradewar::report::{self, tournament as out, tournament_chart};
+use tradewar::report::{self, chart, tournament as out};
 use tradewar::scenario::{self, Overrides, Scenario};
 use tradewar::strategy::Strategy;
-use tradewar::tournament::{TournamentReport, run_tournament};
+use tradewar::tournament::{TournamentReport, candidates, run_tournament};
 
-use super::{Failure, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
+use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
 use crate::cli::TournamentArgs;
 
 pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
@@ -49,9 +49,8 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     write("equilibria.csv", out::equilibria_csv(&report))?;
     for (format, ext) in chart_formats(sim.output.no_charts, sim.output.svg) {
         let name = format!("tournament.{ext}");
-        tournament_chart::tournament_chart(&report, &out_dir.join(&name), format)
-            .map_err(|e| Failure::Runtime(e.into()))?;
-        written.push(name);
+        let bytes = chart_bytes(&out_dir.join(&name), chart::tournament::tournament_chart(&report, format))?;
+        write(&name, bytes)?;
     }
 
     print_stdout(&out::render_summary(&report));
@@ -72,7 +71,7 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
 fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2], Failure> {
     let scenario_error = |e: ScenarioError| Failure::Scenario(vec![e]);
     let mut per_side = match &args.candidates {
-        Some(file) => scenario::load_candidates(file, sc).map_err(scenario_error)?,
+        Some(file) => candidates::load_candidates(file, sc).map_err(scenario_error)?,
         None => vec![None; sc.sides.len()],
     };
     let mut given = Vec::new();
@@ -87,7 +86,7 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
         let flag = format!("--{name}");
         let Some(side) = sc.side_index(name) else {
             let err = ScenarioError::new(Path::new(&flag), &Arc::from(""), None, format!("unknown side `{name}`"));
-            let err = scenario::unknown_side(err, name, sc);
+            let err = candidates::unknown_side(err, name, sc);
             let help = format!(
                 "{}; if `{flag}` was meant as an option, see `simulate tournament --help`",
                 err.help.as_deref().unwrap_or_default()
@@ -98,7 +97,7 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
             return Err(Failure::Input(anyhow::anyhow!("side `{name}` is given twice on the command line")));
         }
         given.push(side);
-        per_side[side] = Some(scenario::parse_strategy_list(&flag, list, sc, side).map_err(scenario_error)?);
+        per_side[side] = Some(candidates::parse_strategy_list(&flag, list, sc, side).map_err(scenario_error)?);
     }
     let mut resolved = per_side.into_iter().enumerate().map(|(i, c)| {
         c.unwrap_or_else(|| {

@@ -10,14 +10,11 @@ into place, so a failed or interrupted run never leaves a half-written output.
 
 pub mod chart;
 pub mod csv;
-pub mod fit_chart;
-pub mod fit_report;
+pub mod fit;
 pub mod playthrough;
 pub mod sweep;
-pub mod sweep_chart;
 pub mod table;
 pub mod tournament;
-pub mod tournament_chart;
 
 use std::io::Write;
 use std::path::Path;

@@ -8,8 +8,7 @@ fails on it. The file format is documented field by field in
 `docs/scenarios.md`.
 */
 
-mod candidates;
-mod raw;
+pub(crate) mod raw;
 mod validate;
 
 use std::path::Path;
@@ -19,11 +18,8 @@ use crate::error::ScenarioError;
 use crate::stats;
 use crate::strategy::Strategy;
 
-pub use candidates::{
-    MAX_CANDIDATES, SideCandidates, load_candidates, parse_candidates, parse_strategy_list, unknown_side,
-};
 pub use validate::{INDEX_BINS, MAX_LEVERS, MAX_ROUNDS, MAX_RUNGS, MAX_RUNS};
-pub(crate) use validate::{edit_distance, nearest, toml_error};
+pub(crate) use validate::{edit_distance, nearest, strategy_for_side, toml_error};
 
 /// Defaults, documented in docs/scenarios.md.
 pub const DEFAULT_RUNS: u64 = 10_000;

@@ -457,7 +457,7 @@ fn lever(cx: &Ctx, l: &RawLever) -> R<Lever> {
 /// that side's stage game), with errors pointing into `source`, read from
 /// `path`. The same check as a scenario's own strategies; used for tournament
 /// candidates.
-pub(super) fn strategy_for_side(
+pub(crate) fn strategy_for_side(
     path: &Path,
     source: &Arc<str>,
     s: &S<RawStrategy>,

@@ -38,6 +38,7 @@ pub use file::{Input, read_input};
 pub use path::{ParamPath, ValueKind};
 pub use shard::Shard;
 
+pub use crate::error::SweepError;
 use crate::error::{Error, ScenarioError};
 use crate::montecarlo::{ALL, Batch, Hooks, McConfig, run_batch};
 use crate::scenario::{self, Scenario};
@@ -50,41 +51,6 @@ pub const MAX_PARAMS: usize = 4;
 pub const MAX_POINTS: usize = 10_000;
 /// Nearest paths listed when a path is unknown.
 const NEAREST: usize = 5;
-
-/// A problem with a sweep: its parameters, its values, its shards.
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    #[error("no parameter to vary: give --vary PATH=VALUES (e.g. --vary sides.us.noise=0:0.1:11), or a sweep file")]
-    NoParams,
-    #[error("--vary `{arg}`: expected PATH=VALUES, e.g. sides.us.noise=0:0.1:11 or sides.us.noise=0,0.05,0.2")]
-    VaryArg { arg: String },
-    #[error("unknown parameter `{path}`\n  nearest: {}\n  all: simulate sweep SCENARIO --list-params", .nearest.join(", "))]
-    UnknownPath { path: String, nearest: Vec<String> },
-    #[error("`{path}` is varied twice (as `{first}` and `{second}`)")]
-    DuplicatePath { path: String, first: String, second: String },
-    #[error("values of `{path}` (`{spec}`): {reason}")]
-    Values { path: String, spec: String, reason: String },
-    #[error("{count} parameters varied; at most {MAX_PARAMS} are allowed")]
-    TooManyParams { count: usize },
-    #[error("the grid is too large: {sizes} = {points} points; at most {MAX_POINTS} are allowed")]
-    TooLarge { sizes: String, points: u128 },
-    #[error("the point {point} is not a valid scenario: {message}")]
-    InvalidPoint { point: String, message: String },
-    #[error("--shard `{spec}`: {reason}")]
-    ShardSpec { spec: String, reason: String },
-    #[error("no shard files (shard-K-of-N.json) in {dirs}")]
-    NoShards { dirs: String },
-    #[error("cannot read shard file {path}: {message}")]
-    ShardFile { path: PathBuf, message: String },
-    #[error("{path} was written by simulate {theirs}; this is simulate {ours}: rerun the shards with one version")]
-    ShardVersion { path: PathBuf, theirs: String, ours: String },
-    #[error("{path} belongs to a different sweep than {other}: {what}")]
-    ShardMismatch { path: PathBuf, other: PathBuf, what: String },
-    #[error("shard {index} of {count} is given twice: {first} and {second}")]
-    DuplicateShard { index: usize, count: usize, first: PathBuf, second: PathBuf },
-    #[error("missing shard{} {missing} of {count}: every shard from 1 to {count} is needed exactly once", if .missing.contains(',') { "s" } else { "" })]
-    MissingShards { missing: String, count: usize },
-}
 
 /// One swept parameter as given: a path as typed and its values.
 #[derive(Clone, Debug, PartialEq)]
@@ -192,7 +158,7 @@ impl Sweep {
             return Err(SweepError::NoParams.into());
         }
         if spec.vary.len() > MAX_PARAMS {
-            return Err(SweepError::TooManyParams { count: spec.vary.len() }.into());
+            return Err(SweepError::TooManyParams { count: spec.vary.len(), max: MAX_PARAMS }.into());
         }
         let catalog = path::catalog(&doc);
         let mut params: Vec<SweptParam> = Vec::with_capacity(spec.vary.len());
@@ -221,7 +187,7 @@ impl Sweep {
         let points = params.iter().map(|p| p.values.len() as u128).product::<u128>();
         if points > MAX_POINTS as u128 {
             let sizes = params.iter().map(|p| p.values.len().to_string()).collect::<Vec<_>>().join(" × ");
-            return Err(SweepError::TooLarge { sizes, points }.into());
+            return Err(SweepError::TooLarge { sizes, points, max: MAX_POINTS }.into());
         }
         let sweep = Sweep {
             scenario_path: spec.scenario_path.clone(),

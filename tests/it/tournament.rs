@@ -226,7 +226,7 @@ fn unknown_strategy_or_side_exits_2_listing_the_real_ones() {
 #[test]
 fn chart_renders_one_cell_as_png_and_svg_deterministically() {
     use tradewar::report::chart::Format;
-    use tradewar::report::tournament_chart::tournament_chart;
+    use tradewar::report::chart::tournament::tournament_chart;
     let sc = classic(r#"{ kind = "tit_for_tat" }"#, r#"{ kind = "tit_for_tat" }"#, 0.05, 20, 1);
     let t = run_tournament(&sc, &[vec![TFT], vec![TFT]], &McConfig { runs: 50, seed: 2 }, &Hooks::default()).unwrap();
     let r = TournamentReport::new(&t).unwrap();
@@ -234,7 +234,7 @@ fn chart_renders_one_cell_as_png_and_svg_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b, svg) = (dir.path().join("a.png"), dir.path().join("b.png"), dir.path().join("t.svg"));
     for (path, format) in [(&a, Format::Png), (&b, Format::Png), (&svg, Format::Svg)] {
-        tournament_chart(&r, path, format).unwrap();
+        std::fs::write(path, tournament_chart(&r, format).unwrap()).unwrap();
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_eq!(decode_png(&a).0, (1200, 700));

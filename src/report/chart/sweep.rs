@@ -13,28 +13,25 @@ write):
 */
 
 use std::ops::Range;
-use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{
+use super::{
     AXIS_PX, BAND_ALPHA, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, count, draw_header, fail,
     fit_text, outcome_colour, percent, render_chart, text, text_width,
 };
-use super::csv::num;
-use super::sweep::{SweepReport, SweepRow};
-use crate::error::ReportError;
 use crate::outcome::Outcome;
+use crate::report::csv::num;
+use crate::report::sweep::{SweepReport, SweepRow};
 
 /// Outcomes given a heatmap each for two-parameter sweeps, and file suffixes.
 pub const HEATMAP_OUTCOMES: [Outcome; 2] = [Outcome::ViciousCycle, Outcome::Detente];
 
-/// Draw the charts that fit the sweep's number of parameters into `dir`;
-/// returns the file names written.
-pub fn sweep_charts(report: &SweepReport, dir: &Path, format: Format) -> Result<Vec<String>, ReportError> {
+/// The charts that fit the sweep's number of parameters: (file name, bytes).
+pub fn sweep_charts(report: &SweepReport, format: Format) -> Result<Vec<(String, Vec<u8>)>, String> {
     let ext = match format {
         Format::Png => "png",
         Format::Svg => "svg",
@@ -43,14 +40,12 @@ pub fn sweep_charts(report: &SweepReport, dir: &Path, format: Format) -> Result<
     match report.axes.len() {
         1 => {
             let name = format!("sweep.{ext}");
-            render_chart(&ShareLines { report }, &dir.join(&name), format)?;
-            written.push(name);
+            written.push((name, render_chart(&ShareLines { report }, format)?));
         }
         2 => {
             for outcome in HEATMAP_OUTCOMES {
                 let name = format!("sweep-{}.{ext}", outcome.key());
-                render_chart(&Heatmap { report, outcome }, &dir.join(&name), format)?;
-                written.push(name);
+                written.push((name, render_chart(&Heatmap { report, outcome }, format)?));
             }
         }
         _ => {}

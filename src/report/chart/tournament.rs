@@ -11,24 +11,21 @@ is at least 1200 × 700 and grows with the number of candidates so that cells
 keep room for their text.
 */
 
-use std::path::Path;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{
+use super::{
     AXIS_PX, Draw, Format, INK, LEGEND_PX, MARGIN, MUTED, SIZE, TICK_PX, count, draw_header, fail, percent,
     render_chart, side_colour, text, text_width, truncate_to_fit,
 };
-use super::tournament::mix_words;
-use crate::error::ReportError;
+use crate::report::tournament::mix_words;
 use crate::tournament::{Response, TIE_Z, TournamentReport};
 
 /// Heatmap of P(vicious cycle) per cell with best responses and equilibria.
-pub fn tournament_chart(report: &TournamentReport, path: &Path, format: Format) -> Result<(), ReportError> {
-    render_chart(&Heatmap { r: report }, path, format)
+pub fn tournament_chart(report: &TournamentReport, format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&Heatmap { r: report }, format)
 }
 
 struct Heatmap<'a> {

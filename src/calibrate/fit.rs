@@ -38,7 +38,7 @@ A strategy that gives an observed move zero probability does not fail: with
 rounds are reported (`CandidateFit::needs_noise`).
 */
 
-use crate::history::History;
+use crate::calibrate::history::History;
 use crate::scenario::Scenario;
 use crate::strategy::{Action, CATALOG, Strategy, View, catalog_entry};
 
@@ -605,5 +605,4 @@ fn profile_of(fit: &CandidateFit, rec: &Record, points: usize) -> Profile {
 }
 
 #[cfg(test)]
-#[path = "fit_tests.rs"]
 mod tests;

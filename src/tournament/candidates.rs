@@ -29,14 +29,14 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::Scenario;
-use super::raw::{RawStrategy, S};
-use super::validate::{nearest, strategy_for_side, toml_error};
 use crate::error::ScenarioError;
+use crate::scenario::Scenario;
+use crate::scenario::raw::{RawStrategy, S};
+use crate::scenario::{nearest, strategy_for_side, toml_error};
 use crate::strategy::Strategy;
 
 /// Most candidates per side (the equilibrium solver's limit).
-pub const MAX_CANDIDATES: usize = crate::nash::MAX_STRATEGIES;
+pub const MAX_CANDIDATES: usize = crate::tournament::nash::MAX_STRATEGIES;
 
 /// Per side of the scenario, in its order: the candidates the file gives, if any.
 pub type SideCandidates = Vec<Option<Vec<Strategy>>>;

@@ -476,5 +476,4 @@ fn convex_sets(pairs: &[(usize, usize)], component: &[usize]) -> (Vec<Vec<usize>
 }
 
 #[cfg(test)]
-#[path = "nash_tests.rs"]
 mod tests;

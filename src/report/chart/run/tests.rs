@@ -3,6 +3,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::*;
+use crate::error::ReportError;
 use crate::montecarlo::RunMeta;
 use crate::report::{Estimate, EventMark, INDEX_SERIES, Report, SummaryRow, TrajectoryRow};
 
@@ -79,6 +80,11 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
 const EVENTS_24: [(u32, &str); 3] =
     [(12, "Busan truce"), (13, "Port fees suspended"), (19, "Rare-earth controls lapse (renewed w.p. 0.5)")];
 
+/// Write a rendered chart to `path` (the tests look at files).
+fn save(path: &Path, rendered: Result<Vec<u8>, String>) {
+    std::fs::write(path, rendered.unwrap()).unwrap();
+}
+
 fn png_size(path: &Path) -> (u32, u32) {
     let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
     let mut reader = decoder.read_info().unwrap();
@@ -100,10 +106,10 @@ fn charts_render_as_png_and_svg() {
             [dir.path().join(format!("outcomes-{name}.png")), dir.path().join(format!("trajectory-{name}.png"))];
         let svg_paths =
             [dir.path().join(format!("outcomes-{name}.svg")), dir.path().join(format!("trajectory-{name}.svg"))];
-        outcomes_chart(report, &png_paths[0], Format::Png).unwrap();
-        trajectory_chart(report, &png_paths[1], Format::Png).unwrap();
-        outcomes_chart(report, &svg_paths[0], Format::Svg).unwrap();
-        trajectory_chart(report, &svg_paths[1], Format::Svg).unwrap();
+        save(&png_paths[0], outcomes_chart(report, Format::Png));
+        save(&png_paths[1], trajectory_chart(report, Format::Png));
+        save(&svg_paths[0], outcomes_chart(report, Format::Svg));
+        save(&svg_paths[1], trajectory_chart(report, Format::Svg));
         for path in &png_paths {
             assert_eq!(png_size(path), SIZE, "{}", path.display());
         }
@@ -134,8 +140,8 @@ fn rendering_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let report = sample_report(24, [0.62, 0.25, 0.03, 0.10], &EVENTS_24);
     let (a, b) = (dir.path().join("a.png"), dir.path().join("b.png"));
-    trajectory_chart(&report, &a, Format::Png).unwrap();
-    trajectory_chart(&report, &b, Format::Png).unwrap();
+    save(&a, trajectory_chart(&report, Format::Png));
+    save(&b, trajectory_chart(&report, Format::Png));
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
 
@@ -144,11 +150,11 @@ fn degenerate_reports_still_render() {
     let dir = tempfile::tempdir().unwrap();
     let mut report = sample_report(0, [0.0; 4], &[(0, "start"), (5, "beyond the last round")]);
     report.meta.runs = 0;
-    trajectory_chart(&report, &dir.path().join("t.png"), Format::Png).unwrap();
+    save(&dir.path().join("t.png"), trajectory_chart(&report, Format::Png));
     report.summary.clear();
     report.trajectory.clear();
-    outcomes_chart(&report, &dir.path().join("o.png"), Format::Png).unwrap();
-    trajectory_chart(&report, &dir.path().join("t.svg"), Format::Svg).unwrap();
+    save(&dir.path().join("o.png"), outcomes_chart(&report, Format::Png));
+    save(&dir.path().join("t.svg"), trajectory_chart(&report, Format::Svg));
 }
 
 #[test]
@@ -156,13 +162,11 @@ fn unwritable_path_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let report = sample_report(24, [0.62, 0.25, 0.03, 0.10], &EVENTS_24);
     let missing = dir.path().join("no-such-dir").join("chart.png");
-    for format in [Format::Png, Format::Svg] {
-        let err = outcomes_chart(&report, &missing, format).unwrap_err();
-        assert!(matches!(&err, ReportError::Io { path, .. } if *path == missing), "{err}");
-        assert!(trajectory_chart(&report, &missing, format).is_err());
-    }
+    let bytes = outcomes_chart(&report, Format::Png).unwrap();
+    let err = crate::report::write_atomic(&missing, &bytes).unwrap_err();
+    assert!(matches!(&err, ReportError::Io { path, .. } if *path == missing), "{err}");
     // A directory in the way of the file.
-    assert!(outcomes_chart(&report, dir.path(), Format::Png).is_err());
+    assert!(crate::report::write_atomic(dir.path(), &bytes).is_err());
 }
 
 #[test]
@@ -296,8 +300,8 @@ fn render_samples() {
     crowded.meta.scenario = "An unreasonably long scenario name that goes on and on about tariffs, soybeans, rare earths, export controls and port fees".into();
     for (name, r) in [("r24", &r24), ("r200", &r200), ("crowded", &crowded)] {
         for (ext, format) in [("png", Format::Png), ("svg", Format::Svg)] {
-            outcomes_chart(r, &dir.join(format!("outcomes-{name}.{ext}")), format).unwrap();
-            trajectory_chart(r, &dir.join(format!("trajectory-{name}.{ext}")), format).unwrap();
+            save(&dir.join(format!("outcomes-{name}.{ext}")), outcomes_chart(r, format));
+            save(&dir.join(format!("trajectory-{name}.{ext}")), trajectory_chart(r, format));
         }
     }
 }

@@ -18,7 +18,7 @@ as in `trajectory.csv`); a month is inside it when the observed bin is within
 the band's bins, ends included.
 */
 
-use crate::history::History;
+use crate::calibrate::history::History;
 use crate::montecarlo::Batch;
 use crate::scenario::{INDEX_BINS, Scenario};
 use crate::stats;

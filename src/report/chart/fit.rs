@@ -6,8 +6,6 @@ a title and subtitle header, Okabe–Ito side colours, in-memory PNG encoding
 and `write_atomic`. One panel per side, side by side.
 */
 
-use std::path::Path;
-
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
@@ -15,14 +13,13 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{
+use super::{
     AXIS_PX, BAND_ALPHA, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, draw_fitted, draw_header, fail,
     render_chart, side_colour, text, text_width,
 };
-use crate::backtest::Backtest;
-use crate::error::ReportError;
-use crate::fit::{PROFILE_DROP, SideFit};
-use crate::history::History;
+use crate::calibrate::backtest::Backtest;
+use crate::calibrate::fit::{PROFILE_DROP, SideFit};
+use crate::calibrate::history::History;
 use crate::scenario::Scenario;
 
 /// Size of both charts, in pixels.
@@ -36,27 +33,15 @@ const OUTSIDE: RGBColor = RGBColor(213, 94, 0);
 /// `fit.png`: per side, the profile log-likelihood (relative to its maximum)
 /// of the best strategy's parameter, or of ε when it has none, with the 95%
 /// interval shaded and the estimate marked.
-pub fn fit_chart(
-    sc: &Scenario,
-    history: &History,
-    fits: &[SideFit],
-    path: &Path,
-    format: Format,
-) -> Result<(), ReportError> {
-    render_chart(&FitFigure { sc, history, fits }, path, format)
+pub fn fit_chart(sc: &Scenario, history: &History, fits: &[SideFit], format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&FitFigure { sc, history, fits }, format)
 }
 
 /// `backtest.png`: per side, the simulated escalation index (10th–90th
 /// percentile band and median) with the observed path drawn over it: filled
 /// circles inside the band, hollow orange diamonds outside.
-pub fn backtest_chart(
-    sc: &Scenario,
-    history: &History,
-    bt: &Backtest,
-    path: &Path,
-    format: Format,
-) -> Result<(), ReportError> {
-    render_chart(&BacktestFigure { sc, history, bt }, path, format)
+pub fn backtest_chart(sc: &Scenario, history: &History, bt: &Backtest, format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&BacktestFigure { sc, history, bt }, format)
 }
 
 struct FitFigure<'a> {
@@ -241,7 +226,7 @@ fn draw_backtest<DB: DrawingBackend>(
                 "Escalation index, {} – {}: simulated 10th–90th percentile and median of {} runs (seed {}), observed path over it",
                 history.round_label(1),
                 history.round_label(bt.rounds),
-                super::thousands(bt.runs),
+                crate::report::thousands(bt.runs),
                 bt.seed
             ),
             format!("Observed inside the band in {inside} of {n} side-months; record: {}", history.path.display()),
@@ -357,7 +342,7 @@ fn draw_backtest_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fit::{Candidate, FitConfig, Record, fit_side};
+    use crate::calibrate::fit::{Candidate, FitConfig, Record, fit_side};
 
     const SC: &str = r#"
 rounds = 3
@@ -380,9 +365,9 @@ pain = 1
 
     #[test]
     fn both_charts_render_as_pngs_of_the_stated_size() {
-        let sc = crate::scenario::parse(Path::new("s.toml"), SC).unwrap();
-        let h = crate::history::parse(
-            Path::new("h.csv"),
+        let sc = crate::scenario::parse(std::path::Path::new("s.toml"), SC).unwrap();
+        let h = crate::calibrate::history::parse(
+            std::path::Path::new("h.csv"),
             "round,date,side,lever,value,source\n0,2025-01-01,us,tariffs,0,s\n0,2025-01-01,china,tariffs,0,s\n2,2025-02-03,us,tariffs,1,s\n3,2025-03-03,china,tariffs,2,s\n",
             &sc,
         )
@@ -400,14 +385,12 @@ pain = 1
             None,
         )
         .unwrap();
-        let bt = crate::backtest::backtest(&sc, &h, &batch);
-        let dir = tempfile::tempdir().unwrap();
+        let bt = crate::calibrate::backtest::backtest(&sc, &h, &batch);
         for (name, result) in [
-            ("fit.png", fit_chart(&sc, &h, &fits, &dir.path().join("fit.png"), Format::Png)),
-            ("backtest.png", backtest_chart(&sc, &h, &bt, &dir.path().join("backtest.png"), Format::Png)),
+            ("fit.png", fit_chart(&sc, &h, &fits, Format::Png)),
+            ("backtest.png", backtest_chart(&sc, &h, &bt, Format::Png)),
         ] {
-            result.unwrap();
-            let bytes = std::fs::read(dir.path().join(name)).unwrap();
+            let bytes = result.unwrap();
             let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
             let reader = decoder.read_info().unwrap();
             assert_eq!((reader.info().width, reader.info().height), SIZE, "{name}");

@@ -32,13 +32,16 @@ whose payoffs are each side's expected cumulative welfare, and reads off
 Method and caveats in `docs/tournament.md`.
 */
 
+pub mod candidates;
+pub mod nash;
+
 use crate::error::Error;
 use crate::montecarlo::{ALL, Hooks, McConfig, RunMeta, run_batch};
-use crate::nash::{self, Bimatrix, NashError};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
 use crate::stats::{self, Moments};
 use crate::strategy::Strategy;
+use nash::{Bimatrix, NashError};
 
 /// Payoffs within this many standard errors of the best are ties.
 pub const TIE_Z: f64 = 2.0;

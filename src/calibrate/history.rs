@@ -375,5 +375,4 @@ impl History {
 }
 
 #[cfg(test)]
-#[path = "history_tests.rs"]
 mod tests;

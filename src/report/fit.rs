@@ -6,9 +6,9 @@ text for the terminal. Pure: each function returns bytes or a string.
 use std::fmt::Write;
 
 use super::csv::{csv_bytes, num};
-use crate::backtest::Backtest;
-use crate::fit::{CandidateFit, Estimate, SideFit};
-use crate::history::History;
+use crate::calibrate::backtest::Backtest;
+use crate::calibrate::fit::{CandidateFit, Estimate, SideFit};
+use crate::calibrate::history::History;
 use crate::scenario::Scenario;
 
 /// `fit.csv` columns.

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Value};
 
-use crate::fit::{CandidateFit, Estimate};
+use crate::calibrate::fit::{CandidateFit, Estimate};
 use crate::scenario::{self};
 
 /// Why a fitted copy could not be made.
@@ -149,7 +149,7 @@ fn doc_side_names(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fit::Candidate;
+    use crate::calibrate::fit::Candidate;
     use crate::strategy::Strategy;
 
     const BASE: &str = r#"# A scenario with comments.

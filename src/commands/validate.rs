@@ -1,0 +1,40 @@
+//! `simulate validate`: check scenario files and describe each side's stage game.
+
+use std::path::PathBuf;
+
+use tradewar::scenario;
+
+use super::Failure;
+
+pub(super) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    for f in files {
+        match scenario::load(f) {
+            Ok(sc) => {
+                println!(
+                    "ok: {} ({}: {} rounds, {} vs {})",
+                    f.display(),
+                    sc.name,
+                    sc.rounds,
+                    sc.sides[0].name,
+                    sc.sides[1].name
+                );
+                for i in 0..2 {
+                    let g = sc.stage_game(i);
+                    println!(
+                        "    {} stage game: R={:.3} S={:.3} T={:.3} P={:.3}{}; strategy {}",
+                        sc.sides[i].name,
+                        g.r,
+                        g.s,
+                        g.t,
+                        g.p,
+                        if g.is_prisoners_dilemma() { " (a prisoner's dilemma)" } else { "" },
+                        sc.sides[i].strategy.describe()
+                    );
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(Failure::Scenario(errors)) }
+}
