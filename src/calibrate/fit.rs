@@ -40,7 +40,7 @@ rounds are reported (`CandidateFit::needs_noise`).
 
 use crate::calibrate::history::History;
 use crate::scenario::Scenario;
-use crate::strategy::{Action, CATALOG, Strategy, View, catalog_entry};
+use crate::strategy::{Action, FitSupport, Kind, ParamSpec, Strategy, View};
 
 /// χ²₁(0.95)/2: a 95% profile-likelihood interval keeps lnL ≥ lnL̂ − 1.92.
 pub const PROFILE_DROP: f64 = 1.920_729_410_347_062;
@@ -57,63 +57,81 @@ const IMPOSSIBLE: f64 = 1e-6;
 pub enum FitError {
     #[error("unknown strategy `{0}` (strategies: {1})")]
     UnknownStrategy(String, String),
-    #[error(
-        "strategy `{0}` cannot be fitted: its five probabilities absorb the noise (a noisy memory-one rule is another memory-one rule), so ε is not identifiable"
-    )]
-    NotFittable(String),
+    #[error("strategy `{0}` cannot be fitted: {1}")]
+    NotFittable(String, String),
     #[error("`{kind}` has no parameter `{name}` (it takes: {takes})")]
     UnknownParameter { kind: String, name: String, takes: String },
-    #[error("range of `{name}` must satisfy 0 <= lo <= hi <= 1, got {lo}:{hi}")]
-    BadRange { name: String, lo: f64, hi: f64 },
+    #[error("range of `{name}` must satisfy {min} <= lo <= hi <= {max}, got {lo}:{hi}")]
+    BadRange { name: String, lo: f64, hi: f64, min: f64, max: f64 },
     #[error("no candidate strategies to fit")]
     NoCandidates,
     #[error("the record has no rounds")]
     EmptyRecord,
 }
 
-/// A strategy family to try: a catalogue kind and, for a parameterised one,
+/// A strategy family to try: a registry kind and, for a parameterised one,
 /// the range its parameter is fitted over.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {
-    pub kind: &'static str,
+    pub kind: Kind,
     pub param: Option<ParamRange>,
 }
 
-/// The range of a strategy parameter, within [0, 1].
+/// The range of a strategy parameter, within the parameter's own range.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ParamRange {
-    pub name: &'static str,
+    pub spec: &'static ParamSpec,
     pub lo: f64,
     pub hi: f64,
 }
 
+impl ParamRange {
+    pub fn name(&self) -> &'static str {
+        self.spec.name
+    }
+}
+
 impl Candidate {
-    /// The candidate for catalogue kind `kind`, with its parameter (if any)
-    /// fitted over [0, 1].
+    /// The candidate for the kind named `kind`, with its parameter (if any)
+    /// fitted over its whole range. The fit handles kinds with at most one
+    /// parameter (the registry says which kinds it cannot fit).
     pub fn new(kind: &str) -> Result<Candidate, FitError> {
-        let entry = catalog_entry(kind).ok_or_else(|| {
-            FitError::UnknownStrategy(kind.to_string(), CATALOG.iter().map(|e| e.kind).collect::<Vec<_>>().join(", "))
-        })?;
-        let param = match entry.kind {
-            "memory_one" => return Err(FitError::NotFittable(kind.to_string())),
-            "generous_tit_for_tat" => Some(ParamRange { name: "generosity", lo: 0.0, hi: 1.0 }),
-            "random" => Some(ParamRange { name: "p_escalate", lo: 0.0, hi: 1.0 }),
-            _ => None,
+        let k = Kind::from_name(kind)
+            .ok_or_else(|| FitError::UnknownStrategy(kind.to_string(), Kind::names().join(", ")))?;
+        let info = k.info();
+        if let FitSupport::No(reason) = info.fit {
+            return Err(FitError::NotFittable(kind.to_string(), reason.to_string()));
+        }
+        let param = match info.params {
+            [] => None,
+            [spec] => Some(ParamRange { spec, lo: spec.range.0, hi: spec.range.1 }),
+            _ => {
+                return Err(FitError::NotFittable(
+                    kind.to_string(),
+                    "the fit takes at most one strategy parameter".into(),
+                ));
+            }
         };
-        Ok(Candidate { kind: entry.kind, param })
+        Ok(Candidate { kind: k, param })
+    }
+
+    /// The kind's name.
+    pub fn name(&self) -> &'static str {
+        self.kind.name()
     }
 
     /// Restrict the parameter `name` to [lo, hi].
     pub fn with_range(mut self, name: &str, lo: f64, hi: f64) -> Result<Candidate, FitError> {
-        let Some(p) = self.param.as_mut().filter(|p| p.name == name) else {
+        let Some(p) = self.param.as_mut().filter(|p| p.name() == name) else {
             return Err(FitError::UnknownParameter {
-                kind: self.kind.to_string(),
+                kind: self.name().to_string(),
                 name: name.to_string(),
-                takes: self.param.map_or("nothing".to_string(), |p| format!("`{}`", p.name)),
+                takes: self.param.map_or("nothing".to_string(), |p| format!("`{}`", p.name())),
             });
         };
-        if !(0.0 <= lo && lo <= hi && hi <= 1.0) {
-            return Err(FitError::BadRange { name: name.to_string(), lo, hi });
+        let (min, max) = p.spec.range;
+        if !(min <= lo && lo <= hi && hi <= max) {
+            return Err(FitError::BadRange { name: name.to_string(), lo, hi, min, max });
         }
         p.lo = lo;
         p.hi = hi;
@@ -122,23 +140,16 @@ impl Candidate {
 
     /// The strategy with parameter value `theta` (ignored without a parameter).
     pub fn strategy(&self, theta: f64) -> Strategy {
-        match self.kind {
-            "tit_for_tat" => Strategy::TitForTat,
-            "suspicious_tit_for_tat" => Strategy::SuspiciousTitForTat,
-            "generous_tit_for_tat" => Strategy::GenerousTitForTat { generosity: theta },
-            "tit_for_two_tats" => Strategy::TitForTwoTats,
-            "grim_trigger" => Strategy::GrimTrigger,
-            "win_stay_lose_shift" => Strategy::WinStayLoseShift,
-            "always_escalate" => Strategy::AlwaysEscalate,
-            "always_concede" => Strategy::AlwaysConcede,
-            "random" => Strategy::Random { p_escalate: theta },
-            other => unreachable!("Candidate::new admits no `{other}`"),
+        match self.param {
+            Some(_) => self.kind.with(&[theta]),
+            None => self.kind.with(&[]),
         }
     }
 
-    /// Whether ε is fitted (not for `random`, where it is confounded with p).
+    /// Whether ε is fitted (not where the registry says it is confounded
+    /// with a parameter, as for `random`).
     pub fn fits_noise(&self) -> bool {
-        self.kind != "random"
+        matches!(self.kind.info().fit, FitSupport::Yes { noise_identified: true })
     }
 
     /// Whether μ is fitted: only for strategies that read the other side.
@@ -152,9 +163,9 @@ impl Candidate {
     }
 }
 
-/// Every catalogue strategy that can be fitted, in catalogue order.
+/// Every registry strategy that can be fitted, in catalogue order.
 pub fn default_candidates() -> Vec<Candidate> {
-    CATALOG.iter().filter_map(|e| Candidate::new(e.kind).ok()).collect()
+    Kind::ALL.iter().filter_map(|k| Candidate::new(k.name()).ok()).collect()
 }
 
 /// What one side did and what the other side did, round by round (1..=T).
@@ -571,7 +582,7 @@ fn fit_candidate(candidate: &Candidate, rec: &Record) -> CandidateFit {
 fn profile_of(fit: &CandidateFit, rec: &Record, points: usize) -> Profile {
     let space = Space::new(&fit.candidate, rec);
     let (coordinate, param, estimate) = match (fit.candidate.param, fit.param) {
-        (Some(p), Some(e)) => (0, p.name, e),
+        (Some(p), Some(e)) => (0, p.name(), e),
         _ if fit.candidate.fits_noise() => (1, "noise", fit.noise),
         _ => (2, "misperception", fit.misperception.unwrap_or(Estimate::fixed(0.0))),
     };

@@ -60,12 +60,12 @@ pub fn apply_fit(
         };
         let tag = format!("fitted to {}", origin.history);
         let mut strategy = InlineTable::new();
-        strategy.insert("kind", fit.candidate.kind.into());
+        strategy.insert("kind", fit.candidate.name().into());
         if let (Some(p), Some(e)) = (fit.candidate.param, fit.param) {
-            strategy.insert(p.name, round3(e.value).into());
+            strategy.insert(p.name(), round3(e.value).into());
         }
         let strategy_note = match (fit.candidate.param, fit.param) {
-            (Some(p), Some(e)) => format!("{tag}: {} {}", p.name, interval(&e)),
+            (Some(p), Some(e)) => format!("{tag}: {} {}", p.name(), interval(&e)),
             _ => tag.clone(),
         };
         set(table, "strategy", Value::InlineTable(strategy), &strategy_note);
@@ -208,9 +208,9 @@ pain = 1
         assert!(text.contains("misperception = 0.123"));
         assert!(!text.contains("old note") && !text.contains("assumption"));
         let sc = scenario::parse(Path::new("out.toml"), &text).unwrap();
-        assert_eq!(sc.sides[0].strategy, Strategy::GenerousTitForTat { generosity: 0.314 });
+        assert_eq!(sc.sides[0].strategy, crate::strategy::Kind::GenerousTitForTat.with(&[0.314]));
         assert_eq!((sc.sides[0].noise, sc.sides[0].misperception), (0.088, 0.123));
-        assert_eq!(sc.sides[1].strategy, Strategy::AlwaysEscalate);
+        assert_eq!(sc.sides[1].strategy, Strategy::AlwaysEscalate(crate::strategy::AlwaysEscalate));
         assert_eq!(sc.sides[1].misperception, 0.0, "not fitted for a strategy that ignores the other side: left as is");
         // Refitting the fitted file replaces its header.
         let again = apply_fit(Path::new("base.toml"), &text, &[("us", &us)], &origin).unwrap();

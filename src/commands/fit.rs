@@ -45,7 +45,7 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
         let parse = |x: &str| x.trim().parse::<f64>().map_err(|_| anyhow!("--range {r}: `{x}` is not a number"));
         let (lo, hi) = (parse(lo)?, parse(hi)?);
         let mut used = false;
-        for c in list.iter_mut().filter(|c| c.param.is_some_and(|p| p.name == name.trim())) {
+        for c in list.iter_mut().filter(|c| c.param.is_some_and(|p| p.name() == name.trim())) {
             *c = c.clone().with_range(name.trim(), lo, hi)?;
             used = true;
         }

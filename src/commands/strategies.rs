@@ -1,15 +1,22 @@
-//! `simulate strategies`: the strategy catalogue with parameters and defaults.
+//! `simulate strategies`: the strategy registry with parameters and defaults.
 
-use tradewar::strategy::CATALOG;
+use tradewar::strategy::{Kind, ParamDefault};
 
 pub(super) fn strategies() {
-    for e in CATALOG {
-        println!("{}  ({})", e.kind, e.names);
+    for kind in Kind::ALL {
+        let e = kind.info();
+        println!("{}  ({})", e.name, e.names);
         println!("    {}", e.about);
         for p in e.params {
             match p.default {
-                Some(d) => println!("    {} = {}  [default: {d}]", p.name, p.about),
-                None => println!("    {} = {}  [required]", p.name, p.about),
+                ParamDefault::Value(d) => {
+                    println!("    {} = {}  [default: {}]", p.name, p.about, tradewar::fmt::num(d, 6))
+                }
+                ParamDefault::StageGame => println!(
+                    "    {} = {}  [default: min(1 - (T-R)/(R-S), (R-P)/(T-P)) of the side's stage game (1/3 for R=3 S=0 T=5 P=1)]",
+                    p.name, p.about
+                ),
+                ParamDefault::Required => println!("    {} = {}  [required]", p.name, p.about),
             }
         }
     }

@@ -10,15 +10,7 @@ use std::io::Write;
 use super::{Report, SummaryRow};
 use crate::outcome::RunSummary;
 
-/// Format a number with at most `decimals` decimals, trimming trailing zeros.
-pub fn num(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    if s == "-0" { "0".to_string() } else { s }
-}
+pub use crate::fmt::num;
 
 fn opt(x: Option<f64>, decimals: usize) -> String {
     x.map_or(String::new(), |v| num(v, decimals))

@@ -61,8 +61,8 @@ pub fn fit_csv(sc: &Scenario, history: &History, fits: &[SideFit]) -> Vec<u8> {
             vec![
                 sc.sides[sf.side].name.clone(),
                 (rank + 1).to_string(),
-                f.candidate.kind.to_string(),
-                f.candidate.param.map_or(String::new(), |p| p.name.to_string()),
+                f.candidate.name().to_string(),
+                f.candidate.param.map_or(String::new(), |p| p.name().to_string()),
                 p,
                 p_lo,
                 p_hi,
@@ -172,7 +172,7 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
         );
         for (rank, f) in sf.fits.iter().enumerate() {
             let param = match (f.candidate.param, f.param) {
-                (Some(p), Some(e)) => format!("{} {}", short(p.name), estimate_text(&e)),
+                (Some(p), Some(e)) => format!("{} {}", p.spec.symbol, estimate_text(&e)),
                 _ => "—".to_string(),
             };
             let _ = writeln!(
@@ -220,14 +220,6 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
     out
 }
 
-fn short(name: &str) -> &str {
-    match name {
-        "generosity" => "g",
-        "p_escalate" => "p",
-        other => other,
-    }
-}
-
 /// One sentence an analyst can quote about a side's best fit.
 pub fn sentence(label: &str, history: &History, f: &CandidateFit) -> String {
     let label = if label.ends_with('s') { format!("{label}'") } else { format!("{label}'s") };
@@ -235,7 +227,7 @@ pub fn sentence(label: &str, history: &History, f: &CandidateFit) -> String {
     if f.strategy.traits().memory_depth == Some(0) {
         // A history-blind rule with noise is a coin: say so.
         let p_d = match f.strategy {
-            crate::strategy::Strategy::Random { p_escalate } => p_escalate,
+            crate::strategy::Strategy::Random(r) => r.p_escalate,
             ref s => {
                 let p = s.p_escalate(&crate::strategy::View::first());
                 f.noise.value + (1.0 - 2.0 * f.noise.value) * p
@@ -253,7 +245,7 @@ pub fn sentence(label: &str, history: &History, f: &CandidateFit) -> String {
     }
     let mut s = format!("{label} moves from {period} are best explained by {}", f.strategy.describe());
     if let (Some(p), Some(e)) = (f.candidate.param, f.param) {
-        let _ = write!(s, " ({} {})", p.name, estimate_text(&e));
+        let _ = write!(s, " ({} {})", p.name(), estimate_text(&e));
     }
     if f.noise.fitted {
         let _ = write!(s, " with implementation noise ε = {}", estimate_text(&f.noise));

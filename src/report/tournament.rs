@@ -13,24 +13,9 @@ use super::thousands;
 use crate::strategy::Strategy;
 use crate::tournament::{EquilibriumRow, Response, TIE_Z, TournamentReport};
 
-/// A candidate as a stable machine key: its `kind`, with its parameters in
-/// parentheses when it has any (`generous_tit_for_tat(generosity=0.1)`).
+/// A candidate as a stable machine key (see [`Strategy::key`]).
 pub fn strategy_key(s: &Strategy) -> String {
-    let p = |x: f64| num(x, 6);
-    match s {
-        Strategy::GenerousTitForTat { generosity } => format!("{}(generosity={})", s.kind(), p(*generosity)),
-        Strategy::Random { p_escalate } => format!("{}(p_escalate={})", s.kind(), p(*p_escalate)),
-        Strategy::MemoryOne { p: q, initial } => format!(
-            "{}(p_cc={},p_cd={},p_dc={},p_dd={},initial={})",
-            s.kind(),
-            p(q[0]),
-            p(q[1]),
-            p(q[2]),
-            p(q[3]),
-            p(*initial)
-        ),
-        _ => s.kind().to_string(),
-    }
+    s.key()
 }
 
 /// `payoffs.csv` header.

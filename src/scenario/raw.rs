@@ -59,19 +59,40 @@ pub struct RawSide {
     pub provocations: Vec<S<RawProvocation>>,
 }
 
-/// `strategy = { kind = "...", <parameters> }`. Which parameters a kind takes is
-/// checked in `validate`, against the strategy catalogue.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `strategy = { kind = "...", <parameters> }`. Which parameters a kind takes
+/// is the strategy registry's business (`crate::strategy::Kind`): `validate`
+/// checks every key here against it, so this type lists no parameter names.
+#[derive(Debug)]
 pub struct RawStrategy {
     pub kind: S<String>,
-    pub generosity: Option<S<f64>>,
-    pub p_escalate: Option<S<f64>>,
-    pub p_cc: Option<S<f64>>,
-    pub p_cd: Option<S<f64>>,
-    pub p_dc: Option<S<f64>>,
-    pub p_dd: Option<S<f64>>,
-    pub initial: Option<S<f64>>,
+    /// Every other key, in file order, with its value.
+    pub params: Vec<(S<String>, S<f64>)>,
+}
+
+impl<'de> Deserialize<'de> for RawStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawStrategy;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a strategy table `{ kind = \"...\", <parameters> }`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<RawStrategy, A::Error> {
+                use serde::de::Error;
+                let (mut kind, mut params) = (None, Vec::new());
+                while let Some(key) = m.next_key::<S<String>>()? {
+                    if key.get_ref() == "kind" {
+                        kind = Some(m.next_value()?);
+                    } else {
+                        params.push((key, m.next_value()?));
+                    }
+                }
+                let kind = kind.ok_or_else(|| A::Error::missing_field("kind"))?;
+                Ok(RawStrategy { kind, params })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 #[derive(Debug, Deserialize)]

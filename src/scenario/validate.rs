@@ -11,7 +11,7 @@ use super::raw::*;
 use super::*;
 use crate::error::ScenarioError;
 use crate::rng;
-use crate::strategy::{self, CATALOG, Strategy};
+use crate::strategy::{self, Kind, ParamDefault, ParamSpec, Strategy};
 
 /// Most rounds a scenario may have.
 pub const MAX_ROUNDS: u32 = 10_000;
@@ -366,7 +366,7 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
     let weight_total = levers.iter().map(|l| l.weight).sum();
     Ok(Side {
         label: s.label.clone().unwrap_or_else(|| name.clone()),
-        strategy: Strategy::TitForTat, // resolved once both sides are known
+        strategy: Kind::TitForTat.with(&[]), // resolved once both sides are known
         noise: s.noise.as_ref().map(|v| prob(cx, v, "noise")).transpose()?.unwrap_or(0.0),
         misperception: s.misperception.as_ref().map(|v| prob(cx, v, "misperception")).transpose()?.unwrap_or(0.0),
         baseline_welfare: s
@@ -469,74 +469,72 @@ pub(crate) fn strategy_for_side(
 
 fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<Strategy> {
     let raw = s.get_ref();
-    let kind = raw.kind.get_ref().as_str();
-    let kinds: Vec<&str> = CATALOG.iter().map(|e| e.kind).collect();
-    let Some(entry) = strategy::catalog_entry(kind) else {
-        return Err(unknown_name(cx, raw.kind.span(), "strategy", "", kind, &kinds).with_help(format!(
+    let name = raw.kind.get_ref().as_str();
+    let names = Kind::names();
+    let Some(kind) = Kind::from_name(name) else {
+        return Err(unknown_name(cx, raw.kind.span(), "strategy", "", name, &names).with_help(format!(
             "{}strategies: {} (run `simulate strategies` for their parameters)",
-            nearest(kind, &kinds).map_or(String::new(), |n| format!("did you mean `{n}`? ")),
-            kinds.join(", ")
+            nearest(name, &names).map_or(String::new(), |n| format!("did you mean `{n}`? ")),
+            names.join(", ")
         )));
     };
-    let given: [(&str, &Option<S<f64>>); 7] = [
-        ("generosity", &raw.generosity),
-        ("p_escalate", &raw.p_escalate),
-        ("p_cc", &raw.p_cc),
-        ("p_cd", &raw.p_cd),
-        ("p_dc", &raw.p_dc),
-        ("p_dd", &raw.p_dd),
-        ("initial", &raw.initial),
-    ];
-    for (pname, v) in given {
-        if let Some(v) = v
-            && !entry.params.iter().any(|p| p.name == pname)
-        {
-            let allowed: Vec<&str> = entry.params.iter().map(|p| p.name).collect();
-            let help = if allowed.is_empty() {
-                format!("`{kind}` takes no parameters")
-            } else {
-                format!("`{kind}` takes: {}", list(&allowed))
+    let specs = kind.info().params;
+    let allowed: Vec<&str> = specs.iter().map(|p| p.name).collect();
+    for (pname, _) in &raw.params {
+        if kind.param(pname.get_ref()).is_none() {
+            let help = match (allowed.is_empty(), nearest(pname.get_ref(), &allowed)) {
+                (true, _) => format!("`{name}` takes no parameters"),
+                (false, Some(n)) => format!("did you mean `{n}`? `{name}` takes: {}", list(&allowed)),
+                (false, None) => format!("`{name}` takes: {}", list(&allowed)),
             };
-            return Err(cx.err(v.span(), format!("strategy `{kind}` has no parameter `{pname}`")).with_help(help));
+            return Err(cx
+                .err(pname.span(), format!("strategy `{name}` has no parameter `{}`", pname.get_ref()))
+                .with_help(help));
         }
     }
-    let p = |v: &Option<S<f64>>, what: &str| v.as_ref().map(|v| prob(cx, v, what)).transpose();
-    let need = |v: &Option<S<f64>>, what: &str| -> R<f64> {
-        p(v, what)?.ok_or_else(|| cx.err(raw.kind.span(), format!("strategy `{kind}` needs `{what}`")).with_help(
-            "memory_one takes p_cc, p_cd, p_dc, p_dd: the probabilities of conceding after each (own, other) pair of last actions",
-        ))
-    };
-    Ok(match kind {
-        "tit_for_tat" => Strategy::TitForTat,
-        "suspicious_tit_for_tat" => Strategy::SuspiciousTitForTat,
-        "tit_for_two_tats" => Strategy::TitForTwoTats,
-        "grim_trigger" => Strategy::GrimTrigger,
-        "win_stay_lose_shift" => Strategy::WinStayLoseShift,
-        "always_escalate" => Strategy::AlwaysEscalate,
-        "always_concede" => Strategy::AlwaysConcede,
-        "random" => Strategy::Random { p_escalate: p(&raw.p_escalate, "p_escalate")?.unwrap_or(0.5) },
-        "generous_tit_for_tat" => {
-            let generosity = match p(&raw.generosity, "generosity")? {
-                Some(g) => g,
-                None => {
-                    let g = stage_game(sides, i);
-                    strategy::gtft_generosity(g.r, g.s, g.t, g.p).ok_or_else(|| {
-                        cx.err(s.span(), format!(
-                            "generous_tit_for_tat needs `generosity`: the stage game of side `{}` is not a prisoner's dilemma (R={:.3}, S={:.3}, T={:.3}, P={:.3})",
-                            sides[i].name, g.r, g.s, g.t, g.p
-                        ))
-                        .with_help("the default generosity min(1 - (T-R)/(R-S), (R-P)/(T-P)) needs T > R > P > S; give `generosity = 0.1` (say)")
-                    })?
-                }
-            };
-            Strategy::GenerousTitForTat { generosity }
-        }
-        "memory_one" => Strategy::MemoryOne {
-            p: [need(&raw.p_cc, "p_cc")?, need(&raw.p_cd, "p_cd")?, need(&raw.p_dc, "p_dc")?, need(&raw.p_dd, "p_dd")?],
-            initial: p(&raw.initial, "initial")?.unwrap_or(1.0),
-        },
-        _ => unreachable!("catalogue entry without a constructor: {kind}"),
-    })
+    let mut values = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let given = raw.params.iter().find(|(n, _)| n.get_ref() == spec.name).map(|(_, v)| v);
+        let value = match (given, spec.default) {
+            (Some(v), _) => param_value(cx, v, spec)?,
+            (None, ParamDefault::Value(x)) => x,
+            (None, ParamDefault::Required) => {
+                let required: Vec<String> = specs
+                    .iter()
+                    .filter(|p| p.default == ParamDefault::Required)
+                    .map(|p| format!("{} ({})", p.name, p.about))
+                    .collect();
+                return Err(cx
+                    .err(raw.kind.span(), format!("strategy `{name}` needs `{}`", spec.name))
+                    .with_help(format!("{name} takes: {}", required.join("; "))));
+            }
+            (None, ParamDefault::StageGame) => {
+                let g = stage_game(sides, i);
+                strategy::gtft_generosity(g.r, g.s, g.t, g.p).ok_or_else(|| {
+                    cx.err(s.span(), format!(
+                        "{name} needs `{}`: the stage game of side `{}` is not a prisoner's dilemma (R={:.3}, S={:.3}, T={:.3}, P={:.3})",
+                        spec.name, sides[i].name, g.r, g.s, g.t, g.p
+                    ))
+                    .with_help(format!("the default {} min(1 - (T-R)/(R-S), (R-P)/(T-P)) needs T > R > P > S; give `{} = 0.1` (say)", spec.name, spec.name))
+                })?
+            }
+        };
+        values.push(value);
+    }
+    Ok(kind.with(&values))
+}
+
+/// A strategy parameter's value, within the registry's range for it.
+fn param_value(cx: &Ctx, v: &S<f64>, spec: &ParamSpec) -> R<f64> {
+    if spec.range == (0.0, 1.0) {
+        return prob(cx, v, spec.name);
+    }
+    let x = finite(cx, v, spec.name)?;
+    let (lo, hi) = spec.range;
+    if !(lo..=hi).contains(&x) {
+        return Err(cx.err(v.span(), format!("{} must be between {lo} and {hi}, got {x}", spec.name)));
+    }
+    Ok(x)
 }
 
 fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {

@@ -1,21 +1,27 @@
 /*!
 Strategies: how a side chooses to escalate (`D`) or concede (`C`) each round.
 
-Every strategy here is a rule of the classic iterated prisoner's dilemma, stated
-on *postures*: a side's action in a round is `D` if it escalated (or chose to
-escalate and could not, being at the top), `C` otherwise. A strategy sees its own
-last action as played and the other side's actions as *perceived* (possibly
-misread, see `docs/model.md`). How a posture becomes lever moves is the engine's
-business, not the strategy's.
+A strategy decides a side's *posture*: its action in a round is `D` if it
+escalated (or chose to escalate and could not, being at the top), `C`
+otherwise. It sees its own last action as played and the other side's actions
+as *perceived* (possibly misread, see `docs/model.md`). How a posture becomes
+lever moves is the engine's business, not the strategy's.
 
-Families, one file each (as Axelrod-Python lays them out):
+**The registry.** Each kind is a type implementing [`Rule`] in a family file
+(as Axelrod-Python lays them out): its [`KindInfo`] (name, literature,
+parameters with ranges and defaults) is declared next to its rule. The
+`registry!` invocation below lists every kind once and generates [`Kind`] (the
+list), [`Strategy`] (a kind with its parameters) and the dispatch, each an
+exhaustive `match`: adding a kind is one new file (or type) plus one registry
+line, and a forgotten case does not compile. Parsing, validation, `simulate
+strategies`, fitting, sweep paths, tournament labels and chart labels all read
+the registry; none lists kinds or parameter names of its own.
+
+Families:
 - `titfortat`: tit-for-tat, suspicious TFT, generous TFT, tit-for-two-tats;
 - `grudger`: grim trigger;
 - `memoryone`: win-stay-lose-shift and the general memory-one strategy;
 - `simple`: always escalate, always concede, random.
-
-The list is an enum: the compiler keeps `CATALOG`, `decide` and `traits`
-complete.
 */
 
 mod grudger;
@@ -25,6 +31,11 @@ mod titfortat;
 
 #[cfg(test)]
 mod tests;
+
+pub use grudger::GrimTrigger;
+pub use memoryone::{MemoryOne, WinStayLoseShift};
+pub use simple::{AlwaysConcede, AlwaysEscalate, Random};
+pub use titfortat::{GenerousTitForTat, SuspiciousTitForTat, TitForTat, TitForTwoTats};
 
 /// A side's posture in one round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,29 +92,6 @@ impl View {
     }
 }
 
-/// A strategy with its parameters resolved.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Strategy {
-    TitForTat,
-    SuspiciousTitForTat,
-    GenerousTitForTat {
-        generosity: f64,
-    },
-    TitForTwoTats,
-    GrimTrigger,
-    WinStayLoseShift,
-    AlwaysEscalate,
-    AlwaysConcede,
-    Random {
-        p_escalate: f64,
-    },
-    /// `p[k]` = P(C | last round was k), with k in CC, CD, DC, DD (own action first).
-    MemoryOne {
-        p: [f64; 4],
-        initial: f64,
-    },
-}
-
 /// Declared properties the engine relies on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Traits {
@@ -113,199 +101,277 @@ pub struct Traits {
     pub stochastic: bool,
 }
 
-impl Strategy {
-    /// Decide this round's intended action. `chance(p)` is a Bernoulli(p)
-    /// trial from the side's own strategy stream.
-    #[inline]
-    pub fn decide(&self, v: &View, chance: &mut impl FnMut(f64) -> bool) -> Action {
-        match self {
-            Strategy::TitForTat => titfortat::tit_for_tat(v),
-            Strategy::SuspiciousTitForTat => titfortat::suspicious_tit_for_tat(v),
-            Strategy::GenerousTitForTat { generosity } => titfortat::generous_tit_for_tat(v, *generosity, chance),
-            Strategy::TitForTwoTats => titfortat::tit_for_two_tats(v),
-            Strategy::GrimTrigger => grudger::grim_trigger(v),
-            Strategy::WinStayLoseShift => memoryone::win_stay_lose_shift(v),
-            Strategy::MemoryOne { p, initial } => memoryone::memory_one(v, p, *initial, chance),
-            Strategy::AlwaysEscalate => Action::D,
-            Strategy::AlwaysConcede => Action::C,
-            Strategy::Random { p_escalate } => simple::random(*p_escalate, chance),
-        }
-    }
-
-    /// The probability that the strategy *intends* to escalate (`D`) from view
-    /// `v`: the exact distribution of `decide`'s answer, without drawing. The
-    /// fit's likelihood uses it (`fit`); `decide` stays the engine's path.
-    /// Depends on `v.their_defections` only through whether it is positive.
-    pub fn p_escalate(&self, v: &View) -> f64 {
-        let d = |a: Action| if a.is_d() { 1.0 } else { 0.0 };
-        match self {
-            Strategy::TitForTat => d(titfortat::tit_for_tat(v)),
-            Strategy::SuspiciousTitForTat => d(titfortat::suspicious_tit_for_tat(v)),
-            Strategy::GenerousTitForTat { generosity } => {
-                if v.their_last == Some(Action::D) {
-                    1.0 - generosity
-                } else {
-                    0.0
-                }
-            }
-            Strategy::TitForTwoTats => d(titfortat::tit_for_two_tats(v)),
-            Strategy::GrimTrigger => d(grudger::grim_trigger(v)),
-            Strategy::WinStayLoseShift => d(memoryone::win_stay_lose_shift(v)),
-            Strategy::MemoryOne { p, initial } => 1.0 - memoryone::p_concede(v, p, *initial),
-            Strategy::AlwaysEscalate => 1.0,
-            Strategy::AlwaysConcede => 0.0,
-            Strategy::Random { p_escalate } => *p_escalate,
-        }
-    }
-
-    pub fn traits(&self) -> Traits {
-        let certain = |p: f64| p == 0.0 || p == 1.0;
-        let (memory_depth, stochastic) = match self {
-            Strategy::TitForTat | Strategy::SuspiciousTitForTat => (Some(1), false),
-            Strategy::GenerousTitForTat { generosity } => (Some(1), !certain(*generosity)),
-            Strategy::TitForTwoTats => (Some(2), false),
-            Strategy::GrimTrigger => (None, false),
-            Strategy::WinStayLoseShift => (Some(1), false),
-            Strategy::AlwaysEscalate | Strategy::AlwaysConcede => (Some(0), false),
-            Strategy::Random { p_escalate } => (Some(0), !certain(*p_escalate)),
-            Strategy::MemoryOne { p, initial } => (Some(1), !(p.iter().all(|&x| certain(x)) && certain(*initial))),
-        };
-        Traits { memory_depth, stochastic }
-    }
-
-    /// The catalogue name (`kind` in scenario files).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Strategy::TitForTat => "tit_for_tat",
-            Strategy::SuspiciousTitForTat => "suspicious_tit_for_tat",
-            Strategy::GenerousTitForTat { .. } => "generous_tit_for_tat",
-            Strategy::TitForTwoTats => "tit_for_two_tats",
-            Strategy::GrimTrigger => "grim_trigger",
-            Strategy::WinStayLoseShift => "win_stay_lose_shift",
-            Strategy::AlwaysEscalate => "always_escalate",
-            Strategy::AlwaysConcede => "always_concede",
-            Strategy::Random { .. } => "random",
-            Strategy::MemoryOne { .. } => "memory_one",
-        }
-    }
-
-    /// Short human description with parameters, for tables and titles.
-    pub fn describe(&self) -> String {
-        match self {
-            Strategy::GenerousTitForTat { generosity } => format!("generous TFT (forgives {:.0}%)", generosity * 100.0),
-            Strategy::Random { p_escalate } => format!("random (escalates {:.0}%)", p_escalate * 100.0),
-            Strategy::MemoryOne { p, initial } => {
-                format!("memory-one ({}, {}, {}, {}; first {})", p[0], p[1], p[2], p[3], initial)
-            }
-            other => catalog_entry(other.kind()).map_or(other.kind().to_string(), |e| e.title.to_string()),
-        }
-    }
+/// How a parameter gets its value when a scenario does not give one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ParamDefault {
+    Value(f64),
+    /// The scenario must give it.
+    Required,
+    /// Nowak and Sigmund's generosity min(1 − (T−R)/(R−S), (R−P)/(T−P)) of
+    /// the side's stage game (docs/model.md §2); refused when the stage game
+    /// is not a prisoner's dilemma.
+    StageGame,
 }
 
-/// One parameter of a strategy, for `simulate strategies` and validation.
-pub struct ParamInfo {
+/// One parameter of a strategy kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParamSpec {
+    /// Key in scenario files, sweep paths and CSV columns.
     pub name: &'static str,
+    /// Short symbol for tables and charts ("g").
+    pub symbol: &'static str,
+    /// What it means, for `simulate strategies` and docs.
     pub about: &'static str,
-    pub default: Option<&'static str>,
+    /// Smallest and largest valid value (inclusive).
+    pub range: (f64, f64),
+    pub default: ParamDefault,
+    /// Other names a sweep path may use for it ("forgiveness").
+    pub aliases: &'static [&'static str],
 }
 
-/// One catalogue entry.
-pub struct StrategyInfo {
-    pub kind: &'static str,
+impl ParamSpec {
+    /// A probability parameter.
+    pub const fn probability(
+        name: &'static str,
+        symbol: &'static str,
+        about: &'static str,
+        default: ParamDefault,
+    ) -> ParamSpec {
+        ParamSpec { name, symbol, about, range: (0.0, 1.0), default, aliases: &[] }
+    }
+
+    /// The same parameter, also known by `aliases`.
+    pub const fn aka(self, aliases: &'static [&'static str]) -> ParamSpec {
+        ParamSpec { aliases, ..self }
+    }
+}
+
+/// How `simulate fit` treats a kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FitSupport {
+    /// Fitted with its parameters, implementation noise ε (unless
+    /// `noise_identified` is false: ε is then fixed at 0, confounded with a
+    /// parameter) and misperception μ (when the rule reads the other side).
+    Yes { noise_identified: bool },
+    /// Not fitted, for the reason given.
+    No(&'static str),
+}
+
+/// What the registry knows of a kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KindInfo {
+    /// Name in scenario files (`kind = "..."`).
+    pub name: &'static str,
+    /// Human title ("generous tit-for-tat").
     pub title: &'static str,
     /// Names in the literature.
     pub names: &'static str,
     pub about: &'static str,
-    pub params: &'static [ParamInfo],
+    pub params: &'static [ParamSpec],
+    pub fit: FitSupport,
 }
 
-const PROB_C: &str = "probability of conceding (C)";
+/// A strategy rule: one type per kind, holding its parameter values.
+pub trait Rule: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static {
+    const INFO: KindInfo;
 
-pub const CATALOG: &[StrategyInfo] = &[
-    StrategyInfo {
-        kind: "tit_for_tat",
-        title: "tit-for-tat",
-        names: "TFT (Rapoport; Axelrod 1980)",
-        about: "concedes first, then copies the other side's last perceived action",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "suspicious_tit_for_tat",
-        title: "suspicious tit-for-tat",
-        names: "STFT",
-        about: "escalates first, then copies the other side's last perceived action",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "generous_tit_for_tat",
-        title: "generous tit-for-tat",
-        names: "GTFT (Nowak & Sigmund 1992)",
-        about: "like tit-for-tat, but answers a perceived escalation by conceding with probability `generosity`",
-        params: &[ParamInfo {
-            name: "generosity",
-            about: "probability of forgiving a perceived escalation",
-            default: Some("min(1 - (T-R)/(R-S), (R-P)/(T-P)) of the side's stage game (1/3 for R=3 S=0 T=5 P=1)"),
-        }],
-    },
-    StrategyInfo {
-        kind: "tit_for_two_tats",
-        title: "tit-for-two-tats",
-        names: "TF2T (Axelrod 1980)",
-        about: "escalates only after two perceived escalations in a row",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "grim_trigger",
-        title: "grim trigger",
-        names: "Grim, Grudger, Friedman",
-        about: "concedes until the first perceived escalation, then escalates for ever",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "win_stay_lose_shift",
-        title: "win-stay-lose-shift",
-        names: "WSLS, Pavlov (Kraines & Kraines 1989; Nowak & Sigmund 1993)",
-        about: "concedes when both sides did the same last round, escalates otherwise: memory-one (1, 0, 0, 1)",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "always_escalate",
-        title: "always escalate",
-        names: "ALLD",
-        about: "escalates every round",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "always_concede",
-        title: "always concede",
-        names: "ALLC",
-        about: "concedes every round",
-        params: &[],
-    },
-    StrategyInfo {
-        kind: "random",
-        title: "random",
-        names: "Random",
-        about: "escalates with probability `p_escalate` each round, independently",
-        params: &[ParamInfo { name: "p_escalate", about: "probability of escalating", default: Some("0.5") }],
-    },
-    StrategyInfo {
-        kind: "memory_one",
-        title: "memory-one",
-        names: "memory-one strategy (Nowak & Sigmund 1990; Press & Dyson 2012)",
-        about: "concedes with a probability that depends on last round's (own, other) actions",
-        params: &[
-            ParamInfo { name: "p_cc", about: PROB_C, default: None },
-            ParamInfo { name: "p_cd", about: PROB_C, default: None },
-            ParamInfo { name: "p_dc", about: PROB_C, default: None },
-            ParamInfo { name: "p_dd", about: PROB_C, default: None },
-            ParamInfo { name: "initial", about: "probability of conceding in round 1", default: Some("1") },
-        ],
-    },
-];
+    /// The rule with parameter values in `INFO.params` order (validated and
+    /// defaulted by the caller).
+    fn new(params: &[f64]) -> Self;
 
-pub fn catalog_entry(kind: &str) -> Option<&'static StrategyInfo> {
-    CATALOG.iter().find(|e| e.kind == kind)
+    /// Parameter values in `INFO.params` order.
+    fn params(&self) -> Vec<f64> {
+        Vec::new()
+    }
+
+    /// This round's intended action. `chance(p)` is a Bernoulli(p) trial from
+    /// the side's own strategy stream.
+    fn decide(&self, v: &View, chance: &mut impl FnMut(f64) -> bool) -> Action;
+
+    /// The probability that `decide` intends `D` from view `v`: its exact
+    /// law, without drawing (the fit's likelihood uses it). May read
+    /// `v.their_defections` only through whether it is positive.
+    fn p_escalate(&self, v: &View) -> f64;
+
+    fn traits(&self) -> Traits;
+
+    /// Short human description with parameters, for tables and titles.
+    fn describe(&self) -> String {
+        Self::INFO.title.to_string()
+    }
+}
+
+/// Whether a probability is 0 or 1 (a trial that needs no draw).
+fn certain(p: f64) -> bool {
+    p == 0.0 || p == 1.0
+}
+
+/// 1 for `D`, 0 for `C`: the law of a deterministic decision.
+fn law(a: Action) -> f64 {
+    if a.is_d() { 1.0 } else { 0.0 }
+}
+
+macro_rules! registry {
+    ($($variant:ident => $rule:ty),* $(,)?) => {
+        /// Every strategy kind, in catalogue order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Kind {
+            $($variant),*
+        }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            pub fn info(self) -> &'static KindInfo {
+                match self {
+                    $(Kind::$variant => &<$rule as Rule>::INFO),*
+                }
+            }
+
+            /// The strategy of this kind with parameter values in
+            /// `info().params` order.
+            pub fn with(self, params: &[f64]) -> Strategy {
+                assert_eq!(params.len(), self.info().params.len(), "{} takes {} parameters", self.name(), self.info().params.len());
+                match self {
+                    $(Kind::$variant => Strategy::$variant(<$rule as Rule>::new(params))),*
+                }
+            }
+        }
+
+        /// A strategy: a kind with its parameter values.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Strategy {
+            $($variant($rule)),*
+        }
+
+        impl Strategy {
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Strategy::$variant(_) => Kind::$variant),*
+                }
+            }
+
+            /// Parameter values in `kind().info().params` order.
+            pub fn params(&self) -> Vec<f64> {
+                match self {
+                    $(Strategy::$variant(r) => r.params()),*
+                }
+            }
+
+            /// Decide this round's intended action. `chance(p)` is a
+            /// Bernoulli(p) trial from the side's own strategy stream.
+            #[inline]
+            pub fn decide(&self, v: &View, chance: &mut impl FnMut(f64) -> bool) -> Action {
+                match self {
+                    $(Strategy::$variant(r) => r.decide(v, chance)),*
+                }
+            }
+
+            /// The exact probability that the strategy intends `D` from view
+            /// `v` (see [`Rule::p_escalate`]).
+            pub fn p_escalate(&self, v: &View) -> f64 {
+                match self {
+                    $(Strategy::$variant(r) => r.p_escalate(v)),*
+                }
+            }
+
+            pub fn traits(&self) -> Traits {
+                match self {
+                    $(Strategy::$variant(r) => r.traits()),*
+                }
+            }
+
+            /// Short human description with parameters, for tables and
+            /// titles: "tit-for-tat", "generous TFT (forgives 33%)".
+            pub fn describe(&self) -> String {
+                match self {
+                    $(Strategy::$variant(r) => r.describe()),*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    TitForTat => TitForTat,
+    SuspiciousTitForTat => SuspiciousTitForTat,
+    GenerousTitForTat => GenerousTitForTat,
+    TitForTwoTats => TitForTwoTats,
+    GrimTrigger => GrimTrigger,
+    WinStayLoseShift => WinStayLoseShift,
+    AlwaysEscalate => AlwaysEscalate,
+    AlwaysConcede => AlwaysConcede,
+    Random => Random,
+    MemoryOne => MemoryOne,
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
+}
+
+impl Kind {
+    /// Name in scenario files.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The kind named `name` in scenario files.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// Every kind's name, in catalogue order.
+    pub fn names() -> Vec<&'static str> {
+        Kind::ALL.iter().map(|k| k.name()).collect()
+    }
+
+    /// The parameter called `name`, with its position.
+    pub fn param(self, name: &str) -> Option<(usize, &'static ParamSpec)> {
+        self.info().params.iter().enumerate().find(|(_, p)| p.name == name)
+    }
+
+    /// The parameter called `name` or known by it as an alias.
+    pub fn param_or_alias(self, name: &str) -> Option<&'static ParamSpec> {
+        self.info().params.iter().find(|p| p.name == name || p.aliases.contains(&name))
+    }
+
+    /// The strategy with every parameter at a fixed default (`None` if one is
+    /// required or comes from the stage game).
+    pub fn with_defaults(self) -> Option<Strategy> {
+        let values: Option<Vec<f64>> = self
+            .info()
+            .params
+            .iter()
+            .map(|p| match p.default {
+                ParamDefault::Value(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        values.map(|v| self.with(&v))
+    }
+}
+
+impl Strategy {
+    /// The catalogue name (`kind` in scenario files).
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// A stable machine key: the kind's name, with its parameters in
+    /// parentheses when it has any (`generous_tit_for_tat(generosity=0.1)`):
+    /// CSV cells and tournament rows.
+    pub fn key(&self) -> String {
+        let info = self.kind().info();
+        let values = self.params();
+        if values.is_empty() {
+            return info.name.to_string();
+        }
+        let params: Vec<String> =
+            info.params.iter().zip(&values).map(|(p, v)| format!("{}={}", p.name, crate::fmt::num(*v, 6))).collect();
+        format!("{}({})", info.name, params.join(","))
+    }
 }
 
 /// The Nowak–Sigmund generosity of GTFT for a stage game, when it is a

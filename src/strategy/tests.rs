@@ -34,40 +34,40 @@ fn check_versus(s: Strategy, opponent: &str, expected: &str) {
 
 #[test]
 fn tit_for_tat_copies_last_action() {
-    check_versus(Strategy::TitForTat, "CDDCC", "CCDDC");
-    check_versus(Strategy::TitForTat, "DDDD", "CDDD");
+    check_versus(Strategy::TitForTat(crate::strategy::TitForTat), "CDDCC", "CCDDC");
+    check_versus(Strategy::TitForTat(crate::strategy::TitForTat), "DDDD", "CDDD");
 }
 
 #[test]
 fn suspicious_tit_for_tat_opens_with_d() {
-    check_versus(Strategy::SuspiciousTitForTat, "CCDC", "DCCD");
+    check_versus(Strategy::SuspiciousTitForTat(crate::strategy::SuspiciousTitForTat), "CCDC", "DCCD");
 }
 
 #[test]
 fn tit_for_two_tats_needs_two_in_a_row() {
-    check_versus(Strategy::TitForTwoTats, "DCDDDC", "CCCCDD");
+    check_versus(Strategy::TitForTwoTats(crate::strategy::TitForTwoTats), "DCDDDC", "CCCCDD");
 }
 
 #[test]
 fn grim_trigger_never_forgives() {
-    check_versus(Strategy::GrimTrigger, "CCDCCC", "CCCDDD");
+    check_versus(Strategy::GrimTrigger(crate::strategy::GrimTrigger), "CCDCCC", "CCCDDD");
 }
 
 #[test]
 fn win_stay_lose_shift_transcript() {
     // Rounds: CC -> C; (C,D) -> D; (D,C) -> D; (D,D) -> C; (C,C) -> C.
-    check_versus(Strategy::WinStayLoseShift, "CDCDCC", "CCDDCC");
+    check_versus(Strategy::WinStayLoseShift(crate::strategy::WinStayLoseShift), "CDCDCC", "CCDDCC");
 }
 
 #[test]
 fn always_strategies_ignore_opponent() {
-    check_versus(Strategy::AlwaysEscalate, "CDCD", "DDDD");
-    check_versus(Strategy::AlwaysConcede, "DDDD", "CCCC");
+    check_versus(Strategy::AlwaysEscalate(crate::strategy::AlwaysEscalate), "CDCD", "DDDD");
+    check_versus(Strategy::AlwaysConcede(crate::strategy::AlwaysConcede), "DDDD", "CCCC");
 }
 
 #[test]
 fn generous_tit_for_tat_forgives_on_coin() {
-    let g = Strategy::GenerousTitForTat { generosity: 0.3 };
+    let g = crate::strategy::Kind::GenerousTitForTat.with(&[0.3]);
     // Two perceived escalations: first forgiven (coin true), second not.
     assert_eq!(play(&g, "CDCDC", &[true, false]), "CCCCD");
 }
@@ -76,21 +76,30 @@ fn generous_tit_for_tat_forgives_on_coin() {
 fn gtft_with_zero_generosity_is_tit_for_tat() {
     let script = "CDDCDCCDDDCC";
     assert_eq!(
-        play(&Strategy::GenerousTitForTat { generosity: 0.0 }, script, &[]),
-        play(&Strategy::TitForTat, script, &[])
+        play(&crate::strategy::Kind::GenerousTitForTat.with(&[0.0]), script, &[]),
+        play(&Strategy::TitForTat(crate::strategy::TitForTat), script, &[])
     );
 }
 
 #[test]
 fn memory_one_vectors_reproduce_named_strategies() {
     let script = "CDDCDCCDDDCCDC";
-    let m1 = |p: [f64; 4]| Strategy::MemoryOne { p, initial: 1.0 };
-    assert_eq!(play(&m1([1.0, 0.0, 1.0, 0.0]), script, &[]), play(&Strategy::TitForTat, script, &[]));
-    assert_eq!(play(&m1([1.0, 0.0, 0.0, 1.0]), script, &[]), play(&Strategy::WinStayLoseShift, script, &[]));
-    assert_eq!(play(&m1([1.0; 4]), script, &[]), play(&Strategy::AlwaysConcede, script, &[]));
+    let m1 = |p: [f64; 4]| Kind::MemoryOne.with(&[p[0], p[1], p[2], p[3], 1.0]);
     assert_eq!(
-        play(&Strategy::MemoryOne { p: [0.0; 4], initial: 0.0 }, script, &[]),
-        play(&Strategy::AlwaysEscalate, script, &[])
+        play(&m1([1.0, 0.0, 1.0, 0.0]), script, &[]),
+        play(&Strategy::TitForTat(crate::strategy::TitForTat), script, &[])
+    );
+    assert_eq!(
+        play(&m1([1.0, 0.0, 0.0, 1.0]), script, &[]),
+        play(&Strategy::WinStayLoseShift(crate::strategy::WinStayLoseShift), script, &[])
+    );
+    assert_eq!(
+        play(&m1([1.0; 4]), script, &[]),
+        play(&Strategy::AlwaysConcede(crate::strategy::AlwaysConcede), script, &[])
+    );
+    assert_eq!(
+        play(&crate::strategy::Kind::MemoryOne.with(&[0.0, 0.0, 0.0, 0.0, 0.0]), script, &[]),
+        play(&Strategy::AlwaysEscalate(crate::strategy::AlwaysEscalate), script, &[])
     );
 }
 
@@ -101,26 +110,41 @@ fn gtft_default_generosity_is_one_third_for_standard_payoffs() {
     assert_eq!(gtft_generosity(3.0, 0.0, 2.0, 1.0), None, "not a prisoner's dilemma");
 }
 
+/// One strategy of every registry kind, each parameter at an interior value
+/// of its range (so stochastic kinds really draw).
 fn every_strategy() -> Vec<Strategy> {
-    let all = vec![
-        Strategy::TitForTat,
-        Strategy::SuspiciousTitForTat,
-        Strategy::GenerousTitForTat { generosity: 0.3 },
-        Strategy::TitForTwoTats,
-        Strategy::GrimTrigger,
-        Strategy::WinStayLoseShift,
-        Strategy::AlwaysEscalate,
-        Strategy::AlwaysConcede,
-        Strategy::Random { p_escalate: 0.5 },
-        Strategy::MemoryOne { p: [0.9, 0.1, 0.8, 0.2], initial: 0.7 },
-    ];
-    // Every catalogue entry is covered, and nothing else.
-    let mut kinds: Vec<_> = all.iter().map(|s| s.kind()).collect();
-    kinds.sort_unstable();
-    let mut catalogued: Vec<_> = CATALOG.iter().map(|e| e.kind).collect();
-    catalogued.sort_unstable();
-    assert_eq!(kinds, catalogued);
-    all
+    Kind::ALL
+        .iter()
+        .map(|k| {
+            let values: Vec<f64> = k
+                .info()
+                .params
+                .iter()
+                .enumerate()
+                .map(|(j, p)| p.range.0 + (0.3 + 0.1 * j as f64) * (p.range.1 - p.range.0))
+                .collect();
+            k.with(&values)
+        })
+        .collect()
+}
+
+#[test]
+fn registry_is_consistent() {
+    for (i, k) in Kind::ALL.iter().enumerate() {
+        let info = k.info();
+        assert_eq!(Kind::from_name(info.name), Some(*k));
+        assert!(Kind::ALL[..i].iter().all(|o| o.name() != info.name), "duplicate name {}", info.name);
+        let s = every_strategy().remove(i);
+        assert_eq!(s.kind(), *k);
+        assert_eq!(s.params().len(), info.params.len(), "{k}");
+        assert_eq!(k.with(&s.params()), s, "{k}: params() round-trips through with()");
+        for p in info.params {
+            assert!(p.range.0 < p.range.1, "{k}.{}", p.name);
+            if let ParamDefault::Value(v) = p.default {
+                assert!((p.range.0..=p.range.1).contains(&v), "{k}.{} default", p.name);
+            }
+        }
+    }
 }
 
 /// A deterministic pseudo-random coin source for the generic checks.
@@ -241,10 +265,10 @@ fn decide_p_escalate(s: &Strategy, v: &View) -> f64 {
 fn fit_family() -> Vec<Strategy> {
     let mut all = every_strategy();
     all.extend([
-        Strategy::GenerousTitForTat { generosity: 0.0 },
-        Strategy::GenerousTitForTat { generosity: 1.0 },
-        Strategy::Random { p_escalate: 0.0 },
-        Strategy::Random { p_escalate: 1.0 },
+        crate::strategy::Kind::GenerousTitForTat.with(&[0.0]),
+        crate::strategy::Kind::GenerousTitForTat.with(&[1.0]),
+        crate::strategy::Kind::Random.with(&[0.0]),
+        crate::strategy::Kind::Random.with(&[1.0]),
     ]);
     all
 }

@@ -220,8 +220,8 @@ pub fn catalog(doc: &Table) -> Vec<ParamPath> {
             c.key(&at, k, Real, Some(side));
         }
         let strat = side.get("strategy").and_then(Value::as_table);
-        if let Some(entry) = strat.and_then(|s| str_of(s, "kind")).and_then(strategy::catalog_entry) {
-            for p in entry.params {
+        if let Some(kind) = strat.and_then(|s| str_of(s, "kind")).and_then(strategy::Kind::from_name) {
+            for p in kind.info().params {
                 c.key(&at.key("strategy"), p.name, Real, strat);
             }
         }
@@ -316,9 +316,13 @@ fn canonical_segments(doc: &Table, path: &str) -> Vec<String> {
             let Some(side) = select(&segs[1], &side_names, &[]) else { return segs };
             segs[1] = side.clone();
             let i = side_names.iter().position(|n| *n == side).unwrap_or(0);
-            // GTFT's generosity is its probability of forgiving.
-            if segs.len() == 4 && segs[2] == "strategy" && segs[3] == "forgiveness" {
-                segs[3] = "generosity".to_string();
+            // A strategy parameter's alias (GTFT's `forgiveness`) names the parameter.
+            if segs.len() == 4 && segs[2] == "strategy" {
+                let kind = sides.get(i).and_then(|s| s.get("strategy")).and_then(Value::as_table);
+                let kind = kind.and_then(|s| str_of(s, "kind")).and_then(strategy::Kind::from_name);
+                if let Some(spec) = kind.and_then(|k| k.param_or_alias(&segs[3])) {
+                    segs[3] = spec.name.to_string();
+                }
             }
             if segs.len() > 3 && segs[2] == "levers" {
                 let levers = tables(sides.get(i).copied(), "levers");

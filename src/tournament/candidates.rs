@@ -117,23 +117,12 @@ pub fn parse_strategy_list(
                 .with_help("list strategy kinds separated by commas, e.g. tit_for_tat,grim_trigger"));
         }
         let own = &sc.sides[side].strategy;
-        if own.kind() == trimmed {
+        if own.name() == trimmed {
             strategies.push((own.clone(), span));
             continue;
         }
-        let raw = S::new(
-            span.clone(),
-            RawStrategy {
-                kind: S::new(span.clone(), trimmed.to_string()),
-                generosity: None,
-                p_escalate: None,
-                p_cc: None,
-                p_cd: None,
-                p_dc: None,
-                p_dd: None,
-                initial: None,
-            },
-        );
+        let raw =
+            S::new(span.clone(), RawStrategy { kind: S::new(span.clone(), trimmed.to_string()), params: Vec::new() });
         let strategy = strategy_for_side(path, &source, &raw, &sc.sides, side).map_err(|e| {
             if e.message.contains("needs `") {
                 e.with_help("strategies with required parameters can be given in a --candidates file")
@@ -195,22 +184,32 @@ mod tests {
     /// GTFT with the default generosity of the classic stage game (about 1/3).
     fn default_gtft(sc: &Scenario) -> Strategy {
         let g = sc.stage_game(0);
-        Strategy::GenerousTitForTat { generosity: crate::strategy::gtft_generosity(g.r, g.s, g.t, g.p).unwrap() }
+        crate::strategy::Kind::GenerousTitForTat.with(&[crate::strategy::gtft_generosity(g.r, g.s, g.t, g.p).unwrap()])
     }
 
     #[test]
     fn list_resolves_defaults_like_a_scenario() {
         let sc = classic();
         let got = parse_strategy_list("--row", "tit_for_tat, generous_tit_for_tat,always_escalate", &sc, 0).unwrap();
-        assert_eq!(got, [Strategy::TitForTat, default_gtft(&sc), Strategy::AlwaysEscalate]);
+        assert_eq!(
+            got,
+            [
+                Strategy::TitForTat(crate::strategy::TitForTat),
+                default_gtft(&sc),
+                Strategy::AlwaysEscalate(crate::strategy::AlwaysEscalate)
+            ]
+        );
     }
 
     #[test]
     fn the_scenarios_own_kind_keeps_its_parameters() {
         let mut sc = classic();
-        sc.sides[1].strategy = Strategy::GenerousTitForTat { generosity: 0.2 };
+        sc.sides[1].strategy = crate::strategy::Kind::GenerousTitForTat.with(&[0.2]);
         let got = parse_strategy_list("--column", "generous_tit_for_tat,tit_for_tat", &sc, 1).unwrap();
-        assert_eq!(got, [Strategy::GenerousTitForTat { generosity: 0.2 }, Strategy::TitForTat]);
+        assert_eq!(
+            got,
+            [crate::strategy::Kind::GenerousTitForTat.with(&[0.2]), Strategy::TitForTat(crate::strategy::TitForTat)]
+        );
         // The other side does not use it: the stage-game default applies.
         assert_eq!(parse_strategy_list("--row", "generous_tit_for_tat", &sc, 0).unwrap(), [default_gtft(&sc)]);
     }
@@ -246,7 +245,10 @@ mod tests {
         let sc = classic();
         let text = "[candidates]\nrow = [{ kind = \"generous_tit_for_tat\", generosity = 0.1 }, { kind = \"generous_tit_for_tat\" }]\n";
         let got = parse_candidates(Path::new("c.toml"), text, &sc).unwrap();
-        assert_eq!(got, vec![Some(vec![Strategy::GenerousTitForTat { generosity: 0.1 }, default_gtft(&sc)]), None]);
+        assert_eq!(
+            got,
+            vec![Some(vec![crate::strategy::Kind::GenerousTitForTat.with(&[0.1]), default_gtft(&sc)]), None]
+        );
     }
 
     #[test]
@@ -259,7 +261,7 @@ mod tests {
         let text =
             "[candidates]\nrow = [\n  { kind = \"tit_for_tat\" },\n  { kind = \"random\", generosity = 0.2 },\n]\n";
         let e = parse_candidates(Path::new("c.toml"), text, &sc).unwrap_err();
-        assert_eq!(e.line_col(), Some((4, 35)), "{}", e.render());
+        assert_eq!(e.line_col(), Some((4, 22)), "{}", e.render());
         assert!(e.message.contains("no parameter `generosity`"));
         let e = parse_candidates(
             Path::new("c.toml"),
@@ -267,7 +269,7 @@ mod tests {
             &sc,
         )
         .unwrap_err();
-        assert!(e.message.contains("unknown field `forgive`"), "{}", e.message);
+        assert!(e.message.contains("has no parameter `forgive`"), "{}", e.message);
         assert_eq!(e.line_col(), Some((2, 32)));
     }
 }

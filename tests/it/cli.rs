@@ -79,7 +79,10 @@ fn bad_scenario_exits_2_with_location() {
 fn strategies_lists_the_catalogue() {
     let out = simulate().arg("strategies").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for e in tradewar::strategy::CATALOG {
-        assert!(text.contains(e.kind), "{} missing", e.kind);
+    for k in tradewar::strategy::Kind::ALL {
+        assert!(text.contains(k.name()), "{k} missing");
+        for p in k.info().params {
+            assert!(text.contains(p.about), "{k}.{} undocumented", p.name);
+        }
     }
 }

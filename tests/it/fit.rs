@@ -47,7 +47,7 @@ fn noisy_tit_for_tat_is_recovered_from_engine_histories() {
     for run in 0..3 {
         let fit = fit::fit_side(0, &record(&sc, 11, run), &all()).unwrap();
         let best = &fit.fits[0];
-        assert_eq!(best.candidate.kind, "tit_for_tat", "run {run}: ranked first by AIC");
+        assert_eq!(best.candidate.name(), "tit_for_tat", "run {run}: ranked first by AIC");
         assert!(contains(&best.noise, 0.1), "run {run}: ε = 0.1 outside the profile interval {:?}", best.noise);
         assert!(contains(&best.misperception.unwrap(), 0.0), "run {run}: μ = 0 outside {:?}", best.misperception);
         // The maximum is where it should be: the true parameters are within
@@ -70,7 +70,7 @@ fn generosity_and_misperception_are_recovered() {
     for run in 0..3 {
         let fit = fit::fit_side(0, &record(&gtft, 5, run), &all()).unwrap();
         let best = &fit.fits[0];
-        assert_eq!(best.candidate.kind, "generous_tit_for_tat", "run {run}");
+        assert_eq!(best.candidate.name(), "generous_tit_for_tat", "run {run}");
         assert!(contains(&best.param.unwrap(), 0.4), "run {run}: {:?}", best.param);
         assert!(contains(&best.noise, 0.05), "run {run}: {:?}", best.noise);
         assert_eq!(fit.profile.param, "generosity");
@@ -78,7 +78,7 @@ fn generosity_and_misperception_are_recovered() {
 
         let fit = fit::fit_side(0, &record(&misread, 5, run), &all()).unwrap();
         let best = &fit.fits[0];
-        assert_eq!(best.candidate.kind, "tit_for_tat", "run {run}");
+        assert_eq!(best.candidate.name(), "tit_for_tat", "run {run}");
         assert!(contains(&best.misperception.unwrap(), 0.3), "run {run}: {:?}", best.misperception);
         assert!(contains(&best.noise, 0.02), "run {run}: {:?}", best.noise);
     }
@@ -93,9 +93,9 @@ fn win_stay_lose_shift_is_told_from_tit_for_tat() {
     );
     for run in 0..3 {
         let fit = fit::fit_side(0, &record(&sc, 3, run), &all()).unwrap();
-        assert_eq!(fit.fits[0].candidate.kind, "win_stay_lose_shift", "run {run}");
+        assert_eq!(fit.fits[0].candidate.name(), "win_stay_lose_shift", "run {run}");
         assert!(contains(&fit.fits[0].noise, 0.05), "run {run}: {:?}", fit.fits[0].noise);
-        let tft = fit.fits.iter().find(|f| f.candidate.kind == "tit_for_tat").unwrap();
+        let tft = fit.fits.iter().find(|f| f.candidate.name() == "tit_for_tat").unwrap();
         assert!(tft.delta_aic > 10.0, "run {run}: TFT is far behind ({})", tft.delta_aic);
     }
 }

@@ -9,9 +9,9 @@ use tradewar::tournament::{Response, TournamentReport, run_tournament};
 
 use crate::common::{assert_no_temp_files, classic, decode_png, header, repo_path, simulate};
 
-const TFT: Strategy = Strategy::TitForTat;
-const ALLD: Strategy = Strategy::AlwaysEscalate;
-const ALLC: Strategy = Strategy::AlwaysConcede;
+const TFT: Strategy = Strategy::TitForTat(tradewar::strategy::TitForTat);
+const ALLD: Strategy = Strategy::AlwaysEscalate(tradewar::strategy::AlwaysEscalate);
+const ALLC: Strategy = Strategy::AlwaysConcede(tradewar::strategy::AlwaysConcede);
 
 fn mean(t: &tradewar::tournament::Tournament, cell: usize, side: usize) -> f64 {
     t.cells[cell].welfare[side].mean().unwrap()
@@ -72,8 +72,10 @@ fn cells_share_random_numbers_and_threads_do_not_matter() {
     // Generous TFT that never forgives plays exactly like TFT: with the same
     // random streams in every cell, its cells equal TFT's to the last bit.
     let sc = classic(r#"{ kind = "tit_for_tat" }"#, r#"{ kind = "tit_for_tat" }"#, 0.05, 60, 1);
-    let candidates =
-        [vec![TFT, Strategy::GenerousTitForTat { generosity: 0.0 }], vec![TFT, Strategy::Random { p_escalate: 0.3 }]];
+    let candidates = [
+        vec![TFT, tradewar::strategy::Kind::GenerousTitForTat.with(&[0.0])],
+        vec![TFT, tradewar::strategy::Kind::Random.with(&[0.3])],
+    ];
     let cfg = McConfig { runs: 400, seed: 11 };
     let one = with_threads(1, || run_tournament(&sc, &candidates, &cfg, &Hooks::default())).unwrap().unwrap();
     let two = with_threads(2, || run_tournament(&sc, &candidates, &cfg, &Hooks::default())).unwrap().unwrap();

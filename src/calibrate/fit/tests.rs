@@ -37,14 +37,14 @@ fn brute_force(s: &Strategy, noise: f64, mis: f64, r: &Record) -> f64 {
 fn forward_algorithm_equals_the_sum_over_every_perception() {
     let r = rec("CDDCCDCCD", "DCCDCCCDC");
     let strategies = [
-        Strategy::TitForTat,
-        Strategy::SuspiciousTitForTat,
-        Strategy::GenerousTitForTat { generosity: 0.3 },
-        Strategy::TitForTwoTats,
-        Strategy::GrimTrigger,
-        Strategy::WinStayLoseShift,
-        Strategy::Random { p_escalate: 0.4 },
-        Strategy::MemoryOne { p: [0.9, 0.2, 0.7, 0.1], initial: 0.8 },
+        Strategy::TitForTat(crate::strategy::TitForTat),
+        Strategy::SuspiciousTitForTat(crate::strategy::SuspiciousTitForTat),
+        crate::strategy::Kind::GenerousTitForTat.with(&[0.3]),
+        Strategy::TitForTwoTats(crate::strategy::TitForTwoTats),
+        Strategy::GrimTrigger(crate::strategy::GrimTrigger),
+        Strategy::WinStayLoseShift(crate::strategy::WinStayLoseShift),
+        crate::strategy::Kind::Random.with(&[0.4]),
+        crate::strategy::Kind::MemoryOne.with(&[0.9, 0.2, 0.7, 0.1, 0.8]),
     ];
     for s in &strategies {
         for (noise, mis) in [(0.05, 0.0), (0.1, 0.2), (0.3, 0.7)] {
@@ -59,7 +59,7 @@ fn forward_algorithm_equals_the_sum_over_every_perception() {
 fn a_consistent_record_has_likelihood_one_without_noise() {
     // TFT copies the other's last move.
     let r = rec("CDCCD", "DCCDC");
-    assert_eq!(log_likelihood(&Strategy::TitForTat, 0.0, 0.0, &r), 0.0);
+    assert_eq!(log_likelihood(&Strategy::TitForTat(crate::strategy::TitForTat), 0.0, 0.0, &r), 0.0);
 }
 
 #[test]
@@ -67,8 +67,8 @@ fn an_impossible_move_needs_noise_and_does_not_crash_the_fit() {
     // Grim trigger never concedes after a perceived escalation: round 4's C is
     // impossible without noise.
     let r = rec("CCDCD", "CDCCC");
-    assert_eq!(log_likelihood(&Strategy::GrimTrigger, 0.0, 0.0, &r), f64::NEG_INFINITY);
-    assert!(log_likelihood(&Strategy::GrimTrigger, 0.1, 0.0, &r).is_finite());
+    assert_eq!(log_likelihood(&Strategy::GrimTrigger(crate::strategy::GrimTrigger), 0.0, 0.0, &r), f64::NEG_INFINITY);
+    assert!(log_likelihood(&Strategy::GrimTrigger(crate::strategy::GrimTrigger), 0.1, 0.0, &r).is_finite());
     let cfg = FitConfig { candidates: vec![Candidate::new("grim_trigger").unwrap()], profile_points: 11 };
     let fit = fit_side(0, &r, &cfg).unwrap();
     let grim = &fit.fits[0];
@@ -90,7 +90,7 @@ fn always_escalate_fits_the_share_of_concessions_as_noise() {
     assert_eq!((f.k, f.misperception), (1, None), "μ is not fitted for a strategy that ignores the other side");
     // The profile interval's lower end loses exactly 1.92 of log-likelihood;
     // at ε = 0.5 the loss is 10 ln 0.5 − lnL̂ = 0.82 < 1.92, so the upper end is the bound.
-    let at = |e: f64| log_likelihood(&Strategy::AlwaysEscalate, e, 0.0, &r);
+    let at = |e: f64| log_likelihood(&Strategy::AlwaysEscalate(crate::strategy::AlwaysEscalate), e, 0.0, &r);
     assert!((at(f.noise.ci_low) - (f.ln_l - PROFILE_DROP)).abs() < 2e-3);
     assert_eq!(f.noise.ci_high, NOISE_MAX);
     assert_eq!(fit.profile.param, "noise");
@@ -107,13 +107,13 @@ fn aic_ranks_and_weights_candidates() {
         profile_points: 11,
     };
     let fit = fit_side(0, &r, &cfg).unwrap();
-    assert_eq!(fit.fits[0].candidate.kind, "tit_for_tat", "a perfect copy: TFT with no noise");
+    assert_eq!(fit.fits[0].candidate.name(), "tit_for_tat", "a perfect copy: TFT with no noise");
     assert_eq!(fit.fits[0].ln_l, 0.0);
     assert_eq!(fit.fits[0].aic, 4.0, "k = 2 (ε, μ)");
     assert_eq!(fit.fits[0].delta_aic, 0.0);
     let weights: f64 = fit.fits.iter().map(|f| f.weight).sum();
     assert!((weights - 1.0).abs() < 1e-12);
-    let gtft = fit.fits.iter().find(|f| f.candidate.kind == "generous_tit_for_tat").unwrap();
+    let gtft = fit.fits.iter().find(|f| f.candidate.name() == "generous_tit_for_tat").unwrap();
     assert_eq!(gtft.k, 3);
     assert!(gtft.param.unwrap().value < 1e-3);
     assert!((gtft.delta_aic - 2.0).abs() < 1e-6, "same fit, one more parameter");
@@ -136,8 +136,8 @@ fn candidates_are_checked() {
     assert_eq!(g.clone().with_range("generosity", 0.0, 0.5).unwrap().param.unwrap().hi, 0.5);
     assert!(matches!(g.clone().with_range("generosity", 0.6, 0.5), Err(FitError::BadRange { .. })));
     assert!(matches!(g.with_range("p_escalate", 0.0, 0.5), Err(FitError::UnknownParameter { .. })));
-    let kinds: Vec<&str> = default_candidates().iter().map(|c| c.kind).collect();
-    assert_eq!(kinds.len(), CATALOG.len() - 1, "every strategy but memory_one");
+    let kinds: Vec<&str> = default_candidates().iter().map(|c| c.name()).collect();
+    assert_eq!(kinds.len(), crate::strategy::Kind::ALL.len() - 1, "every strategy but memory_one");
     assert_eq!(Candidate::new("random").unwrap().k(), 1, "p only: ε is confounded with p");
     assert_eq!(Candidate::new("always_concede").unwrap().k(), 1);
     assert_eq!(Candidate::new("win_stay_lose_shift").unwrap().k(), 2);
@@ -148,12 +148,12 @@ fn provocations_make_an_unprovoked_escalation_possible() {
     // TFT escalates in round 3 after two concessions: impossible without noise,
     // possible with a provocation chance of 0.2 (and only a D, never a C).
     let mut r = rec("CCDC", "CCCC");
-    assert_eq!(log_likelihood(&Strategy::TitForTat, 0.0, 0.0, &r), f64::NEG_INFINITY);
+    assert_eq!(log_likelihood(&Strategy::TitForTat(crate::strategy::TitForTat), 0.0, 0.0, &r), f64::NEG_INFINITY);
     r.provocation = vec![0.2; 4];
     let expected = 3.0 * 0.8f64.ln() + 0.2f64.ln();
-    assert!((log_likelihood(&Strategy::TitForTat, 0.0, 0.0, &r) - expected).abs() < 1e-12);
+    assert!((log_likelihood(&Strategy::TitForTat(crate::strategy::TitForTat), 0.0, 0.0, &r) - expected).abs() < 1e-12);
     // With noise: P(D) = 1 − (1 − ε)(1 − q) when TFT intends C.
     let p = |e: f64| 1.0 - (1.0 - e) * 0.8;
     let expected = 3.0 * (1.0 - p(0.1)).ln() + p(0.1).ln();
-    assert!((log_likelihood(&Strategy::TitForTat, 0.1, 0.0, &r) - expected).abs() < 1e-12);
+    assert!((log_likelihood(&Strategy::TitForTat(crate::strategy::TitForTat), 0.1, 0.0, &r) - expected).abs() < 1e-12);
 }

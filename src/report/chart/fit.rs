@@ -21,6 +21,7 @@ use crate::calibrate::backtest::Backtest;
 use crate::calibrate::fit::{PROFILE_DROP, SideFit};
 use crate::calibrate::history::History;
 use crate::scenario::Scenario;
+use crate::strategy::Kind;
 
 /// Size of both charts, in pixels.
 const SIZE: (u32, u32) = (1400, 720);
@@ -109,12 +110,15 @@ fn panel_axes<DB: DrawingBackend>(
         .map_err(fail)
 }
 
-fn param_axis(param: &str) -> String {
-    match param {
-        "generosity" => "generosity g (probability of forgiving a perceived escalation)".into(),
-        "p_escalate" => "p_escalate (probability of escalating each month)".into(),
-        "noise" => "implementation noise ε (probability a move is flipped)".into(),
-        other => other.replace('_', " "),
+/// The x-axis title of a profile: a strategy parameter as the registry
+/// describes it, or one of the noise parameters.
+fn param_axis(kind: Kind, param: &str) -> String {
+    match (kind.param(param), param) {
+        (Some((_, spec)), _) if spec.symbol != spec.name => format!("{} {} ({})", spec.name, spec.symbol, spec.about),
+        (Some((_, spec)), _) => format!("{} ({})", spec.name, spec.about),
+        (None, "noise") => "implementation noise ε (probability a move is flipped)".into(),
+        (None, "misperception") => "misperception μ (probability a concession is read as an escalation)".into(),
+        (None, other) => other.replace('_', " "),
     }
 }
 
@@ -166,7 +170,7 @@ fn draw_fit<DB: DrawingBackend>(
             .y_label_formatter(&|y| if *y > 0.5 { String::new() } else { format!("{y:.0}") })
             .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
             .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .x_desc(param_axis(p.param))
+            .x_desc(param_axis(best.strategy.kind(), p.param))
             .y_desc("lnL − max lnL")
             .axis_desc_style(text(AXIS_PX - 2.0, FontStyle::Normal, &INK))
             .draw()
