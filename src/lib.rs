@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod stats;
 pub mod strategy;
 pub mod sweep;
+pub mod totals;
 pub mod tournament;
 
 pub use error::{Error, ScenarioError};

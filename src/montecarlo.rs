@@ -23,12 +23,10 @@ use crate::error::Error;
 use crate::outcome::{Outcome, RunSummary, classify};
 use crate::rng::Streams;
 use crate::scenario::{INDEX_BINS, Scenario};
-use crate::stats::Moments;
+use crate::totals::Totals;
 
 /// Runs per block: the unit of progress, cancellation and per-run output.
 pub const BLOCK: u64 = 1 << 16;
-/// Slot of the all-runs aggregate in per-outcome arrays.
-pub const ALL: usize = 4;
 
 #[derive(Clone, Copy, Debug)]
 pub struct McConfig {
@@ -86,16 +84,8 @@ pub struct Batch {
     pub runs: u64,
     pub seed: u64,
     pub rounds: u32,
-    /// Runs per outcome, in `Outcome::ALL` order.
-    pub outcome_runs: [u64; 4],
-    /// Per outcome (and `ALL`), per side: cumulative welfare.
-    pub welfare: [[Moments; 2]; 5],
-    /// Per outcome (and `ALL`), per side: peak escalation index.
-    pub peak: [[Moments; 2]; 5],
-    /// Per outcome (and `ALL`): rounds of mutual retaliation.
-    pub exchanges: [Moments; 5],
-    /// Détente runs: rounds until the détente test first passed.
-    pub rounds_to_detente: Moments,
+    /// Per-outcome totals of the runs.
+    pub totals: Totals,
     /// Offset of each lever's rung block in a round's histogram row (flat over
     /// both sides, side 0 first), and the side each lever belongs to.
     lever_offsets: Vec<usize>,
@@ -138,11 +128,7 @@ impl Batch {
             runs: 0,
             seed,
             rounds: sc.rounds,
-            outcome_runs: [0; 4],
-            welfare: Default::default(),
-            peak: Default::default(),
-            exchanges: Default::default(),
-            rounds_to_detente: Moments::default(),
+            totals: Totals::default(),
             lever_offsets,
             lever_side,
             weighted,
@@ -161,19 +147,8 @@ impl Batch {
     /// record where each counted quantity changes.
     fn add(&mut self, trace: &GameTrace, s: &RunSummary, weight: u64) {
         debug_assert!(!self.integrated);
-        let o = s.outcome.index();
         self.runs += weight;
-        self.outcome_runs[o] += weight;
-        for slot in [o, ALL] {
-            for i in 0..2 {
-                self.welfare[slot][i].add(s.welfare[i], weight);
-                self.peak[slot][i].add(s.peak[i], weight);
-            }
-            self.exchanges[slot].add(s.exchanges as f64, weight);
-        }
-        if let Some(r) = s.rounds_to_detente {
-            self.rounds_to_detente.add(r as f64, weight);
-        }
+        self.totals.add(s, weight);
         let levers = trace.levers();
         for c in trace.changes() {
             let (row, slot) = (c.round as usize, c.slot as usize);
@@ -229,17 +204,7 @@ impl Batch {
     pub fn merge(&mut self, other: &Batch) {
         assert_eq!(self.integrated, other.integrated, "merging a finished batch with an unfinished one");
         self.runs += other.runs;
-        for o in 0..4 {
-            self.outcome_runs[o] += other.outcome_runs[o];
-        }
-        for slot in 0..5 {
-            for i in 0..2 {
-                self.welfare[slot][i].merge(&other.welfare[slot][i]);
-                self.peak[slot][i].merge(&other.peak[slot][i]);
-            }
-            self.exchanges[slot].merge(&other.exchanges[slot]);
-        }
-        self.rounds_to_detente.merge(&other.rounds_to_detente);
+        self.totals.merge(&other.totals);
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(a, b)| *a = a.wrapping_add(*b));
         add(&mut self.lever_hist, &other.lever_hist);
         add(&mut self.index_hist, &other.index_hist);
@@ -247,7 +212,7 @@ impl Batch {
     }
 
     pub fn runs_of(&self, o: Outcome) -> u64 {
-        self.outcome_runs[o.index()]
+        self.totals.runs_of(o)
     }
 
     /// Global index of side `side`'s lever `lever`.

@@ -25,7 +25,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [Outcome::Detente, Outcome::ViciousCycle, Outcome::Coercion, Outcome::Standoff];
+    pub const COUNT: usize = 4;
+    pub const ALL: [Outcome; Outcome::COUNT] =
+        [Outcome::Detente, Outcome::ViciousCycle, Outcome::Coercion, Outcome::Standoff];
 
     /// Machine name (CSV, JSON).
     pub fn key(self) -> &'static str {

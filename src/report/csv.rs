@@ -42,7 +42,7 @@ pub fn summary_header(sides: &[String]) -> Vec<String> {
 fn summary_record(scenario: &str, r: &SummaryRow) -> Vec<String> {
     let mut v = vec![
         scenario.to_string(),
-        r.outcome.to_string(),
+        r.slot.key().to_string(),
         r.runs.to_string(),
         num(r.share, 6),
         num(r.ci_low, 6),

@@ -20,18 +20,18 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::ReportError;
-use crate::montecarlo::{ALL, Batch, RunMeta};
+use crate::montecarlo::{Batch, RunMeta};
 use crate::outcome::Outcome;
 use crate::scenario::{EventKind, Scenario};
 use crate::stats::{self, Moments};
+use crate::totals::{Slot, Totals};
 
 /// One line of the summary: an outcome (or all runs) with its share and the
 /// mean per-run figures of the runs that ended that way.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SummaryRow {
-    /// `detente`, `vicious_cycle`, `coercion`, `standoff` or `all`.
-    pub outcome: &'static str,
-    pub title: &'static str,
+    /// An outcome, or all runs.
+    pub slot: Slot,
     pub runs: u64,
     pub share: f64,
     /// Wilson 95% interval of the share.
@@ -106,60 +106,32 @@ impl Report {
 }
 
 pub fn summary_rows(batch: &Batch) -> Vec<SummaryRow> {
-    totals_rows(&Totals::from(batch))
-}
-
-/// The per-outcome totals summary rows are computed from: a whole batch's,
-/// or one sweep point's.
-pub struct Totals<'a> {
-    pub runs: u64,
-    /// Runs per outcome, in `Outcome::ALL` order.
-    pub outcome_runs: [u64; 4],
-    /// Per outcome (and `ALL`), per side.
-    pub welfare: &'a [[Moments; 2]; ALL + 1],
-    pub peak: &'a [[Moments; 2]; ALL + 1],
-    pub exchanges: &'a [Moments; ALL + 1],
-    pub rounds_to_detente: &'a Moments,
-}
-
-impl<'a> From<&'a Batch> for Totals<'a> {
-    fn from(b: &'a Batch) -> Self {
-        Totals {
-            runs: b.runs,
-            outcome_runs: b.outcome_runs,
-            welfare: &b.welfare,
-            peak: &b.peak,
-            exchanges: &b.exchanges,
-            rounds_to_detente: &b.rounds_to_detente,
-        }
-    }
+    totals_rows(&batch.totals)
 }
 
 /// One row per outcome, then `all`.
 pub fn totals_rows(t: &Totals) -> Vec<SummaryRow> {
-    let mut rows = Vec::with_capacity(5);
-    let mut push = |key: &'static str, title: &'static str, slot: usize, runs: u64, rtd: Option<f64>| {
-        // The `all` row is every run by definition: no sampling error.
-        let (ci_low, ci_high) = if slot == ALL { (1.0, 1.0) } else { stats::wilson(runs, t.runs, stats::Z95) };
-        rows.push(SummaryRow {
-            outcome: key,
-            title,
-            runs,
-            share: if t.runs == 0 { 0.0 } else { runs as f64 / t.runs as f64 },
-            ci_low,
-            ci_high,
-            welfare: t.welfare[slot].iter().map(Estimate::of).collect(),
-            peak: t.peak[slot].iter().map(|m| m.mean()).collect(),
-            exchanges: t.exchanges[slot].mean(),
-            rounds_to_detente: rtd,
-        });
-    };
-    for o in Outcome::ALL {
-        let rtd = if o == Outcome::Detente { t.rounds_to_detente.mean() } else { None };
-        push(o.key(), o.title(), o.index(), t.outcome_runs[o.index()], rtd);
-    }
-    push("all", "all runs", ALL, t.runs, None);
-    rows
+    Slot::ALL
+        .iter()
+        .map(|&slot| {
+            let runs = *t.runs.get(slot);
+            // The `all` row is every run by definition: no sampling error.
+            let (ci_low, ci_high) =
+                if slot == Slot::All { (1.0, 1.0) } else { stats::wilson(runs, t.runs(), stats::Z95) };
+            let detente = slot == Slot::Outcome(Outcome::Detente);
+            SummaryRow {
+                slot,
+                runs,
+                share: if t.runs() == 0 { 0.0 } else { runs as f64 / t.runs() as f64 },
+                ci_low,
+                ci_high,
+                welfare: t.welfare.get(slot).iter().map(Estimate::of).collect(),
+                peak: t.peak.get(slot).iter().map(|m| m.mean()).collect(),
+                exchanges: t.exchanges.get(slot).mean(),
+                rounds_to_detente: if detente { t.rounds_to_detente.mean() } else { None },
+            }
+        })
+        .collect()
 }
 
 pub fn trajectory_rows(sc: &Scenario, batch: &Batch) -> Vec<TrajectoryRow> {
@@ -224,7 +196,7 @@ impl Report {
                     peak.insert(s.clone(), opt(r.peak[i]));
                 }
                 json!({
-                    "outcome": r.outcome, "runs": r.runs, "share": r.share, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                    "outcome": r.slot.key(), "runs": r.runs, "share": r.share, "ci_low": r.ci_low, "ci_high": r.ci_high,
                     "welfare": welfare, "peak": peak, "exchanges": opt(r.exchanges),
                     "rounds_to_detente": opt(r.rounds_to_detente),
                 })

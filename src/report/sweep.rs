@@ -13,11 +13,12 @@ with the outcomes `detente, vicious_cycle, coercion, standoff`, then `all`
 */
 
 use super::csv::{csv_bytes, num};
-use super::{SummaryRow, Totals, thousands, totals_rows};
+use super::{SummaryRow, thousands, totals_rows};
 use crate::montecarlo::RunMeta;
 use crate::outcome::Outcome;
 use crate::sweep::values::fmt_value;
 use crate::sweep::{PointResult, Sweep};
+use crate::totals::Slot;
 
 /// A swept parameter, as the outputs name it.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,15 +59,7 @@ impl SweepReport {
         let mut rows = Vec::with_capacity(results.len() * 5);
         for r in results {
             let values = sweep.point_values(r.point);
-            let totals = Totals {
-                runs: r.runs,
-                outcome_runs: r.outcome_runs,
-                welfare: &r.welfare,
-                peak: &r.peak,
-                exchanges: &r.exchanges,
-                rounds_to_detente: &r.rounds_to_detente,
-            };
-            for summary in totals_rows(&totals) {
+            for summary in totals_rows(&r.totals) {
                 rows.push(SweepRow { point: r.point, values: values.clone(), summary });
             }
         }
@@ -88,8 +81,9 @@ impl SweepReport {
     }
 
     /// The rows of one outcome, in point order.
-    pub fn outcome_rows<'a>(&'a self, outcome: &'a str) -> impl Iterator<Item = &'a SweepRow> + 'a {
-        self.rows.iter().filter(move |r| r.summary.outcome == outcome)
+    pub fn outcome_rows(&self, slot: impl Into<Slot>) -> impl Iterator<Item = &SweepRow> + '_ {
+        let slot = slot.into();
+        self.rows.iter().filter(move |r| r.summary.slot == slot)
     }
 
     /// True when `path` (canonical) is one of the swept parameters.
@@ -116,7 +110,13 @@ pub fn sweep_csv(report: &SweepReport) -> Vec<u8> {
         report.rows.iter().map(|r| {
             let s = &r.summary;
             let mut v: Vec<String> = r.values.iter().map(|x| fmt_value(*x)).collect();
-            v.extend([s.outcome.to_string(), s.runs.to_string(), num(s.share, 6), num(s.ci_low, 6), num(s.ci_high, 6)]);
+            v.extend([
+                s.slot.key().to_string(),
+                s.runs.to_string(),
+                num(s.share, 6),
+                num(s.ci_low, 6),
+                num(s.ci_high, 6),
+            ]);
             for w in &s.welfare {
                 v.extend([opt(w.mean), opt(w.ci_low), opt(w.ci_high)]);
             }

@@ -3,6 +3,7 @@ The summary printed on stdout: what happened, how often, and at what cost.
 */
 
 use super::{Report, thousands};
+use crate::totals::Slot;
 
 pub(super) fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -54,9 +55,9 @@ pub fn render(report: &Report) -> String {
     header.push("exchanges".into());
     let mut rows: Vec<Vec<String>> = Vec::new();
     for r in &report.summary {
-        let is_all = r.outcome == "all";
+        let is_all = r.slot == Slot::All;
         let mut row = vec![
-            r.title.to_string(),
+            r.slot.title().to_string(),
             thousands(r.runs),
             pct(r.share),
             if is_all { String::new() } else { format!("{:.1}–{:.1}%", 100.0 * r.ci_low, 100.0 * r.ci_high) },

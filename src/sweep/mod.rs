@@ -40,9 +40,9 @@ pub use shard::Shard;
 
 pub use crate::error::SweepError;
 use crate::error::{Error, ScenarioError};
-use crate::montecarlo::{ALL, Batch, Hooks, McConfig, run_batch};
+use crate::montecarlo::{Batch, Hooks, McConfig, run_batch};
 use crate::scenario::{self, Scenario};
-use crate::stats::Moments;
+use crate::totals::Totals;
 use values::fmt_value;
 
 /// Most parameters varied at once.
@@ -296,36 +296,16 @@ fn document(path: &Path, text: &str) -> Result<Table, ScenarioError> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PointResult {
     pub point: usize,
-    pub runs: u64,
-    /// Runs per outcome, in `Outcome::ALL` order.
-    pub outcome_runs: [u64; 4],
-    /// Per outcome (and `ALL`), per side: cumulative welfare.
-    pub welfare: [[Moments; 2]; ALL + 1],
-    /// Per outcome (and `ALL`), per side: peak escalation index.
-    pub peak: [[Moments; 2]; ALL + 1],
-    /// Per outcome (and `ALL`): rounds of mutual retaliation.
-    pub exchanges: [Moments; ALL + 1],
-    /// Détente runs: rounds until the détente test first passed.
-    pub rounds_to_detente: Moments,
+    /// The point's per-outcome totals.
+    pub totals: Totals,
 }
 
 impl PointResult {
     pub fn of(point: usize, batch: &Batch) -> PointResult {
-        PointResult {
-            point,
-            runs: batch.runs,
-            outcome_runs: batch.outcome_runs,
-            welfare: batch.welfare,
-            peak: batch.peak,
-            exchanges: batch.exchanges,
-            rounds_to_detente: batch.rounds_to_detente,
-        }
+        PointResult { point, totals: batch.totals.clone() }
     }
 }
 
-/// Play `points` of `sweep` (all of them, or one shard's), in order. Progress
-/// and cancellation go through `hooks`, as in `run_batch`; an interruption
-/// counts the runs done over the whole sweep.
 pub fn run_sweep(sweep: &Sweep, points: &[usize], hooks: &Hooks) -> Result<Vec<PointResult>, Error> {
     let cfg = McConfig { runs: sweep.runs, seed: sweep.seed };
     let total = points.len() as u64 * sweep.runs;

@@ -19,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::values::fmt_value;
 use super::{MAX_POINTS, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
 use crate::error::Error;
-use crate::montecarlo::ALL;
+use crate::outcome::Outcome;
 use crate::stats::Moments;
+use crate::totals::{PerSlot, Slot, Totals};
 
 const FORMAT: &str = "simulate-sweep-shard";
 const FORMAT_VERSION: u32 = 1;
@@ -185,16 +186,14 @@ fn from_parts(p: &Parts) -> Option<Moments> {
     Some(Moments::from_parts(p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?))
 }
 
-/// Per outcome and side, read back; `None` if malformed.
-fn sides_from(parts: &[[Parts; 2]]) -> Option<[[Moments; 2]; ALL + 1]> {
-    let mut out = [[Moments::default(); 2]; ALL + 1];
-    if parts.len() != out.len() {
+/// Per slot and side, read back; `None` if malformed.
+fn sides_from(parts: &[[Parts; 2]]) -> Option<PerSlot<[Moments; 2]>> {
+    if parts.len() != Slot::ALL.len() {
         return None;
     }
-    for (slot, sides) in out.iter_mut().zip(parts) {
-        *slot = [from_parts(&sides[0])?, from_parts(&sides[1])?];
-    }
-    Some(out)
+    let sides: Vec<[Moments; 2]> =
+        parts.iter().map(|s| Some([from_parts(&s[0])?, from_parts(&s[1])?])).collect::<Option<_>>()?;
+    Some(PerSlot::from_fn(|k| sides[k]))
 }
 
 fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
@@ -211,7 +210,7 @@ fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
 
 /// The content of `shard`'s partial file, given its points' results.
 pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u8> {
-    let sides = |m: &[[Moments; 2]; ALL + 1]| m.iter().map(|s| [to_parts(&s[0]), to_parts(&s[1])]).collect();
+    let sides = |m: &PerSlot<[Moments; 2]>| m.values().iter().map(|s| [to_parts(&s[0]), to_parts(&s[1])]).collect();
     let file = ShardFile {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
@@ -226,14 +225,17 @@ pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u
         params: shard_params(sweep),
         points: results
             .iter()
-            .map(|r| ShardPoint {
-                point: r.point,
-                runs: r.runs,
-                outcome_runs: r.outcome_runs,
-                welfare: sides(&r.welfare),
-                peak: sides(&r.peak),
-                exchanges: r.exchanges.iter().map(to_parts).collect(),
-                rounds_to_detente: to_parts(&r.rounds_to_detente),
+            .map(|r| {
+                let t = &r.totals;
+                ShardPoint {
+                    point: r.point,
+                    runs: t.runs(),
+                    outcome_runs: Outcome::ALL.map(|o| t.runs_of(o)),
+                    welfare: sides(&t.welfare),
+                    peak: sides(&t.peak),
+                    exchanges: t.exchanges.values().iter().map(to_parts).collect(),
+                    rounds_to_detente: to_parts(&t.rounds_to_detente),
+                }
             })
             .collect(),
     };
@@ -421,27 +423,19 @@ fn spec_of(path: &Path, f: &ShardFile) -> Result<SweepSpec, Error> {
 
 /// A point's totals, if they are consistent with `runs` runs.
 fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
-    let welfare = sides_from(&p.welfare)?;
-    let peak = sides_from(&p.peak)?;
-    let exchanges: [Moments; ALL + 1] =
-        p.exchanges.iter().map(from_parts).collect::<Option<Vec<_>>>()?.try_into().ok()?;
-    let rounds_to_detente = from_parts(&p.rounds_to_detente)?;
-    // Every run is counted once per outcome slot and once in `ALL`.
-    let counts = |slot: usize| if slot == ALL { runs } else { p.outcome_runs[slot] };
-    let consistent = p.runs == runs
-        && p.outcome_runs.iter().sum::<u64>() == runs
-        && (0..=ALL)
-            .all(|s| welfare[s].iter().chain(&peak[s]).all(|m| m.n == counts(s)) && exchanges[s].n == counts(s))
-        && rounds_to_detente.n <= p.outcome_runs[0];
-    consistent.then_some(PointResult {
-        point: p.point,
-        runs,
-        outcome_runs: p.outcome_runs,
-        welfare,
-        peak,
-        exchanges,
-        rounds_to_detente,
-    })
+    let exchanges: Vec<Moments> = p.exchanges.iter().map(from_parts).collect::<Option<_>>()?;
+    if exchanges.len() != Slot::ALL.len() || p.runs != runs {
+        return None;
+    }
+    let outcome_runs = p.outcome_runs;
+    let totals = Totals {
+        runs: PerSlot::from_fn(|k| outcome_runs.get(k).copied().unwrap_or(p.runs)),
+        welfare: sides_from(&p.welfare)?,
+        peak: sides_from(&p.peak)?,
+        exchanges: PerSlot::from_fn(|k| exchanges[k]),
+        rounds_to_detente: from_parts(&p.rounds_to_detente)?,
+    };
+    totals.is_consistent(runs).then_some(PointResult { point: p.point, totals })
 }
 
 #[cfg(test)]

@@ -99,5 +99,5 @@ fn run_sweep_uses_common_random_numbers() {
     let base = scenario::parse(Path::new("ipd.toml"), &scenario_text()).unwrap();
     let direct = run_batch(&base, &McConfig { runs: 50, seed: 3 }, &Hooks::default(), None).unwrap();
     assert_eq!(results[0], PointResult::of(0, &direct));
-    assert_eq!(results[1].runs, 50);
+    assert_eq!(results[1].totals.runs(), 50);
 }

@@ -36,11 +36,12 @@ pub mod candidates;
 pub mod nash;
 
 use crate::error::Error;
-use crate::montecarlo::{ALL, Hooks, McConfig, RunMeta, run_batch};
+use crate::montecarlo::{Hooks, McConfig, RunMeta, run_batch};
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
 use crate::stats::{self, Moments};
 use crate::strategy::Strategy;
+use crate::totals::{Slot, Totals};
 use nash::{Bimatrix, NashError};
 
 /// Payoffs within this many standard errors of the best are ties.
@@ -49,11 +50,19 @@ pub const TIE_Z: f64 = 2.0;
 /// One cell's results: the scenario played with one candidate per side.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CellResult {
-    pub runs: u64,
-    /// Per side: cumulative welfare per run.
-    pub welfare: [Moments; 2],
-    /// Runs per outcome, in `Outcome::ALL` order.
-    pub outcome_runs: [u64; 4],
+    /// The cell's per-outcome totals.
+    pub totals: Totals,
+}
+
+impl CellResult {
+    pub fn runs(&self) -> u64 {
+        self.totals.runs()
+    }
+
+    /// Per side: cumulative welfare per run, over all runs.
+    pub fn welfare(&self) -> &[Moments; 2] {
+        self.totals.welfare.get(Slot::All)
+    }
 }
 
 /// What a tournament played: the scenario, the Monte Carlo settings shared
@@ -96,7 +105,7 @@ pub fn run_tournament(
                 }
                 other => other,
             })?;
-            cells.push(CellResult { runs: batch.runs, welfare: batch.welfare[ALL], outcome_runs: batch.outcome_runs });
+            cells.push(CellResult { totals: batch.totals });
         }
     }
     let setup = Setup { meta: RunMeta::new(sc, cfg.runs, cfg.seed), candidates: candidates.clone() };
@@ -209,8 +218,8 @@ pub struct TournamentReport {
 impl TournamentReport {
     pub fn new(t: &Tournament) -> Result<TournamentReport, NashError> {
         let (n, m) = (t.setup.candidates[0].len(), t.setup.candidates[1].len());
-        let mean = |c: &CellResult, side: usize| c.welfare[side].mean().unwrap_or(0.0);
-        let se = |c: &CellResult, side: usize| c.welfare[side].std_error().unwrap_or(0.0);
+        let mean = |c: &CellResult, side: usize| c.welfare()[side].mean().unwrap_or(0.0);
+        let se = |c: &CellResult, side: usize| c.welfare()[side].std_error().unwrap_or(0.0);
         let game = Bimatrix::from_fn(n, m, |i, j| (mean(&t.cells[i * m + j], 0), mean(&t.cells[i * m + j], 1)))?;
         let points: Vec<[f64; 2]> = t.cells.iter().map(|c| [mean(c, 0), mean(c, 1)]).collect();
         let efficient = nash::pareto_efficient(&points);
@@ -237,11 +246,11 @@ impl TournamentReport {
                 let c = &t.cells[k];
                 CellRow {
                     strategies: [i, j],
-                    runs: c.runs,
+                    runs: c.runs(),
                     welfare: [mean(c, 0), mean(c, 1)],
-                    welfare_se: [c.welfare[0].std_error(), c.welfare[1].std_error()],
-                    detente: Share::of(c.outcome_runs[Outcome::Detente.index()], c.runs),
-                    vicious_cycle: Share::of(c.outcome_runs[Outcome::ViciousCycle.index()], c.runs),
+                    welfare_se: [c.welfare()[0].std_error(), c.welfare()[1].std_error()],
+                    detente: Share::of(c.totals.runs_of(Outcome::Detente), c.runs()),
+                    vicious_cycle: Share::of(c.totals.runs_of(Outcome::ViciousCycle), c.runs()),
                     best_response: [response(0, i, j), response(1, i, j)],
                     pareto_efficient: efficient[k],
                 }
@@ -294,7 +303,7 @@ fn near_deviations(t: &Tournament, mix: &[Vec<f64>; 2], side: usize, tol: f64) -
     let other = 1 - side;
     let cell = |own: usize, theirs: usize| {
         let (i, j) = if side == 0 { (own, theirs) } else { (theirs, own) };
-        &t.cells[i * m + j].welfare[side]
+        &t.cells[i * m + j].welfare()[side]
     };
     // Payoff and variance of the payoff of `own` against the other's mixture.
     let against = |own: usize| -> (f64, f64) {

@@ -136,7 +136,7 @@ fn mean_payoff_matches_markov_expectation() {
         let expect: f64 = pis.iter().map(|pi| (0..4).map(|s| pi[s] * payoff[s]).sum::<f64>()).sum();
         let sc = classic(row.toml, col.toml, eps, rounds, 3000);
         let b = batch(&sc);
-        let w = &b.welfare[tradewar::montecarlo::ALL][0];
+        let w = &b.totals.welfare.get(tradewar::totals::Slot::All)[0];
         let (mean, se) = (w.mean().unwrap(), w.std_error().unwrap());
         assert!((mean - expect).abs() < 5.0 * se, "{}: engine {mean:.3} ± {se:.3}, chain {expect:.3}", row.toml);
     }
@@ -147,10 +147,10 @@ fn noiseless_classic_payoffs() {
     // TFT against ALLD over 200 rounds: TFT is exploited once, then both defect.
     let sc = classic(TFT.toml, ALLD.toml, 0.0, 200, 5);
     let b = batch(&sc);
-    let all = tradewar::montecarlo::ALL;
-    assert_eq!(b.welfare[all][0].mean(), Some(199.0));
-    assert_eq!(b.welfare[all][1].mean(), Some(204.0));
+    let all = tradewar::totals::Slot::All;
+    assert_eq!(b.totals.welfare.get(all)[0].mean(), Some(199.0));
+    assert_eq!(b.totals.welfare.get(all)[1].mean(), Some(204.0));
     // TFT against TFT: mutual cooperation throughout, 3 per round.
     let b = batch(&classic(TFT.toml, TFT.toml, 0.0, 200, 5));
-    assert_eq!(b.welfare[all][0].mean(), Some(600.0));
+    assert_eq!(b.totals.welfare.get(all)[0].mean(), Some(600.0));
 }

@@ -14,7 +14,7 @@ const ALLD: Strategy = Strategy::AlwaysEscalate(tradewar::strategy::AlwaysEscala
 const ALLC: Strategy = Strategy::AlwaysConcede(tradewar::strategy::AlwaysConcede);
 
 fn mean(t: &tradewar::tournament::Tournament, cell: usize, side: usize) -> f64 {
-    t.cells[cell].welfare[side].mean().unwrap()
+    t.cells[cell].welfare()[side].mean().unwrap()
 }
 
 #[test]
@@ -38,7 +38,7 @@ fn classic_ipd_without_noise_gives_the_classic_payoffs() {
         for (j, &want) in row.iter().enumerate() {
             let got = (mean(&t, cell(i, j), 0), mean(&t, cell(i, j), 1));
             assert_eq!(got, want, "cell ({i}, {j})");
-            assert_eq!(t.cells[cell(i, j)].runs, 50);
+            assert_eq!(t.cells[cell(i, j)].runs(), 50);
         }
     }
 

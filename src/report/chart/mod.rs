@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+use crate::outcome::Outcome;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
@@ -142,12 +144,12 @@ pub(super) fn side_colour(side: usize) -> RGBColor {
 
 /// One colour per outcome, each with a different lightness so that the bars
 /// stay distinct in greyscale (red darkest, then purple, green, grey).
-pub(super) fn outcome_colour(outcome: &str) -> RGBColor {
+pub(super) fn outcome_colour(outcome: Outcome) -> RGBColor {
     match outcome {
-        "detente" => RGBColor(102, 189, 99),
-        "vicious_cycle" => RGBColor(202, 0, 32),
-        "coercion" => RGBColor(136, 86, 167),
-        _ => RGBColor(189, 189, 189),
+        Outcome::Detente => RGBColor(102, 189, 99),
+        Outcome::ViciousCycle => RGBColor(202, 0, 32),
+        Outcome::Coercion => RGBColor(136, 86, 167),
+        Outcome::Standoff => RGBColor(189, 189, 189),
     }
 }
 

@@ -19,6 +19,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::*;
 use crate::report::{INDEX_SERIES, Report, SummaryRow, TrajectoryRow};
+use crate::totals::Slot;
 
 /// Bar chart of outcome shares (the four outcomes, not the `all` row) with
 /// Wilson 95% whiskers and the share printed on each bar as a percentage;
@@ -74,7 +75,7 @@ const HALF_BAR: f64 = 0.28;
 const HALF_CAP: f64 = 0.05;
 
 fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-    let rows: Vec<&SummaryRow> = report.summary.iter().filter(|r| r.outcome != "all").collect();
+    let rows: Vec<&SummaryRow> = report.summary.iter().filter(|r| r.slot != Slot::All).collect();
     let top = draw_header(
         root,
         &report.meta.scenario,
@@ -121,7 +122,7 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
         chart
             .draw_series([Rectangle::new(
                 [(x - HALF_BAR, 0.0), (x + HALF_BAR, share)],
-                outcome_colour(row.outcome).filled(),
+                row.slot.outcome().map_or(MUTED, outcome_colour).filled(),
             )])
             .map_err(fail)?;
         let whisker = INK.stroke_width(2);
@@ -136,7 +137,7 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
         chart.draw_series([label]).map_err(fail)?;
         let (px, py) = chart.backend_coord(&(x, 0.0));
         let title = text(18.0, FontStyle::Normal, &INK).pos(Pos::new(HPos::Center, VPos::Top));
-        root.draw(&Text::new(row.title, (px, py + 12), title)).map_err(fail)?;
+        root.draw(&Text::new(row.slot.title(), (px, py + 12), title)).map_err(fail)?;
     }
     chart.draw_series([PathElement::new(vec![(-0.5, 0.0), (n - 0.5, 0.0)], INK.stroke_width(1))]).map_err(fail)?;
     Ok(())

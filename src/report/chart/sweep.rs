@@ -119,7 +119,7 @@ impl Draw for ShareLines<'_> {
         let series: Vec<(RGBColor, Vec<&SweepRow>)> = Outcome::ALL
             .iter()
             .map(|o| {
-                let mut rows: Vec<&SweepRow> = report.outcome_rows(o.key()).collect();
+                let mut rows: Vec<&SweepRow> = report.outcome_rows(*o).collect();
                 rows.sort_by(|a, b| a.values[0].total_cmp(&b.values[0]));
                 (line_colour(*o), rows)
             })
@@ -163,7 +163,7 @@ fn draw_axis_titles<DB: DrawingBackend>(
 fn line_colour(o: Outcome) -> RGBColor {
     match o {
         Outcome::Standoff => RGBColor(130, 130, 130),
-        _ => outcome_colour(o.key()),
+        _ => outcome_colour(o),
     }
 }
 
@@ -245,7 +245,7 @@ impl Draw for Heatmap<'_> {
             .map_err(fail)?;
         draw_axis_titles(root, chart.plotting_area().get_pixel_range(), &ax.title, &ay.title)?;
 
-        let rows: Vec<&SweepRow> = report.outcome_rows(outcome.key()).collect();
+        let rows: Vec<&SweepRow> = report.outcome_rows(outcome).collect();
         let top_share = scale_top(rows.iter().map(|r| r.summary.share).fold(0.0, f64::max));
         let ramp = ramp(outcome);
         let (x0, y0) = chart.backend_coord(&(0.0, 0.0));

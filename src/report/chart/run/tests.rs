@@ -10,20 +10,13 @@ use crate::report::{Estimate, EventMark, INDEX_SERIES, Report, SummaryRow, Traje
 /// A hand-made report: `rounds` rounds, the four outcome shares in order, and
 /// scheduled events; two sides whose index rises and settles.
 fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Report {
-    let outcomes = [
-        ("detente", "détente"),
-        ("vicious_cycle", "vicious cycle"),
-        ("coercion", "one-sided coercion"),
-        ("standoff", "standoff"),
-    ];
     let runs = 10_000u64;
-    let row = |outcome, title, share: f64| {
+    let row = |slot: Slot, share: f64| {
         let k = (share * runs as f64).round() as u64;
         let (ci_low, ci_high) = crate::stats::wilson(k, runs, crate::stats::Z95);
         let est = Estimate { mean: Some(1.0), ci_low: Some(0.9), ci_high: Some(1.1) };
         SummaryRow {
-            outcome,
-            title,
+            slot,
             runs: k,
             share,
             ci_low,
@@ -35,8 +28,8 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
         }
     };
     let mut summary: Vec<SummaryRow> =
-        outcomes.iter().zip(shares).map(|(&(key, title), share)| row(key, title, share)).collect();
-    summary.push(row("all", "all runs", 1.0));
+        crate::outcome::Outcome::ALL.iter().zip(shares).map(|(&o, share)| row(Slot::Outcome(o), share)).collect();
+    summary.push(row(Slot::All, 1.0));
 
     let sides = ["us", "cn"];
     let mut trajectory = Vec::new();

@@ -1,0 +1,162 @@
+/*!
+Per-outcome totals of a batch of runs: the one value type the Monte Carlo
+fills and that sweeps (per point), tournaments (per cell) and reports read.
+
+A [`Slot`] is an outcome or, explicitly, "all runs"; [`PerSlot`] holds one
+value per slot, indexed by it. Every total is an exact integer (counts and
+fixed-point [`Moments`]), so adding runs or merging totals is associative and
+commutative: the bytes of every output are independent of how runs were split
+across threads, shards or machines.
+*/
+
+use crate::outcome::{Outcome, RunSummary};
+use crate::stats::Moments;
+
+/// An outcome, or every run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    Outcome(Outcome),
+    All,
+}
+
+impl Slot {
+    /// Every slot, the outcomes first (in `Outcome::ALL` order), then `All`.
+    pub const ALL: [Slot; Outcome::COUNT + 1] = {
+        let mut slots = [Slot::All; Outcome::COUNT + 1];
+        let mut i = 0;
+        while i < Outcome::COUNT {
+            slots[i] = Slot::Outcome(Outcome::ALL[i]);
+            i += 1;
+        }
+        slots
+    };
+
+    fn index(self) -> usize {
+        match self {
+            Slot::Outcome(o) => o.index(),
+            Slot::All => Outcome::COUNT,
+        }
+    }
+
+    /// Machine name (CSV, JSON): the outcome's key, or `all`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Slot::Outcome(o) => o.key(),
+            Slot::All => "all",
+        }
+    }
+
+    /// Human name (tables, charts).
+    pub fn title(self) -> &'static str {
+        match self {
+            Slot::Outcome(o) => o.title(),
+            Slot::All => "all runs",
+        }
+    }
+
+    pub fn outcome(self) -> Option<Outcome> {
+        match self {
+            Slot::Outcome(o) => Some(o),
+            Slot::All => None,
+        }
+    }
+}
+
+impl From<Outcome> for Slot {
+    fn from(o: Outcome) -> Slot {
+        Slot::Outcome(o)
+    }
+}
+
+/// One value per slot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PerSlot<T>([T; Outcome::COUNT + 1]);
+
+impl<T> PerSlot<T> {
+    pub fn get(&self, slot: impl Into<Slot>) -> &T {
+        &self.0[slot.into().index()]
+    }
+
+    pub fn get_mut(&mut self, slot: impl Into<Slot>) -> &mut T {
+        &mut self.0[slot.into().index()]
+    }
+
+    /// The values in `Slot::ALL` order.
+    pub fn values(&self) -> &[T] {
+        &self.0
+    }
+
+    /// Build from one value per slot, in `Slot::ALL` order.
+    pub fn from_fn(f: impl FnMut(usize) -> T) -> PerSlot<T> {
+        PerSlot(std::array::from_fn(f))
+    }
+}
+
+/// Exact totals of a set of runs, per outcome and over all runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Runs per slot (`All`: every run).
+    pub runs: PerSlot<u64>,
+    /// Per slot, per side: cumulative welfare.
+    pub welfare: PerSlot<[Moments; 2]>,
+    /// Per slot, per side: peak escalation index.
+    pub peak: PerSlot<[Moments; 2]>,
+    /// Per slot: rounds holding a retaliation exchange.
+    pub exchanges: PerSlot<Moments>,
+    /// Détente runs: rounds until the détente test first passed.
+    pub rounds_to_detente: Moments,
+}
+
+impl Totals {
+    /// Every run.
+    pub fn runs(&self) -> u64 {
+        *self.runs.get(Slot::All)
+    }
+
+    /// Runs that ended in `outcome`.
+    pub fn runs_of(&self, outcome: Outcome) -> u64 {
+        *self.runs.get(outcome)
+    }
+
+    /// Count one run `weight` times.
+    #[inline]
+    pub fn add(&mut self, s: &RunSummary, weight: u64) {
+        for slot in [Slot::Outcome(s.outcome), Slot::All] {
+            *self.runs.get_mut(slot) += weight;
+            for i in 0..2 {
+                self.welfare.get_mut(slot)[i].add(s.welfare[i], weight);
+                self.peak.get_mut(slot)[i].add(s.peak[i], weight);
+            }
+            self.exchanges.get_mut(slot).add(s.exchanges as f64, weight);
+        }
+        if let Some(r) = s.rounds_to_detente {
+            self.rounds_to_detente.add(r as f64, weight);
+        }
+    }
+
+    pub fn merge(&mut self, other: &Totals) {
+        for slot in Slot::ALL {
+            *self.runs.get_mut(slot) += other.runs.get(slot);
+            for i in 0..2 {
+                self.welfare.get_mut(slot)[i].merge(&other.welfare.get(slot)[i]);
+                self.peak.get_mut(slot)[i].merge(&other.peak.get(slot)[i]);
+            }
+            self.exchanges.get_mut(slot).merge(other.exchanges.get(slot));
+        }
+        self.rounds_to_detente.merge(&other.rounds_to_detente);
+    }
+
+    /// Whether the totals could come from `runs` runs: every run is counted
+    /// once in its outcome's slot and once in `All` (for totals read back
+    /// from a file).
+    pub fn is_consistent(&self, runs: u64) -> bool {
+        let outcomes: u64 = Outcome::ALL.iter().map(|&o| self.runs_of(o)).sum();
+        outcomes == runs
+            && self.runs() == runs
+            && Slot::ALL.iter().all(|&s| {
+                let n = *self.runs.get(s);
+                self.welfare.get(s).iter().chain(self.peak.get(s)).all(|m| m.n == n) && self.exchanges.get(s).n == n
+            })
+            && self.rounds_to_detente.n <= self.runs_of(Outcome::Detente)
+    }
+}
