@@ -314,6 +314,18 @@ impl<'a> Game<'a> {
         }
     }
 
+    /// Whether this game takes the specialised IPD loop (docs/model.md §7).
+    pub fn uses_ipd_path(&self) -> bool {
+        self.ipd
+    }
+
+    /// Always take the general round, even for the IPD structure: for tests
+    /// that hold the specialised loop to the general path.
+    #[doc(hidden)]
+    pub fn force_general_path(&mut self) {
+        self.ipd = false;
+    }
+
     /// Play run `run` and return its trace (valid until the next call).
     pub fn play(&mut self, run: u64) -> &GameTrace {
         self.reset(run);
