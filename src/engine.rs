@@ -13,15 +13,19 @@ Each round t = 1..T, in this order (docs/model.md §3):
 3. each side's strategy picks an action from its view; implementation noise
    flips it with probability ε;
 4. lever moves: `D` escalates the levers that answer what the other side raised
-   last round, `C` steps the most intense lever down towards its floor;
+   last round (or, for a leverage-seeking rule, those with the best leverage),
+   `C` lowers in kind, else what the other side demands, else the lever with
+   the worst leverage;
 5. each side perceives the other's played action, misreading a `C` as `D`
-   with probability μ, and updates its view;
-6. the trace records the state; welfare of the round, with erosion.
+   with probability μ; concessions to a demand are noted;
+6. the trace records the state; welfare and payoff of the round, with erosion;
+   each side's view and strategy learn what the round cost and whether its
+   demand is met.
 */
 
 use crate::rng::{Channel, Clock, LazyRng, Streams};
 use crate::scenario::{EventKind, INDEX_BINS, MAX_LEVERS, Param, Scenario};
-use crate::strategy::{Action, View};
+use crate::strategy::{Action, LeverChoice, Strategy, View};
 
 /// Levers over both sides: per-lever state lives in fixed arrays of this size.
 const LEVERS: usize = 2 * MAX_LEVERS;
@@ -62,6 +66,7 @@ fn is_exchange(flags: u8, prev: u8) -> bool {
 const PLAYED_D: u8 = 1; // << side
 const RETALIATED: u8 = 4; // << side
 const PERCEIVED_D: u8 = 16; // << side
+const DEMAND_MET: u8 = 64; // << side
 
 /// Round-by-round record of one run. Row `t` is the state after round `t`;
 /// row 0 is the starting state.
@@ -81,8 +86,15 @@ pub struct GameTrace {
     /// counted quantity changing every round), so logging never reallocates.
     changes: Vec<Change>,
     n_changes: usize,
-    /// Cumulative (discounted) welfare of each side.
+    /// Cumulative (discounted) welfare of each side: net economic welfare.
     pub welfare: [f64; 2],
+    /// Cumulative (discounted) payoff of each side: welfare plus the
+    /// political terms, what strategies that read payoffs weigh.
+    pub utility: [f64; 2],
+    /// The first concession to a demand: (side, round) — a side lowered a
+    /// lever the other demands while the other lowered nothing that round or
+    /// the round before (docs/model.md §2b).
+    pub first_yield: Option<(usize, u32)>,
     /// Highest escalation index of each side over rounds 0..=T.
     pub peak: [f64; 2],
     /// Rounds holding a retaliation exchange (see `exchanged`).
@@ -104,6 +116,8 @@ impl GameTrace {
             changes: vec![Change { round: 0, slot: 0, from: 0, to: 0 }; rows * (n + 3)],
             n_changes: 0,
             welfare: [0.0; 2],
+            utility: [0.0; 2],
+            first_yield: None,
             peak: [0.0; 2],
             exchanges: 0,
         }
@@ -133,6 +147,11 @@ impl GameTrace {
     /// Whether `side` perceived the other side's round-`t` action as `D`.
     pub fn perceived_d(&self, t: u32, side: usize) -> bool {
         self.flags[t as usize] & (PERCEIVED_D << side) != 0
+    }
+
+    /// Whether `side`'s demand is met after round `t` (t ≥ 0).
+    pub fn demand_met(&self, t: u32, side: usize) -> bool {
+        self.flags[t as usize] & (DEMAND_MET << side) != 0
     }
 
     /// Whether round `t` holds a retaliation *exchange*: some side retaliated
@@ -190,11 +209,23 @@ pub struct Game<'a> {
     responses: [Vec<u32>; 2],
     primary: [usize; 2],
     discounts: Vec<f64>,
+    /// Side i's demands: (global lever of the other side, rung at or below which it is met).
+    demands: [Vec<(usize, u8)>; 2],
+    /// Side i's own levers (bits) that the other side demands.
+    demanded: [u32; 2],
+    /// Side i's demand met at the start of every run.
+    demand_met0: [bool; 2],
+    /// Levers taken away (`set_disabled`): pinned at their bottom rung.
+    disabled: u32,
     // Per-run parameters.
     pain: [f64; LEVERS],
     cost: [f64; LEVERS],
     keep: [f64; LEVERS],
     floor_share: [f64; LEVERS],
+    /// Extra political pain to the target and political gain to the user.
+    political_pain: [f64; LEVERS],
+    political_gain: [f64; LEVERS],
+    strategies: [Strategy; 2],
     // Per-run state.
     rung: [u8; LEVERS],
     floor: [u8; LEVERS],
@@ -210,6 +241,9 @@ pub struct Game<'a> {
     fell_last: [u32; 2],
     /// Own levers raised this round by a provocation, snap-back or schedule (bits).
     forced: [u32; 2],
+    /// Own levers lowered by the side's own choice this round and last round (bits).
+    lowered: [u32; 2],
+    lowered_last: [u32; 2],
     /// The other side's lever that last rose (the standing grievance).
     grievance: [Option<usize>; 2],
     last_bin: [u16; 2],
@@ -264,6 +298,9 @@ impl<'a> Game<'a> {
             })
             .collect();
         debug_assert!(levers.len() <= LEVERS);
+        let demands: [Vec<(usize, u8)>; 2] =
+            [0, 1].map(|i| sc.sides[i].demands.iter().map(|d| (lo[1 - i] + d.lever, d.level as u8)).collect());
+        let demanded = [0, 1].map(|i| sc.sides[1 - i].demands.iter().fold(0u32, |m, d| m | 1 << d.lever));
         let ipd = sc.events.is_empty()
             && sc.sides.iter().all(|s| {
                 s.provocations.is_empty()
@@ -271,7 +308,7 @@ impl<'a> Game<'a> {
                     && s.levers[0].ladder.len() == 2
                     && s.levers[0].floor == 0
             });
-        Game {
+        let mut game = Game {
             sc,
             streams,
             lo,
@@ -286,10 +323,17 @@ impl<'a> Game<'a> {
             responses,
             primary: [sc.sides[0].primary, sc.sides[1].primary],
             discounts: (0..sc.rounds).map(|t| sc.discount.powi(t as i32)).collect(),
+            demands,
+            demanded,
+            demand_met0: [false; 2],
+            disabled: 0,
             pain: [0.0; LEVERS],
             cost: [0.0; LEVERS],
             keep: [1.0; LEVERS],
             floor_share: [0.0; LEVERS],
+            political_pain: [0.0; LEVERS],
+            political_gain: [0.0; LEVERS],
+            strategies: [sc.sides[0].strategy.clone(), sc.sides[1].strategy.clone()],
             rung: [0; LEVERS],
             cap: [0; LEVERS],
             decay: [1.0; LEVERS],
@@ -299,6 +343,8 @@ impl<'a> Game<'a> {
             rose_last: [0; 2],
             fell_last: [0; 2],
             forced: [0; 2],
+            lowered: [0; 2],
+            lowered_last: [0; 2],
             grievance: [None; 2],
             last_bin: [FIRST; 2],
             last_joint: FIRST,
@@ -311,7 +357,35 @@ impl<'a> Game<'a> {
             events_rng: LazyRng::new(Channel::Events),
             trace: GameTrace::new(sc),
             ipd,
+        };
+        game.demand_met0 = [0, 1].map(|i| game.demand_met(i, |l| levers[l].start as u8));
+        game
+    }
+
+    /// Take levers away: each lever whose bit is set in `levers` (global
+    /// index, side 0's levers first) is pinned at its bottom rung for the whole
+    /// run, as if the side did not have it; its uncertain parameters are still
+    /// drawn, so every other draw is unchanged (common random numbers).
+    pub fn set_disabled(&mut self, levers: u32) {
+        self.disabled = levers;
+        let sc = self.sc;
+        let starts: Vec<u8> = sc
+            .sides
+            .iter()
+            .flat_map(|s| &s.levers)
+            .map(|l| l.start as u8)
+            .enumerate()
+            .map(|(k, r)| if levers & 1 << k != 0 { 0 } else { r })
+            .collect();
+        self.demand_met0 = [0, 1].map(|i| self.demand_met(i, |l| starts[l]));
+        if levers != 0 {
+            self.ipd = false;
         }
+    }
+
+    /// Whether side `i`'s demand is met with the other side's levers at `rung(l)`.
+    fn demand_met(&self, i: usize, rung: impl Fn(usize) -> u8) -> bool {
+        self.demands[i].iter().all(|&(l, level)| rung(l) <= level)
     }
 
     /// Whether this game takes the specialised IPD loop (docs/model.md §7).
@@ -330,6 +404,8 @@ impl<'a> Game<'a> {
     pub fn play(&mut self, run: u64) -> &GameTrace {
         self.reset(run);
         self.record(0, [Action::C; 2], [true; 2]);
+        let met0 = ((self.demand_met0[0] as u8) * DEMAND_MET) | ((self.demand_met0[1] as u8) * (DEMAND_MET << 1));
+        self.trace.flags[0] = met0;
         if self.ipd {
             self.play_ipd();
         } else {
@@ -349,59 +425,71 @@ impl<'a> Game<'a> {
     fn play_ipd(&mut self) {
         let sc = self.sc;
         let streams = self.streams;
-        let strategies = [&sc.sides[0].strategy, &sc.sides[1].strategy];
         let base = [&sc.sides[0], &sc.sides[1]].map(|s| (s.baseline_welfare, s.mutual_escalation_cost));
+        let range = [sc.sides[0].payoff_range, sc.sides[1].payoff_range];
         let intensity = [1, 2].map(|k| self.intensity[self.base[k - 1]..self.base[k - 1] + 2].to_vec());
         let weighted = [0, 1].map(|l| [self.weighted[self.base[l]], self.weighted[self.base[l] + 1]]);
+        let demand = [0, 1].map(|i| self.demands[i].first().map_or(1, |&(_, level)| level));
         let mut rung = [self.rung[0], self.rung[1]];
         let mut decay = [self.decay[0], self.decay[1]];
         let mut index = self.index;
-        let (pain, cost, keep, floor_share) = (
+        let (pain, cost, keep, floor_share, political_pain, political_gain) = (
             [self.pain[0], self.pain[1]],
             [self.cost[0], self.cost[1]],
             [self.keep[0], self.keep[1]],
             [self.floor_share[0], self.floor_share[1]],
+            [self.political_pain[0], self.political_pain[1]],
+            [self.political_gain[0], self.political_gain[1]],
         );
-        // The general path's `payoffs`, for two one-lever sides.
-        let welfare_ipd = |rung: [u8; 2], decay: &mut [f64; 2], index: &[f64; 2]| -> [f64; 2] {
+        // The general path's `payoffs`, for two one-lever sides: (welfare, payoff).
+        let payoff_ipd = |rung: [u8; 2], decay: &mut [f64; 2], index: &[f64; 2]| -> [[f64; 2]; 2] {
             let mut pain_from = [0.0; 2];
             let mut cost_of = [0.0; 2];
+            let mut political = [0.0; 2];
             for i in 0..2 {
                 let x = intensity[i][rung[i] as usize];
                 let eta = floor_share[i] + (1.0 - floor_share[i]) * decay[i];
                 pain_from[i] += pain[i] * x * eta;
                 cost_of[i] += cost[i] * x;
+                political[i] += political_pain[i] * x * eta;
+                political[1 - i] -= political_gain[i] * x;
                 decay[i] = if rung[i] > 0 { decay[i] * keep[i] } else { 1.0 };
             }
-            [0, 1].map(|i| base[i].0 - pain_from[1 - i] - cost_of[i] - base[i].1 * index[i] * index[1 - i])
+            let w = [0, 1].map(|i| base[i].0 - pain_from[1 - i] - cost_of[i] - base[i].1 * index[i] * index[1 - i]);
+            [w, [0, 1].map(|i| w[i] - political[1 - i])]
         };
-        let fixed: Option<[[f64; 2]; 4]> = (keep == [1.0, 1.0]).then(|| {
+        let fixed: Option<[[[f64; 2]; 2]; 4]> = (keep == [1.0, 1.0]).then(|| {
             std::array::from_fn(|s| {
                 let rung = [(s >> 1) as u8, (s & 1) as u8];
                 let index = [0, 1].map(|i| (0.0 + weighted[i][rung[i] as usize]) / self.weight_total[i]);
-                welfare_ipd(rung, &mut [1.0, 1.0], &index)
+                payoff_ipd(rung, &mut [1.0, 1.0], &index)
             })
         });
         let tr = &mut self.trace;
         for t in 1..=sc.rounds {
             let row = t as usize;
             let mut chosen = [Action::C; 2];
-            for i in 0..2 {
+            for (i, c) in chosen.iter_mut().enumerate() {
                 let rng = &mut self.strategy_rng[i];
-                let intended = strategies[i].decide(&self.views[i], &mut |p| rng.chance(streams, p));
-                chosen[i] = if self.noise[i].tick(streams) { intended.flip() } else { intended };
+                let intended = self.strategies[i].decide(&self.views[i], &mut |p| rng.chance(streams, p));
+                *c = if self.noise[i].tick(streams) { intended.flip() } else { intended };
             }
             let mut moved = [false; 2];
+            let mut lowered = [false; 2];
+            let mut rise = [0u32; 2];
             for i in 0..2 {
                 let to = chosen[i].is_d() as u8;
                 moved[i] = to != rung[i];
+                lowered[i] = to < rung[i];
+                rise[i] = (to > rung[i]) as u32;
                 rung[i] = to;
             }
             let played = chosen;
             let mut flags = 0u8;
+            let mut perceived = [Action::C; 2];
             for i in 0..2 {
                 let j = 1 - i;
-                let perceived =
+                perceived[i] =
                     if played[j] == Action::C && self.misperception[i].tick(streams) { Action::D } else { played[j] };
                 let mut f = 0;
                 if played[i].is_d() {
@@ -410,14 +498,25 @@ impl<'a> Game<'a> {
                 if chosen[i].is_d() && self.views[i].their_last == Some(Action::D) {
                     f |= RETALIATED;
                 }
-                if perceived.is_d() {
+                if perceived[i].is_d() {
                     f |= PERCEIVED_D;
                 }
+                if rung[j] <= demand[i] {
+                    f |= DEMAND_MET;
+                }
                 flags |= f << i;
-                self.views[i].observe(played[i], perceived);
             }
             tr.flags[row] = flags;
             tr.exchanges += is_exchange(flags, tr.flags[row - 1]) as u32;
+            if tr.first_yield.is_none() {
+                for i in 0..2 {
+                    let j = 1 - i;
+                    if lowered[i] && self.demanded[i] != 0 && !lowered[j] && self.lowered_last[j] == 0 {
+                        tr.first_yield = Some((i, t));
+                    }
+                }
+            }
+            self.lowered_last = [lowered[0] as u32, lowered[1] as u32];
 
             // record(t)
             for i in 0..2 {
@@ -441,18 +540,30 @@ impl<'a> Game<'a> {
                 self.last_joint = joint;
             }
 
-            // payoffs(t). Without erosion the round's welfare depends only on
-            // the two rungs: look it up (computed with the same operations).
+            // payoffs(t). Without erosion the round's payoffs depend only on
+            // the two rungs: look them up (computed with the same operations).
             let d = self.discounts[row - 1];
-            if let Some(table) = &fixed {
-                let w = table[(rung[0] as usize) << 1 | rung[1] as usize];
-                tr.welfare[0] += d * w[0];
-                tr.welfare[1] += d * w[1];
-                continue;
-            }
-            let w = welfare_ipd(rung, &mut decay, &index);
+            let [w, u] = match &fixed {
+                Some(table) => table[(rung[0] as usize) << 1 | rung[1] as usize],
+                None => payoff_ipd(rung, &mut decay, &index),
+            };
             tr.welfare[0] += d * w[0];
             tr.welfare[1] += d * w[1];
+            tr.utility[0] += d * u[0];
+            tr.utility[1] += d * u[1];
+
+            // Views and strategies learn the round.
+            for i in 0..2 {
+                let view = &mut self.views[i];
+                view.observe(played[i], perceived[i]);
+                view.feedback(
+                    base[i].0 - u[i],
+                    normalised(u[i], range[i]),
+                    flags & (DEMAND_MET << i) != 0,
+                    rise[1 - i],
+                );
+                self.strategies[i].observe(view);
+            }
         }
     }
 
@@ -462,8 +573,10 @@ impl<'a> Game<'a> {
         self.events_rng.reset(run);
         for i in 0..2 {
             self.views[i] = View::first();
+            self.views[i].demand_met = self.demand_met0[i];
             self.rose_last[i] = 0;
             self.fell_last[i] = 0;
+            self.lowered_last[i] = 0;
             self.grievance[i] = None;
             self.last_bin[i] = FIRST;
             self.noise[i].reset(run);
@@ -473,24 +586,47 @@ impl<'a> Game<'a> {
         }
         self.last_joint = FIRST;
         // Uncertain parameters: one draw each, in file order, from the run's
-        // parameter stream (fixed ones draw nothing).
+        // parameter stream (fixed ones draw nothing): every lever's, then each
+        // side's strategy parameters.
         let draw =
             |p: &Param, rng: &mut LazyRng| if p.is_random() { p.sample(rng.unit(self.streams)) } else { p.nominal() };
         for (l, lever) in sc.sides.iter().flat_map(|s| &s.levers).enumerate() {
-            self.rung[l] = lever.start as u8;
-            self.floor[l] = self.floor0[l];
-            self.cap[l] = self.top[l];
+            let off = self.disabled & 1 << l != 0;
+            self.rung[l] = if off { 0 } else { lever.start as u8 };
+            self.floor[l] = if off { 0 } else { self.floor0[l] };
+            self.cap[l] = if off { 0 } else { self.top[l] };
             self.decay[l] = 1.0;
             self.pain[l] = draw(&lever.pain, &mut self.params_rng);
             self.cost[l] = draw(&lever.cost, &mut self.params_rng);
             self.keep[l] = 1.0 - draw(&lever.erosion, &mut self.params_rng);
             self.floor_share[l] = draw(&lever.erosion_floor, &mut self.params_rng);
+            // Net economic cost: the gross cost less the revenue (a transfer)
+            // and the terms-of-trade gain. x − 0 − 0 = x exactly.
+            self.cost[l] = self.cost[l]
+                - draw(&lever.revenue, &mut self.params_rng)
+                - draw(&lever.terms_of_trade, &mut self.params_rng);
+            self.political_gain[l] = draw(&lever.political_gain, &mut self.params_rng);
+            self.political_pain[l] = draw(&lever.political_pain, &mut self.params_rng);
+        }
+        for i in 0..2 {
+            let side = &sc.sides[i];
+            self.strategies[i] = if side.strategy_params.iter().any(Param::is_random) {
+                let mut values = [0.0; 8];
+                for (v, p) in values.iter_mut().zip(&side.strategy_params) {
+                    *v = draw(p, &mut self.params_rng);
+                }
+                side.strategy.kind().with(&values[..side.strategy_params.len()])
+            } else {
+                side.strategy.clone()
+            };
         }
         for e in &mut self.events {
             e.expiry = 0;
         }
         let tr = &mut self.trace;
         tr.welfare = [0.0; 2];
+        tr.utility = [0.0; 2];
+        tr.first_yield = None;
         tr.peak = [0.0; 2];
         tr.exchanges = 0;
         tr.n_changes = 0;
@@ -499,6 +635,7 @@ impl<'a> Game<'a> {
     fn round(&mut self, t: u32) {
         self.before = self.rung;
         self.forced = [0; 2];
+        self.lowered = [0; 2];
 
         // 1. Events.
         if !self.events.is_empty() {
@@ -520,35 +657,41 @@ impl<'a> Game<'a> {
         let mut chosen = [Action::C; 2];
         for (i, c) in chosen.iter_mut().enumerate() {
             let (streams, rng) = (self.streams, &mut self.strategy_rng[i]);
-            let intended = self.sc.sides[i].strategy.decide(&self.views[i], &mut |p| rng.chance(streams, p));
+            let intended = self.strategies[i].decide(&self.views[i], &mut |p| rng.chance(streams, p));
             *c = if self.noise[i].tick(streams) { intended.flip() } else { intended };
         }
 
         // 4. Lever moves.
         for (i, &action) in chosen.iter().enumerate() {
             match action {
-                Action::D => self.escalate(i),
+                Action::D => {
+                    let size = self.strategies[i].size(&self.views[i]).max(1);
+                    self.escalate(i, size, self.strategies[i].traits().lever_choice)
+                }
                 Action::C => self.concede(i),
             }
         }
 
-        // 5. Played actions, perception, views. A forced rise is seen even
-        // if the lever is back where it started.
+        // 5. Played actions, perception, concessions. A forced rise is seen
+        // even if the lever is back where it started.
         let (mut rose, mut fell) = ([0u32; 2], [0u32; 2]);
+        let mut rise = [0u32; 2];
         let mut played = [Action::C; 2];
         for i in 0..2 {
             for l in self.lo[i]..self.hi[i] {
                 rose[i] |= ((self.rung[l] > self.before[l]) as u32) << (l - self.lo[i]);
                 fell[i] |= ((self.rung[l] < self.before[l]) as u32) << (l - self.lo[i]);
+                rise[i] += self.rung[l].saturating_sub(self.before[l]) as u32;
             }
             rose[i] |= self.forced[i];
             fell[i] &= !rose[i];
             played[i] = if chosen[i].is_d() || rose[i] != 0 { Action::D } else { Action::C };
         }
         let mut flags = 0u8;
+        let mut perceived = [Action::C; 2];
         for i in 0..2 {
             let j = 1 - i;
-            let perceived =
+            perceived[i] =
                 if played[j] == Action::C && self.misperception[i].tick(self.streams) { Action::D } else { played[j] };
             let retaliated = chosen[i].is_d() && self.views[i].their_last == Some(Action::D);
             let mut f = 0;
@@ -558,11 +701,13 @@ impl<'a> Game<'a> {
             if retaliated {
                 f |= RETALIATED;
             }
-            if perceived.is_d() {
+            if perceived[i].is_d() {
                 f |= PERCEIVED_D;
             }
+            if self.demand_met(i, |l| self.rung[l]) {
+                f |= DEMAND_MET;
+            }
             flags |= f << i;
-            self.views[i].observe(played[i], perceived);
             // What the other side raised this round, for next round's answer.
             self.rose_last[i] = rose[j];
             self.fell_last[i] = fell[j];
@@ -572,10 +717,33 @@ impl<'a> Game<'a> {
         }
         self.trace.flags[t as usize] = flags;
         self.trace.exchanges += is_exchange(flags, self.trace.flags[t as usize - 1]) as u32;
+        if self.trace.first_yield.is_none() {
+            for i in 0..2 {
+                let j = 1 - i;
+                if self.lowered[i] & self.demanded[i] != 0 && self.lowered[j] == 0 && self.lowered_last[j] == 0 {
+                    self.trace.first_yield = Some((i, t));
+                }
+            }
+        }
+        self.lowered_last = self.lowered;
 
-        // 6. Trace and welfare.
+        // 6. Trace, welfare and payoffs.
         self.record(t, played, [rose[0] | fell[0] != 0, rose[1] | fell[1] != 0]);
-        self.payoffs(t);
+        let u = self.payoffs(t);
+
+        // 7. Views and strategies learn the round.
+        for i in 0..2 {
+            let side = &self.sc.sides[i];
+            let view = &mut self.views[i];
+            view.observe(played[i], perceived[i]);
+            view.feedback(
+                side.baseline_welfare - u[i],
+                normalised(u[i], side.payoff_range),
+                flags & (DEMAND_MET << i) != 0,
+                rise[1 - i],
+            );
+            self.strategies[i].observe(view);
+        }
     }
 
     /// Set lever `l` to rung `to` outside any strategy (event, provocation);
@@ -594,8 +762,9 @@ impl<'a> Game<'a> {
         for (k, e) in sc.events.iter().enumerate() {
             match &e.kind {
                 EventKind::Scheduled { side, lever, to } => {
-                    if t == e.start {
-                        self.force(self.lo[*side] + lever, *to as u8);
+                    let l = self.lo[*side] + lever;
+                    if t == e.start && self.disabled & 1 << l == 0 {
+                        self.force(l, *to as u8);
                     }
                 }
                 EventKind::Suspension { duration, renew_prob, measures } => {
@@ -605,7 +774,7 @@ impl<'a> Game<'a> {
                         for (m_idx, m) in measures.iter().enumerate() {
                             let l = self.lo[m.side] + m.lever;
                             self.events[k].pre[m_idx] = self.rung[l];
-                            self.cap[l] = m.level as u8;
+                            self.cap[l] = self.cap[l].min(m.level as u8);
                             self.rung[l] = self.rung[l].min(m.level as u8);
                         }
                     } else if expiry != 0 && t == expiry {
@@ -615,6 +784,9 @@ impl<'a> Game<'a> {
                             self.events[k].expiry = 0;
                             for (m_idx, m) in measures.iter().enumerate() {
                                 let l = self.lo[m.side] + m.lever;
+                                if self.disabled & 1 << l != 0 {
+                                    continue;
+                                }
                                 let back = m.snap_back.map_or(self.events[k].pre[m_idx], |r| r as u8);
                                 self.cap[l] = self.top[l];
                                 // The measure is back in force: the new status quo.
@@ -628,45 +800,111 @@ impl<'a> Game<'a> {
         }
     }
 
-    /// `D`: raise by one rung each lever that answers what the other side
-    /// raised last round (else the standing grievance, else the primary lever).
-    /// A lever at its cap or top passes the escalation on to the next lever, in
-    /// the side's order, that can still rise; no lever is raised twice.
-    fn escalate(&mut self, i: usize) {
-        let resp = &self.responses[i];
-        let mut targets = 0u32;
-        let mut rl = self.rose_last[i];
-        while rl != 0 {
-            targets |= resp[rl.trailing_zeros() as usize];
-            rl &= rl - 1;
-        }
-        if targets == 0 {
-            targets = match self.grievance[i] {
-                Some(g) => resp[g],
-                None => 1 << self.primary[i],
-            };
-        }
-        let (lo, n) = (self.lo[i], self.hi[i] - self.lo[i]);
-        let mut raised = 0u32;
-        while targets != 0 {
-            let target = targets.trailing_zeros() as usize;
-            targets &= targets - 1;
-            for k in 0..n {
-                let own = (target + k) % n;
-                let l = lo + own;
-                if raised & (1 << own) == 0 && self.rung[l] < self.cap[l] {
-                    self.rung[l] += 1;
-                    raised |= 1 << own;
-                    break;
+    /// The leverage of one rung of lever `l` (global), going up (`up`) or
+    /// down from its current rung: the pain and political pain it inflicts
+    /// (after erosion) per unit of the user's own net cost less political
+    /// gain. Ordered so that larger is better leverage: levers that pay for
+    /// themselves (net cost ≤ 0) come first, by pressure plus gain.
+    fn leverage(&self, l: usize, up: bool) -> (bool, f64) {
+        let r = self.rung[l] as usize;
+        let b = self.base[l];
+        let dx = if up {
+            self.intensity[b + r + 1] - self.intensity[b + r]
+        } else {
+            self.intensity[b + r] - self.intensity[b + r - 1]
+        };
+        let eta = self.floor_share[l] + (1.0 - self.floor_share[l]) * self.decay[l];
+        let pressure = (self.pain[l] + self.political_pain[l]) * eta * dx;
+        let cost = (self.cost[l] - self.political_gain[l]) * dx;
+        if cost <= 0.0 { (true, pressure - cost) } else { (false, pressure / cost) }
+    }
+
+    /// Among own levers of side `i` whose bit is in `candidates`, the one with
+    /// the best (`best`) or worst leverage for a move up or down (ties: the
+    /// first in file order).
+    fn by_leverage(&self, i: usize, mut candidates: u32, up: bool, best: bool) -> Option<usize> {
+        let mut pick: Option<(usize, (bool, f64))> = None;
+        while candidates != 0 {
+            let l = self.lo[i] + candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let score = self.leverage(l, up);
+            let better = match &pick {
+                None => true,
+                Some((_, s)) => {
+                    // Scores within rounding error of each other are ties.
+                    let ord = if score.0 != s.0 {
+                        score.0.cmp(&s.0)
+                    } else if (score.1 - s.1).abs() <= 1e-9 * score.1.abs().max(s.1.abs()) {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        score.1.partial_cmp(&s.1).unwrap_or(std::cmp::Ordering::Equal)
+                    };
+                    if best { ord.is_gt() } else { ord.is_lt() }
                 }
+            };
+            if better {
+                pick = Some((l, score));
             }
+        }
+        pick.map(|(l, _)| l)
+    }
+
+    /// Own levers of side `i` (bits) that can rise one rung.
+    fn can_rise(&self, i: usize) -> u32 {
+        (self.lo[i]..self.hi[i]).filter(|&l| self.rung[l] < self.cap[l]).fold(0, |m, l| m | 1 << (l - self.lo[i]))
+    }
+
+    /// `D`: raise `size` rungs, one per lever. Answering in kind
+    /// (`LeverChoice::Answer`), each lever that answers what the other side
+    /// raised last round rises (else those that answer the standing
+    /// grievance, else the primary lever); a lever at its cap or top does not
+    /// pass its escalation on to unrelated levers. Only when none of those can
+    /// rise, or `size` asks for more rungs, do further levers rise, by best
+    /// leverage. A leverage-seeking rule (`LeverChoice::Leverage`) raises its
+    /// best-leverage levers directly. If nothing can rise, the side holds.
+    fn escalate(&mut self, i: usize, size: u32, choice: LeverChoice) {
+        let lo = self.lo[i];
+        let mut open = self.can_rise(i);
+        let mut budget = size;
+        if choice == LeverChoice::Answer {
+            let resp = &self.responses[i];
+            let mut targets = 0u32;
+            let mut rl = self.rose_last[i];
+            while rl != 0 {
+                targets |= resp[rl.trailing_zeros() as usize];
+                rl &= rl - 1;
+            }
+            if targets == 0 {
+                targets = match self.grievance[i] {
+                    Some(g) => resp[g],
+                    None => 1 << self.primary[i],
+                };
+            }
+            let mut raised = 0;
+            let mut t = targets & open;
+            while t != 0 {
+                let own = t.trailing_zeros() as usize;
+                t &= t - 1;
+                self.rung[lo + own] += 1;
+                open &= !(1 << own);
+                raised += 1;
+            }
+            budget = budget.saturating_sub(raised);
+        }
+        while budget > 0 {
+            let Some(l) = self.by_leverage(i, open, true, true) else { break };
+            self.rung[l] += 1;
+            open &= !(1 << (l - lo));
+            budget -= 1;
         }
     }
 
     /// `C`: lower by one rung each own lever (above its floor) that answers a
     /// lever the other side lowered last round; if that lowers nothing, step
-    /// the most intense lever above its floor down one rung (ties: the first in
-    /// the side's order). A lever forced up this round is left where it is.
+    /// down the lever the other side demands (the one with the worst
+    /// leverage, if several are above their demanded level), else the lever
+    /// with the worst leverage. A lever forced up this round is left where it
+    /// is. What is lowered here is the side's own concession (`lowered`).
     fn concede(&mut self, i: usize) {
         let (lo, hi) = (self.lo[i], self.hi[i]);
         let movable = |g: &Self, l: usize| g.rung[l] > g.floor[l] && g.forced[i] & (1 << (l - lo)) == 0;
@@ -676,29 +914,35 @@ impl<'a> Game<'a> {
             targets |= self.responses[i][fl.trailing_zeros() as usize];
             fl &= fl - 1;
         }
-        let mut lowered = false;
         while targets != 0 {
             let l = lo + targets.trailing_zeros() as usize;
             targets &= targets - 1;
             if movable(self, l) {
                 self.rung[l] -= 1;
-                lowered = true;
+                self.lowered[i] |= 1 << (l - lo);
             }
         }
-        if lowered {
+        if self.lowered[i] != 0 {
             return;
         }
-        let mut best: Option<(usize, f64)> = None;
+        let mut all = 0u32;
         for l in lo..hi {
             if movable(self, l) {
-                let x = self.intensity[self.base[l] + self.rung[l] as usize];
-                if best.is_none_or(|(_, b)| x > b) {
-                    best = Some((l, x));
-                }
+                all |= 1 << (l - lo);
             }
         }
-        if let Some((l, _)) = best {
+        // What the other side demands and does not have yet.
+        let j = 1 - i;
+        let mut asked = 0u32;
+        for &(l, level) in &self.demands[j] {
+            if self.rung[l] > level {
+                asked |= 1 << (l - lo);
+            }
+        }
+        let pool = if all & asked != 0 { all & asked } else { all };
+        if let Some(l) = self.by_leverage(i, pool, false, false) {
             self.rung[l] -= 1;
+            self.lowered[i] |= 1 << (l - lo);
         }
     }
 
@@ -749,34 +993,50 @@ impl<'a> Game<'a> {
         }
     }
 
-    /// Welfare of round t (after `record(t)`, which computed the indices):
-    /// w_i = b_i − Σ_{l∈j} pain_l·I_l·η_l − Σ_{l∈i} cost_l·I_l − m_i·E_i·E_j,
+    /// Welfare and payoff of round t (after `record(t)`, which computed the
+    /// indices), added to the run's discounted totals; returns each side's
+    /// (undiscounted) payoff of the round:
+    /// w_i = b_i − Σ_{l∈j} pain_l·I_l·η_l − Σ_{l∈i} netcost_l·I_l − m_i·E_i·E_j,
+    /// u_i = w_i − Σ_{l∈j} politicalpain_l·I_l·η_l + Σ_{l∈i} politicalgain_l·I_l,
     /// with η_l = φ_l + (1 − φ_l)(1 − ρ_l)^age_l.
-    fn payoffs(&mut self, t: u32) {
+    fn payoffs(&mut self, t: u32) -> [f64; 2] {
         let row = t as usize;
         let index = [self.trace.index[row * 2], self.trace.index[row * 2 + 1]];
         let mut pain_from = [0.0; 2]; // pain side i inflicts
         let mut cost_of = [0.0; 2];
+        let mut political = [0.0; 2]; // political loss side i inflicts, net of its own gains
         for i in 0..2 {
             for l in self.lo[i]..self.hi[i] {
                 let x = self.intensity[self.base[l] + self.rung[l] as usize];
                 let eta = self.floor_share[l] + (1.0 - self.floor_share[l]) * self.decay[l];
                 pain_from[i] += self.pain[l] * x * eta;
                 cost_of[i] += self.cost[l] * x;
+                political[i] += self.political_pain[l] * x * eta;
+                political[1 - i] -= self.political_gain[l] * x;
                 // Age advances after the round is scored.
                 self.decay[l] = if self.rung[l] > 0 { self.decay[l] * self.keep[l] } else { 1.0 };
             }
         }
         let d = self.discounts[row - 1];
+        let mut u = [0.0; 2];
         for i in 0..2 {
             let side = &self.sc.sides[i];
             let w = side.baseline_welfare
                 - pain_from[1 - i]
                 - cost_of[i]
                 - side.mutual_escalation_cost * index[i] * index[1 - i];
+            u[i] = w - political[1 - i];
             self.trace.welfare[i] += d * w;
+            self.trace.utility[i] += d * u[i];
         }
+        u
     }
+}
+
+/// A round's payoff as a share of the side's payoff range, in [0, 1].
+#[inline]
+fn normalised(u: f64, (lo, hi): (f64, f64)) -> f64 {
+    if hi > lo { ((u - lo) / (hi - lo)).clamp(0.0, 1.0) } else { 0.5 }
 }
 
 #[cfg(test)]

@@ -240,7 +240,14 @@ pub fn predictive(strategy: &Strategy, noise: f64, misperception: f64, rec: &Rec
                 continue;
             }
             let (their_last, their_prev, ever) = state_of(s);
-            let view = View { round: t as u32 + 1, my_last, their_last, their_prev, their_defections: ever as u32 };
+            let view = View {
+                round: t as u32 + 1,
+                my_last,
+                their_last,
+                their_prev,
+                their_defections: ever as u32,
+                ..View::default()
+            };
             let chosen_d = noise + (1.0 - 2.0 * noise) * strategy.p_escalate(&view);
             let q = rec.provocation.get(t).copied().unwrap_or(0.0);
             let p_d = 1.0 - (1.0 - chosen_d) * (1.0 - q);

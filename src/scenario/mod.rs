@@ -26,6 +26,7 @@ pub const DEFAULT_RUNS: u64 = 10_000;
 pub const DEFAULT_SEED: u64 = 2025;
 pub const DEFAULT_LOW: f64 = 0.2;
 pub const DEFAULT_HIGH: f64 = 0.5;
+pub const DEFAULT_RISE: f64 = 0.1;
 /// Largest scenario file read (a scenario is a few kilobytes).
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
 
@@ -55,7 +56,16 @@ pub struct Scenario {
 pub struct Side {
     pub name: String,
     pub label: String,
+    /// The strategy at its nominal parameter values.
     pub strategy: Strategy,
+    /// The strategy's parameters as given (numbers or distributions drawn
+    /// once per run), in registry order.
+    pub strategy_params: Vec<Param>,
+    /// What the side wants of the other (never empty: by default every lever
+    /// of the other side back at its floor).
+    pub demands: Vec<Demand>,
+    /// Whether `demands` were written in the file.
+    pub demands_given: bool,
     /// Probability ε that an intended action is replaced by its opposite.
     pub noise: f64,
     /// Probability μ that this side reads the other's concession as an escalation.
@@ -71,6 +81,17 @@ pub struct Side {
     pub responses: Vec<Vec<usize>>,
     /// Sum of lever weights (for the escalation index).
     pub weight_total: f64,
+    /// Smallest and largest payoff the side can get in one round (utility,
+    /// over every lever state and parameter draw): learners normalise by it.
+    pub payoff_range: (f64, f64),
+}
+
+/// A demand: the other side's lever `lever` at rung `level` or below (less
+/// escalated).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Demand {
+    pub lever: usize,
+    pub level: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -92,12 +113,44 @@ pub struct Lever {
     pub erosion: Param,
     /// Share of the pain that substitution can never remove.
     pub erosion_floor: Param,
+    /// Tariff revenue (or a fee's) collected per round at full intensity: a
+    /// transfer back from the user's own buyers, offsetting `cost`.
+    pub revenue: Param,
+    /// Terms-of-trade gain to the user per round at full intensity.
+    pub terms_of_trade: Param,
+    /// Domestic political gain to the user per round at full intensity
+    /// (looking tough, a protected constituency): utility, not welfare.
+    pub political_gain: Param,
+    /// Extra political loss to the target per round at full intensity, on
+    /// top of the economic pain (a hurt constituency such as farmers):
+    /// utility, not welfare. Eroded like the pain.
+    pub political_pain: Param,
     pub weight: f64,
 }
 
 impl Lever {
     pub fn top(&self) -> usize {
         self.ladder.len() - 1
+    }
+
+    /// Every parameter drawn per run, in draw order (docs/model.md §8).
+    pub fn params(&self) -> [&Param; 8] {
+        [
+            &self.pain,
+            &self.cost,
+            &self.erosion,
+            &self.erosion_floor,
+            &self.revenue,
+            &self.terms_of_trade,
+            &self.political_gain,
+            &self.political_pain,
+        ]
+    }
+
+    /// Net economic cost to the user per round at full intensity, at nominal
+    /// values: cost − revenue − terms-of-trade gain.
+    pub fn net_cost(&self) -> f64 {
+        self.cost.nominal() - self.revenue.nominal() - self.terms_of_trade.nominal()
     }
 }
 
@@ -116,7 +169,21 @@ pub enum Param {
         lo: f64,
         hi: f64,
     },
+    /// Beta(a, b) on [0, 1], drawn by inverse CDF: the posterior of a
+    /// probability after a − 1 successes and b − 1 failures under a uniform
+    /// prior.
+    Beta {
+        a: f64,
+        b: f64,
+    },
+    /// Exponential with the given mean, drawn by inverse CDF.
+    Exponential {
+        mean: f64,
+    },
 }
+
+/// The largest value an exponential draw can take, in means: −ln(2^−53).
+const EXP_MAX_MEANS: f64 = 36.737;
 
 impl Param {
     /// The value used for the stage game and tables: the value, the midpoint
@@ -126,6 +193,8 @@ impl Param {
             Param::Fixed(v) => v,
             Param::Uniform { lo, hi } => 0.5 * (lo + hi),
             Param::Normal { mean, lo, hi, .. } => mean.clamp(lo, hi),
+            Param::Beta { a, b } => a / (a + b),
+            Param::Exponential { mean } => mean,
         }
     }
 
@@ -134,6 +203,8 @@ impl Param {
             Param::Fixed(_) => false,
             Param::Uniform { lo, hi } => lo != hi,
             Param::Normal { sd, lo, hi, .. } => sd > 0.0 && lo < hi,
+            Param::Beta { .. } => true,
+            Param::Exponential { mean } => mean > 0.0,
         }
     }
 
@@ -142,6 +213,8 @@ impl Param {
         match *self {
             Param::Fixed(v) => (v, v),
             Param::Uniform { lo, hi } | Param::Normal { lo, hi, .. } => (lo, hi),
+            Param::Beta { .. } => (0.0, 1.0),
+            Param::Exponential { mean } => (0.0, EXP_MAX_MEANS * mean),
         }
     }
 
@@ -160,6 +233,21 @@ impl Param {
                 let p = a + u * (b - a);
                 (mean + sd * stats::normal_inv_cdf(p)).clamp(lo, hi)
             }
+            Param::Beta { a, b } => stats::beta_inv_cdf(u, a, b),
+            // 1 − u is in (0, 1]: its logarithm is finite.
+            Param::Exponential { mean } => -mean * (1.0 - u).ln(),
+        }
+    }
+
+    /// The distribution in words, for tables and reports.
+    pub fn describe(&self) -> String {
+        let n = |x: f64| crate::fmt::num(x, 4);
+        match *self {
+            Param::Fixed(v) => n(v),
+            Param::Uniform { lo, hi } => format!("uniform [{}, {}]", n(lo), n(hi)),
+            Param::Normal { mean, sd, lo, hi } => format!("normal({}, {}) in [{}, {}]", n(mean), n(sd), n(lo), n(hi)),
+            Param::Beta { a, b } => format!("beta({}, {})", n(a), n(b)),
+            Param::Exponential { mean } => format!("exponential (mean {})", n(mean)),
         }
     }
 }
@@ -206,21 +294,82 @@ pub struct OutcomeRules {
     pub low: f64,
     pub high: f64,
     pub exchanges: u32,
+    /// A vicious cycle by exchanges needs each side's window mean index at
+    /// least this far above its starting index.
+    pub rise: f64,
 }
 
 /// The 2×2 stage game a side faces when every lever is at its floor (C) or at
-/// its top rung (D), with nominal parameters and no erosion.
+/// its top rung (D), with nominal parameters and no erosion, in the side's
+/// payoff (utility: net welfare plus political terms, docs/model.md §5).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StageGame {
+    /// Both concede (reward).
     pub r: f64,
+    /// The side concedes, the other escalates (sucker).
     pub s: f64,
+    /// The side escalates, the other concedes (temptation).
     pub t: f64,
+    /// Both escalate (punishment).
     pub p: f64,
+}
+
+/// The ordinal type of a side's stage game (docs/model.md §5b).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GameKind {
+    /// T > R > P > S: escalating dominates, mutual escalation is worse than mutual restraint.
+    PrisonersDilemma,
+    /// T > R > S > P: escalate against a conceder, concede against an escalator.
+    Chicken,
+    /// R > T and P > S: restraint pays if the other restrains (assurance).
+    StagHunt,
+    /// T > P > R > S: escalating dominates and mutual escalation beats mutual restraint.
+    Deadlock,
+    /// R ≥ T and S ≥ P: escalating never pays in the stage game.
+    Harmony,
+    /// Any other ordering.
+    Other,
+}
+
+impl GameKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            GameKind::PrisonersDilemma => "a prisoner's dilemma",
+            GameKind::Chicken => "chicken",
+            GameKind::StagHunt => "a stag hunt",
+            GameKind::Deadlock => "deadlock",
+            GameKind::Harmony => "harmony (escalating never pays)",
+            GameKind::Other => "an unnamed ordering",
+        }
+    }
 }
 
 impl StageGame {
     pub fn is_prisoners_dilemma(&self) -> bool {
         self.t > self.r && self.r > self.p && self.p > self.s
+    }
+
+    /// The ordinal type of the game.
+    pub fn kind(&self) -> GameKind {
+        let StageGame { r, s, t, p } = *self;
+        if r >= t && s >= p {
+            GameKind::Harmony
+        } else if t > r && r > p && p > s {
+            GameKind::PrisonersDilemma
+        } else if t > r && r > s && s > p {
+            GameKind::Chicken
+        } else if r > t && p > s {
+            GameKind::StagHunt
+        } else if t > p && p > r && r > s {
+            GameKind::Deadlock
+        } else {
+            GameKind::Other
+        }
+    }
+
+    /// Whether escalating can never pay in the stage game: T ≤ R and P ≤ S.
+    pub fn escalation_never_pays(&self) -> bool {
+        self.t <= self.r && self.p <= self.s
     }
 }
 
@@ -240,9 +389,8 @@ impl Scenario {
                 && s.misperception == 0.0
                 && s.provocations.iter().all(|p| p.prob == 0.0)
                 && !s.strategy.traits().stochastic
-                && s.levers.iter().all(|l| {
-                    !(l.pain.is_random() || l.cost.is_random() || l.erosion.is_random() || l.erosion_floor.is_random())
-                })
+                && s.strategy_params.iter().all(|p| !p.is_random())
+                && s.levers.iter().all(|l| l.params().iter().all(|p| !p.is_random()))
         });
         let events_fixed = self.events.iter().all(|e| match &e.kind {
             EventKind::Suspension { renew_prob, .. } => *renew_prob == 0.0 || *renew_prob == 1.0,
@@ -254,20 +402,33 @@ impl Scenario {
     pub fn side_index(&self, name: &str) -> Option<usize> {
         self.sides.iter().position(|s| s.name == name)
     }
+
+    /// Give side `i` strategy `s`. Its parameters are fixed at the values
+    /// `s` holds, unless `s` is the side's own strategy, whose per-run
+    /// distributions are kept.
+    pub fn set_strategy(&mut self, i: usize, s: Strategy) {
+        let side = &mut self.sides[i];
+        if side.strategy != s {
+            side.strategy_params = s.params().into_iter().map(Param::Fixed).collect();
+            side.strategy = s;
+        }
+    }
 }
 
 pub(crate) fn stage_game(sides: &[Side], i: usize) -> StageGame {
     let j = 1 - i;
     let (me, them) = (&sides[i], &sides[j]);
+    let at = |l: &Lever, up: bool| l.intensity[if up { l.top() } else { l.floor }];
     let index = |side: &Side, up: bool| -> f64 {
-        side.levers.iter().map(|l| l.weight * l.intensity[if up { l.top() } else { l.floor }]).sum::<f64>()
-            / side.weight_total
+        side.levers.iter().map(|l| l.weight * at(l, up)).sum::<f64>() / side.weight_total
     };
+    // Pain and political pain the other side's levers inflict, and the side's
+    // own net cost less its political gain.
     let pain = |side: &Side, up: bool| -> f64 {
-        side.levers.iter().map(|l| l.pain.nominal() * l.intensity[if up { l.top() } else { l.floor }]).sum()
+        side.levers.iter().map(|l| (l.pain.nominal() + l.political_pain.nominal()) * at(l, up)).sum()
     };
     let cost = |side: &Side, up: bool| -> f64 {
-        side.levers.iter().map(|l| l.cost.nominal() * l.intensity[if up { l.top() } else { l.floor }]).sum()
+        side.levers.iter().map(|l| (l.net_cost() - l.political_gain.nominal()) * at(l, up)).sum()
     };
     let w = |i_up: bool, j_up: bool| {
         me.baseline_welfare
@@ -276,6 +437,30 @@ pub(crate) fn stage_game(sides: &[Side], i: usize) -> StageGame {
             - me.mutual_escalation_cost * index(me, i_up) * index(them, j_up)
     };
     StageGame { r: w(false, false), s: w(false, true), t: w(true, false), p: w(true, true) }
+}
+
+/// The smallest and largest payoff side `i` can get in one round: every
+/// lever's term at its least and most favourable intensity and draw.
+pub(crate) fn payoff_range(sides: &[Side], i: usize) -> (f64, f64) {
+    let (me, them) = (&sides[i], &sides[1 - i]);
+    let bounds = |p: &Param| p.bounds();
+    let mut range = (me.baseline_welfare, me.baseline_welfare);
+    // A term x·I with I in [0, 1] and x in [a, b] lies in [min(0, a), max(0, b)].
+    let mut add = |a: f64, b: f64| {
+        range.0 += a.min(0.0);
+        range.1 += b.max(0.0);
+    };
+    for l in &them.levers {
+        let (p, q) = (bounds(&l.pain), bounds(&l.political_pain));
+        add(-(p.1 + q.1), -(p.0 + q.0));
+    }
+    for l in &me.levers {
+        let (c, r, t, g) = (bounds(&l.cost), bounds(&l.revenue), bounds(&l.terms_of_trade), bounds(&l.political_gain));
+        add(-c.1 + r.0 + t.0 + g.0, -c.0 + r.1 + t.1 + g.1);
+    }
+    let m = me.mutual_escalation_cost;
+    add(-m.max(0.0), -m.min(0.0));
+    range
 }
 
 /// Command-line values that replace the file's, before validation (so every

@@ -40,6 +40,7 @@ pub struct RawOutcomes {
     pub low: Option<S<f64>>,
     pub high: Option<S<f64>>,
     pub exchanges: Option<S<i64>>,
+    pub rise: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +54,10 @@ pub struct RawSide {
     pub baseline_welfare: Option<S<f64>>,
     pub mutual_escalation_cost: Option<S<f64>>,
     pub primary: Option<S<String>>,
+    /// What the side wants of the other: levers of the other side and the
+    /// level each must come down to (docs/model.md §2b).
+    #[serde(default)]
+    pub demands: Vec<S<RawDemand>>,
     #[serde(default)]
     pub levers: Vec<S<RawLever>>,
     #[serde(default)]
@@ -65,8 +70,9 @@ pub struct RawSide {
 #[derive(Debug)]
 pub struct RawStrategy {
     pub kind: S<String>,
-    /// Every other key, in file order, with its value.
-    pub params: Vec<(S<String>, S<f64>)>,
+    /// Every other key, in file order, with its value (a number or a
+    /// distribution drawn once per run).
+    pub params: Vec<(S<String>, S<RawParam>)>,
 }
 
 impl<'de> Deserialize<'de> for RawStrategy {
@@ -108,9 +114,20 @@ pub struct RawLever {
     pub cost: Option<S<RawParam>>,
     pub erosion: Option<S<RawParam>>,
     pub erosion_floor: Option<S<RawParam>>,
+    pub revenue: Option<S<RawParam>>,
+    pub terms_of_trade: Option<S<RawParam>>,
+    pub political_gain: Option<S<RawParam>>,
+    pub political_pain: Option<S<RawParam>>,
     pub weight: Option<S<f64>>,
     #[serde(default)]
     pub answers: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDemand {
+    pub lever: S<String>,
+    pub level: S<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,12 +163,15 @@ pub struct RawMeasure {
 }
 
 /// A number, or a distribution drawn once per run:
-/// `{ uniform = [lo, hi] }` or `{ normal = { mean, sd, min, max } }`.
+/// `{ uniform = [lo, hi] }`, `{ normal = { mean, sd, min, max } }`,
+/// `{ beta = [a, b] }` or `{ exponential = mean }`.
 #[derive(Debug)]
 pub enum RawParam {
     Fixed(f64),
     Uniform(S<Vec<f64>>),
     Normal(S<RawNormal>),
+    Beta(S<Vec<f64>>),
+    Exponential(S<f64>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,7 +189,9 @@ impl<'de> Deserialize<'de> for RawParam {
         impl<'de> serde::de::Visitor<'de> for V {
             type Value = RawParam;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a number, `{ uniform = [lo, hi] }` or `{ normal = { mean, sd, min, max } }`")
+                f.write_str(
+                    "a number, `{ uniform = [lo, hi] }`, `{ normal = { mean, sd, min, max } }`, `{ beta = [a, b] }` or `{ exponential = mean }`",
+                )
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawParam, E> {
                 Ok(RawParam::Fixed(v))
@@ -182,7 +204,7 @@ impl<'de> Deserialize<'de> for RawParam {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<RawParam, A::Error> {
                 use serde::de::Error;
-                const KINDS: &[&str] = &["uniform", "normal"];
+                const KINDS: &[&str] = &["uniform", "normal", "beta", "exponential"];
                 let Some(key) = m.next_key::<String>()? else {
                     return Err(A::Error::custom(
                         "empty distribution: use `{ uniform = [lo, hi] }` or `{ normal = { mean, sd, min, max } }`",
@@ -191,6 +213,8 @@ impl<'de> Deserialize<'de> for RawParam {
                 let param = match key.as_str() {
                     "uniform" => RawParam::Uniform(m.next_value()?),
                     "normal" => RawParam::Normal(m.next_value()?),
+                    "beta" => RawParam::Beta(m.next_value()?),
+                    "exponential" => RawParam::Exponential(m.next_value()?),
                     other => return Err(A::Error::unknown_field(other, KINDS)),
                 };
                 if let Some(extra) = m.next_key::<String>()? {

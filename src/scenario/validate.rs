@@ -178,6 +178,33 @@ fn param(cx: &Ctx, v: &S<RawParam>, what: &str, unit_interval: bool) -> R<Param>
             }
             Param::Normal { mean, sd, lo: min, hi: max }
         }
+        RawParam::Beta(v) => {
+            let span = v.span();
+            let &[a, b] = v.get_ref().as_slice() else {
+                return Err(cx.err(span, format!("{what}: `beta` takes two numbers [a, b], got {}", v.get_ref().len())));
+            };
+            if !(a.is_finite() && b.is_finite() && a > 0.0 && b > 0.0 && a <= 1e6 && b <= 1e6) {
+                return Err(cx
+                    .err(span, format!("{what}: beta parameters must be positive, got [{a}, {b}]"))
+                    .with_help(
+                        "beta = [successes + 1, failures + 1] is the posterior of a probability under a uniform prior",
+                    ));
+            }
+            Param::Beta { a, b }
+        }
+        RawParam::Exponential(v) => {
+            let mean = *v.get_ref();
+            if !(mean.is_finite() && mean > 0.0) {
+                return Err(cx.err(v.span(), format!("{what}: exponential mean must be positive, got {mean}")));
+            }
+            if unit_interval {
+                return Err(cx
+                    .err(v.span(), format!("{what} is a probability: an exponential draw can exceed 1"))
+                    .with_help("use `{ beta = [a, b] }` or `{ uniform = [lo, hi] }` for a probability"));
+            }
+            finite(cx, &S::new(v.span(), mean * 36.737), what)?;
+            Param::Exponential { mean }
+        }
     })
 }
 
@@ -259,9 +286,20 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
         }
         sides[i].responses = responses;
     }
+    // Demands name levers of the other side.
+    for i in 0..2 {
+        let (demands, given) = demands(&cx, &raw.sides[i].get_ref().demands, &sides[1 - i])?;
+        sides[i].demands = demands;
+        sides[i].demands_given = given;
+    }
+    for i in 0..2 {
+        sides[i].payoff_range = payoff_range(&sides, i);
+    }
     // Strategies last: generous TFT's default needs the stage game.
     for (i, s) in raw.sides.iter().enumerate() {
-        sides[i].strategy = strategy(&cx, &s.get_ref().strategy, &sides, i)?;
+        let (strategy, params) = strategy(&cx, &s.get_ref().strategy, &sides, i)?;
+        sides[i].strategy = strategy;
+        sides[i].strategy_params = params;
     }
     let events = raw.events.iter().map(|e| event(&cx, e, &sides, rounds)).collect::<R<Vec<_>>>()?;
 
@@ -285,6 +323,31 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
     })
 }
 
+/// A side's demands on `other`: each names a lever of `other` and a rung it
+/// must come down to. None written: every lever of `other` at its floor.
+fn demands(cx: &Ctx, raw: &[S<RawDemand>], other: &Side) -> R<(Vec<Demand>, bool)> {
+    if raw.is_empty() {
+        let all = other.levers.iter().enumerate().map(|(l, lever)| Demand { lever: l, level: lever.floor });
+        return Ok((all.collect(), false));
+    }
+    let names: Vec<&str> = other.levers.iter().map(|l| l.name.as_str()).collect();
+    let mut out: Vec<Demand> = Vec::with_capacity(raw.len());
+    for d in raw {
+        let d = d.get_ref();
+        let of = format!(" of side `{}`", other.name);
+        let lever = names
+            .iter()
+            .position(|n| *n == d.lever.get_ref())
+            .ok_or_else(|| unknown_name(cx, d.lever.span(), "lever", &of, d.lever.get_ref(), &names))?;
+        if out.iter().any(|o| o.lever == lever) {
+            return Err(cx.err(d.lever.span(), format!("lever `{}` is demanded twice", names[lever])));
+        }
+        let level = rung_of(cx, &other.levers[lever].ladder, &d.level, "demand level")?;
+        out.push(Demand { lever, level });
+    }
+    Ok((out, true))
+}
+
 fn outcome_rules(cx: &Ctx, raw: Option<&S<RawOutcomes>>, rounds: u32) -> R<OutcomeRules> {
     let default_window = (rounds / 4).max(1);
     let Some(o) = raw else {
@@ -293,6 +356,7 @@ fn outcome_rules(cx: &Ctx, raw: Option<&S<RawOutcomes>>, rounds: u32) -> R<Outco
             low: DEFAULT_LOW,
             high: DEFAULT_HIGH,
             exchanges: default_window.div_ceil(2),
+            rise: DEFAULT_RISE,
         });
     };
     let o_ref = o.get_ref();
@@ -310,7 +374,8 @@ fn outcome_rules(cx: &Ctx, raw: Option<&S<RawOutcomes>>, rounds: u32) -> R<Outco
         Some(x) => int_in(cx, x, "outcomes.exchanges", 1, window as i64)? as u32,
         None => window.div_ceil(2),
     };
-    Ok(OutcomeRules { window, low, high, exchanges })
+    let rise = o_ref.rise.as_ref().map(|v| prob(cx, v, "outcomes.rise")).transpose()?.unwrap_or(DEFAULT_RISE);
+    Ok(OutcomeRules { window, low, high, exchanges, rise })
 }
 
 fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
@@ -367,6 +432,10 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
     Ok(Side {
         label: s.label.clone().unwrap_or_else(|| name.clone()),
         strategy: Kind::TitForTat.with(&[]), // resolved once both sides are known
+        strategy_params: Vec::new(),
+        demands: Vec::new(),
+        demands_given: false,
+        payoff_range: (0.0, 0.0),
         noise: s.noise.as_ref().map(|v| prob(cx, v, "noise")).transpose()?.unwrap_or(0.0),
         misperception: s.misperception.as_ref().map(|v| prob(cx, v, "misperception")).transpose()?.unwrap_or(0.0),
         baseline_welfare: s
@@ -447,6 +516,10 @@ fn lever(cx: &Ctx, l: &RawLever) -> R<Lever> {
         cost: opt(&l.cost, "cost", false, 0.0)?,
         erosion: opt(&l.erosion, "erosion", true, 0.0)?,
         erosion_floor: opt(&l.erosion_floor, "erosion_floor", true, 0.0)?,
+        revenue: opt(&l.revenue, "revenue", false, 0.0)?,
+        terms_of_trade: opt(&l.terms_of_trade, "terms_of_trade", false, 0.0)?,
+        political_gain: opt(&l.political_gain, "political_gain", false, 0.0)?,
+        political_pain: opt(&l.political_pain, "political_pain", false, 0.0)?,
         weight,
         name,
     })
@@ -464,10 +537,11 @@ pub(crate) fn strategy_for_side(
     sides: &[Side],
     i: usize,
 ) -> R<Strategy> {
-    strategy(&Ctx { path, source }, s, sides, i)
+    // A candidate plays its parameters' nominal values (a distribution's mean).
+    strategy(&Ctx { path, source }, s, sides, i).map(|(s, _)| s)
 }
 
-fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<Strategy> {
+fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<(Strategy, Vec<Param>)> {
     let raw = s.get_ref();
     let name = raw.kind.get_ref().as_str();
     let names = Kind::names();
@@ -492,12 +566,12 @@ fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<Strateg
                 .with_help(help));
         }
     }
-    let mut values = Vec::with_capacity(specs.len());
+    let mut params = Vec::with_capacity(specs.len());
     for spec in specs {
         let given = raw.params.iter().find(|(n, _)| n.get_ref() == spec.name).map(|(_, v)| v);
         let value = match (given, spec.default) {
             (Some(v), _) => param_value(cx, v, spec)?,
-            (None, ParamDefault::Value(x)) => x,
+            (None, ParamDefault::Value(x)) => Param::Fixed(x),
             (None, ParamDefault::Required) => {
                 let required: Vec<String> = specs
                     .iter()
@@ -510,31 +584,32 @@ fn strategy(cx: &Ctx, s: &S<RawStrategy>, sides: &[Side], i: usize) -> R<Strateg
             }
             (None, ParamDefault::StageGame) => {
                 let g = stage_game(sides, i);
-                strategy::gtft_generosity(g.r, g.s, g.t, g.p).ok_or_else(|| {
+                Param::Fixed(strategy::gtft_generosity(g.r, g.s, g.t, g.p).ok_or_else(|| {
                     cx.err(s.span(), format!(
                         "{name} needs `{}`: the stage game of side `{}` is not a prisoner's dilemma (R={:.3}, S={:.3}, T={:.3}, P={:.3})",
                         spec.name, sides[i].name, g.r, g.s, g.t, g.p
                     ))
                     .with_help(format!("the default {} min(1 - (T-R)/(R-S), (R-P)/(T-P)) needs T > R > P > S; give `{} = 0.1` (say)", spec.name, spec.name))
-                })?
+                })?)
             }
         };
-        values.push(value);
+        params.push(value);
     }
-    Ok(kind.with(&values))
+    let nominal: Vec<f64> = params.iter().map(Param::nominal).collect();
+    Ok((kind.with(&nominal), params))
 }
 
-/// A strategy parameter's value, within the registry's range for it.
-fn param_value(cx: &Ctx, v: &S<f64>, spec: &ParamSpec) -> R<f64> {
-    if spec.range == (0.0, 1.0) {
-        return prob(cx, v, spec.name);
-    }
-    let x = finite(cx, v, spec.name)?;
+/// A strategy parameter (a number or a distribution), every value it can
+/// take within the registry's range for it.
+fn param_value(cx: &Ctx, v: &S<RawParam>, spec: &ParamSpec) -> R<Param> {
+    let unit = spec.range == (0.0, 1.0);
+    let p = param(cx, v, spec.name, unit)?;
     let (lo, hi) = spec.range;
-    if !(lo..=hi).contains(&x) {
-        return Err(cx.err(v.span(), format!("{} must be between {lo} and {hi}, got {x}", spec.name)));
+    let (min, max) = p.bounds();
+    if min < lo || max > hi {
+        return Err(cx.err(v.span(), format!("{} must be between {lo} and {hi}, got {}", spec.name, p.describe())));
     }
-    Ok(x)
+    Ok(p)
 }
 
 fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {

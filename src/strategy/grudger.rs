@@ -26,6 +26,6 @@ impl Rule for GrimTrigger {
         law(self.decide(v, &mut |_| unreachable!()))
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: None, stochastic: false }
+        Traits::postures(None, false)
     }
 }

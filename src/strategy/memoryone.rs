@@ -38,7 +38,7 @@ impl Rule for WinStayLoseShift {
         law(self.decide(v, &mut |_| unreachable!()))
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(1), stochastic: false }
+        Traits::postures(Some(1), false)
     }
 }
 
@@ -109,7 +109,7 @@ impl Rule for MemoryOne {
         1.0 - self.p_concede(v)
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(1), stochastic: !(self.p.iter().all(|&x| certain(x)) && certain(self.initial)) }
+        Traits::postures(Some(1), !(self.p.iter().all(|&x| certain(x)) && certain(self.initial)))
     }
     fn describe(&self) -> String {
         let p = self.p;

@@ -21,11 +21,18 @@ Families:
 - `titfortat`: tit-for-tat, suspicious TFT, generous TFT, tit-for-two-tats;
 - `grudger`: grim trigger;
 - `memoryone`: win-stay-lose-shift and the general memory-one strategy;
-- `simple`: always escalate, always concede, random.
+- `simple`: always escalate, always concede, random;
+- `reciprocal`: contrite tit-for-tat (Wu & Axelrod 1995), proportional
+  retaliation (Downs & Rocke 1990);
+- `payoff`: rules that read payoffs: resolve (war of attrition), coercer;
+- `learning`: Roth–Erev reinforcement learning.
 */
 
 mod grudger;
+mod learning;
 mod memoryone;
+mod payoff;
+mod reciprocal;
 mod simple;
 mod titfortat;
 
@@ -33,7 +40,10 @@ mod titfortat;
 mod tests;
 
 pub use grudger::GrimTrigger;
+pub use learning::Learner;
 pub use memoryone::{MemoryOne, WinStayLoseShift};
+pub use payoff::{Coercer, Resolve};
+pub use reciprocal::{ContriteTitForTat, Proportional};
 pub use simple::{AlwaysConcede, AlwaysEscalate, Random};
 pub use titfortat::{GenerousTitForTat, SuspiciousTitForTat, TitForTat, TitForTwoTats};
 
@@ -60,7 +70,7 @@ impl Action {
 }
 
 /// What a strategy knows when it decides round `round`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct View {
     /// 1-based round being decided.
     pub round: u32,
@@ -72,6 +82,17 @@ pub struct View {
     pub their_prev: Option<Action>,
     /// How many times the other side has been perceived escalating so far.
     pub their_defections: u32,
+    /// What the side has lost so far: the sum over past rounds of its
+    /// baseline payoff minus its payoff (pain suffered net of its gains,
+    /// undiscounted; docs/model.md §5).
+    pub loss: f64,
+    /// Last round's payoff, normalised to [0, 1] by the side's payoff range.
+    pub payoff: f64,
+    /// Whether the side's demand is met (after last round).
+    pub demand_met: bool,
+    /// Rungs the other side raised last round (0 when its perceived `D` was
+    /// a misreading or a hold at the top).
+    pub their_rise: u32,
 }
 
 impl View {
@@ -90,6 +111,25 @@ impl View {
         self.their_last = Some(theirs);
         self.their_defections += theirs.is_d() as u32;
     }
+
+    /// Record what the finished round paid and changed (engine only; the
+    /// posture history is `observe`'s).
+    #[inline]
+    pub fn feedback(&mut self, loss: f64, payoff: f64, demand_met: bool, their_rise: u32) {
+        self.loss += loss;
+        self.payoff = payoff;
+        self.demand_met = demand_met;
+        self.their_rise = their_rise;
+    }
+}
+
+/// How a side chooses which lever an escalation raises (docs/model.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeverChoice {
+    /// Answer in kind: the levers that answer what the other side raised.
+    Answer,
+    /// The lever with the best leverage: pain inflicted per unit of own net cost.
+    Leverage,
 }
 
 /// Declared properties the engine relies on.
@@ -99,6 +139,17 @@ pub struct Traits {
     pub memory_depth: Option<u32>,
     /// Whether the strategy draws random numbers.
     pub stochastic: bool,
+    /// Whether it reads payoffs (`View::loss`, `payoff`, `demand_met`).
+    pub reads_payoffs: bool,
+    /// How its escalations choose levers.
+    pub lever_choice: LeverChoice,
+}
+
+impl Traits {
+    /// A rule that reads only postures and answers in kind.
+    pub const fn postures(memory_depth: Option<u32>, stochastic: bool) -> Traits {
+        Traits { memory_depth, stochastic, reads_payoffs: false, lever_choice: LeverChoice::Answer }
+    }
 }
 
 /// How a parameter gets its value when a scenario does not give one.
@@ -195,6 +246,15 @@ pub trait Rule: Clone + std::fmt::Debug + PartialEq + Send + Sync + 'static {
 
     fn traits(&self) -> Traits;
 
+    /// Rungs an escalation (`D`) from view `v` raises, at least 1.
+    fn size(&self, _v: &View) -> u32 {
+        1
+    }
+
+    /// Update the rule's own state after a round, from the view the next
+    /// decision will see (stateful rules: contrition, learning, resolve).
+    fn observe(&mut self, _v: &View) {}
+
     /// Short human description with parameters, for tables and titles.
     fn describe(&self) -> String {
         Self::INFO.title.to_string()
@@ -281,6 +341,22 @@ macro_rules! registry {
                 }
             }
 
+            /// Rungs an escalation from view `v` raises.
+            #[inline]
+            pub fn size(&self, v: &View) -> u32 {
+                match self {
+                    $(Strategy::$variant(r) => r.size(v)),*
+                }
+            }
+
+            /// Update the strategy's state after a round.
+            #[inline]
+            pub fn observe(&mut self, v: &View) {
+                match self {
+                    $(Strategy::$variant(r) => r.observe(v)),*
+                }
+            }
+
             /// Short human description with parameters, for tables and
             /// titles: "tit-for-tat", "generous TFT (forgives 33%)".
             pub fn describe(&self) -> String {
@@ -303,6 +379,11 @@ registry! {
     AlwaysConcede => AlwaysConcede,
     Random => Random,
     MemoryOne => MemoryOne,
+    ContriteTitForTat => ContriteTitForTat,
+    Proportional => Proportional,
+    Resolve => Resolve,
+    Coercer => Coercer,
+    Learner => Learner,
 }
 
 impl std::fmt::Display for Kind {

@@ -29,7 +29,7 @@ impl Rule for AlwaysEscalate {
         1.0
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(0), stochastic: false }
+        Traits::postures(Some(0), false)
     }
 }
 
@@ -55,7 +55,7 @@ impl Rule for AlwaysConcede {
         0.0
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(0), stochastic: false }
+        Traits::postures(Some(0), false)
     }
 }
 
@@ -87,7 +87,7 @@ impl Rule for Random {
         self.p_escalate
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(0), stochastic: !certain(self.p_escalate) }
+        Traits::postures(Some(0), !certain(self.p_escalate))
     }
     fn describe(&self) -> String {
         format!("random (escalates {:.0}%)", self.p_escalate * 100.0)

@@ -7,6 +7,7 @@ use super::*;
 /// its moves. `coins` feeds the strategy's Bernoulli trials in order (`true` =
 /// the event with the stated probability happens); it must not run out.
 fn play(s: &Strategy, opponent: &str, coins: &[bool]) -> String {
+    let mut s = s.clone();
     let mut coins = coins.iter().copied();
     let mut chance = |p: f64| {
         if p <= 0.0 {
@@ -24,6 +25,7 @@ fn play(s: &Strategy, opponent: &str, coins: &[bool]) -> String {
         let mine = s.decide(&view, &mut chance);
         out.push(if mine.is_d() { 'D' } else { 'C' });
         view.observe(mine, theirs);
+        s.observe(&view);
     }
     out
 }
@@ -235,6 +237,7 @@ fn small_views() -> Vec<View> {
                             their_last: *their_last,
                             their_prev: *their_prev,
                             their_defections,
+                            ..View::default()
                         };
                         views.push(v);
                     }

@@ -32,7 +32,7 @@ impl Rule for TitForTat {
         law(self.decide(v, &mut |_| unreachable!()))
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(1), stochastic: false }
+        Traits::postures(Some(1), false)
     }
 }
 
@@ -58,7 +58,7 @@ impl Rule for SuspiciousTitForTat {
         law(self.decide(v, &mut |_| unreachable!()))
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(1), stochastic: false }
+        Traits::postures(Some(1), false)
     }
 }
 
@@ -100,7 +100,7 @@ impl Rule for GenerousTitForTat {
         if v.their_last == Some(Action::D) { 1.0 - self.generosity } else { 0.0 }
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(1), stochastic: !certain(self.generosity) }
+        Traits::postures(Some(1), !certain(self.generosity))
     }
     fn describe(&self) -> String {
         format!("generous TFT (forgives {:.0}%)", self.generosity * 100.0)
@@ -129,6 +129,6 @@ impl Rule for TitForTwoTats {
         law(self.decide(v, &mut |_| unreachable!()))
     }
     fn traits(&self) -> Traits {
-        Traits { memory_depth: Some(2), stochastic: false }
+        Traits::postures(Some(2), false)
     }
 }

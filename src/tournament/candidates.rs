@@ -204,7 +204,7 @@ mod tests {
     #[test]
     fn the_scenarios_own_kind_keeps_its_parameters() {
         let mut sc = classic();
-        sc.sides[1].strategy = crate::strategy::Kind::GenerousTitForTat.with(&[0.2]);
+        sc.set_strategy(1, crate::strategy::Kind::GenerousTitForTat.with(&[0.2]));
         let got = parse_strategy_list("--column", "generous_tit_for_tat,tit_for_tat", &sc, 1).unwrap();
         assert_eq!(
             got,

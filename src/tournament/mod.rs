@@ -96,8 +96,8 @@ pub fn run_tournament(
     let mut cells = Vec::with_capacity(n_cells as usize);
     for (i, row) in candidates[0].iter().enumerate() {
         for (j, col) in candidates[1].iter().enumerate() {
-            cell_sc.sides[0].strategy = row.clone();
-            cell_sc.sides[1].strategy = col.clone();
+            cell_sc.set_strategy(0, row.clone());
+            cell_sc.set_strategy(1, col.clone());
             let batch = run_batch(&cell_sc, cfg, hooks, None).map_err(|e| match e {
                 Error::Interrupted { done, .. } => {
                     let before = (i * candidates[1].len() + j) as u64 * cfg.runs;
