@@ -12,6 +12,28 @@ are accumulated in fixed point (see [`Moments`]).
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
+/// Saved as `[n, sum, sum of squares]` in decimal strings: the sums are
+/// 128-bit integers, beyond what JSON numbers carry.
+impl From<Moments> for [String; 3] {
+    fn from(m: Moments) -> [String; 3] {
+        [m.n.to_string(), m.sum.to_string(), m.sumsq.to_string()]
+    }
+}
+
+impl TryFrom<[String; 3]> for Moments {
+    type Error = String;
+    fn try_from(p: [String; 3]) -> Result<Moments, String> {
+        let bad = |what: &str| format!("malformed moments: {what}");
+        let n = p[0].parse().map_err(|_| bad("count"))?;
+        let sum = p[1].parse().map_err(|_| bad("sum"))?;
+        let sumsq: i128 = p[2].parse().map_err(|_| bad("sum of squares"))?;
+        if sumsq < 0 {
+            return Err(bad("negative sum of squares"));
+        }
+        Ok(Moments { n, sum, sumsq })
+    }
+}
+
 /// Wilson score interval for `k` successes in `n` trials.
 pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
     if n == 0 {
@@ -41,7 +63,8 @@ pub const MAX_ABS_VALUE: f64 = 1.0e9;
 /// to `sumsq`; both fit an i128 for more than 2^35 values. The mean is exact to
 /// 2^-32 and the variance to about 2^-16 relative: plenty for welfare figures,
 /// and independent of summation order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "[String; 3]", try_from = "[String; 3]")]
 pub struct Moments {
     pub n: u64,
     sum: i128,

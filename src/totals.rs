@@ -9,6 +9,8 @@ commutative: the bytes of every output are independent of how runs were split
 across threads, shards or machines.
 */
 
+use serde::{Deserialize, Serialize};
+
 use crate::outcome::{Outcome, RunSummary};
 use crate::stats::Moments;
 
@@ -69,7 +71,8 @@ impl From<Outcome> for Slot {
 }
 
 /// One value per slot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct PerSlot<T>([T; Outcome::COUNT + 1]);
 
 impl<T> PerSlot<T> {
@@ -92,19 +95,30 @@ impl<T> PerSlot<T> {
     }
 }
 
-/// Exact totals of a set of runs, per outcome and over all runs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Exact totals of a set of runs, per outcome and over all runs. Serialised
+/// (shards of a sweep) field by field; `is_consistent` checks what is read back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Totals {
     /// Runs per slot (`All`: every run).
     pub runs: PerSlot<u64>,
     /// Per slot, per side: cumulative welfare.
     pub welfare: PerSlot<[Moments; 2]>,
+    /// Per slot, per side: cumulative payoff (welfare plus political terms).
+    pub utility: PerSlot<[Moments; 2]>,
+    /// Per slot, per side: mean escalation index over the final window.
+    pub final_index: PerSlot<[Moments; 2]>,
     /// Per slot, per side: peak escalation index.
     pub peak: PerSlot<[Moments; 2]>,
     /// Per slot: rounds holding a retaliation exchange.
     pub exchanges: PerSlot<Moments>,
     /// Détente runs: rounds until the détente test first passed.
     pub rounds_to_detente: Moments,
+    /// Coercion runs per coercing side.
+    pub coercion_by: [u64; 2],
+    /// Per side: runs in which it made the first concession to a demand,
+    /// with the round it came in (the runs without one are the rest).
+    pub first_yield: [Moments; 2],
 }
 
 impl Totals {
@@ -125,12 +139,20 @@ impl Totals {
             *self.runs.get_mut(slot) += weight;
             for i in 0..2 {
                 self.welfare.get_mut(slot)[i].add(s.welfare[i], weight);
+                self.utility.get_mut(slot)[i].add(s.utility[i], weight);
+                self.final_index.get_mut(slot)[i].add(s.final_index[i], weight);
                 self.peak.get_mut(slot)[i].add(s.peak[i], weight);
             }
             self.exchanges.get_mut(slot).add(s.exchanges as f64, weight);
         }
         if let Some(r) = s.rounds_to_detente {
             self.rounds_to_detente.add(r as f64, weight);
+        }
+        if let Some(c) = s.coercer {
+            self.coercion_by[c] += weight;
+        }
+        if let Some((side, round)) = s.first_yield {
+            self.first_yield[side].add(round as f64, weight);
         }
     }
 
@@ -139,11 +161,22 @@ impl Totals {
             *self.runs.get_mut(slot) += other.runs.get(slot);
             for i in 0..2 {
                 self.welfare.get_mut(slot)[i].merge(&other.welfare.get(slot)[i]);
+                self.utility.get_mut(slot)[i].merge(&other.utility.get(slot)[i]);
+                self.final_index.get_mut(slot)[i].merge(&other.final_index.get(slot)[i]);
                 self.peak.get_mut(slot)[i].merge(&other.peak.get(slot)[i]);
             }
             self.exchanges.get_mut(slot).merge(other.exchanges.get(slot));
         }
         self.rounds_to_detente.merge(&other.rounds_to_detente);
+        for i in 0..2 {
+            self.coercion_by[i] += other.coercion_by[i];
+            self.first_yield[i].merge(&other.first_yield[i]);
+        }
+    }
+
+    /// Runs in which no side made a concession to a demand.
+    pub fn no_yield(&self) -> u64 {
+        self.runs() - self.first_yield[0].n - self.first_yield[1].n
     }
 
     /// Whether the totals could come from `runs` runs: every run is counted
@@ -155,8 +188,17 @@ impl Totals {
             && self.runs() == runs
             && Slot::ALL.iter().all(|&s| {
                 let n = *self.runs.get(s);
-                self.welfare.get(s).iter().chain(self.peak.get(s)).all(|m| m.n == n) && self.exchanges.get(s).n == n
+                self.welfare
+                    .get(s)
+                    .iter()
+                    .chain(self.peak.get(s))
+                    .chain(self.utility.get(s))
+                    .chain(self.final_index.get(s))
+                    .all(|m| m.n == n)
+                    && self.exchanges.get(s).n == n
             })
             && self.rounds_to_detente.n <= self.runs_of(Outcome::Detente)
+            && self.coercion_by.iter().sum::<u64>() == self.runs_of(Outcome::Coercion)
+            && self.first_yield.iter().map(|m| m.n).sum::<u64>() <= runs
     }
 }

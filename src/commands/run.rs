@@ -55,6 +55,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     write("summary.csv", csv::summary_csv(&report))?;
     write("trajectory.csv", csv::trajectory_csv(&report))?;
+    write("concessions.csv", csv::concessions_csv(&report))?;
     for (format, ext) in chart_formats(sim.output.no_charts, sim.output.svg) {
         let name = format!("outcomes.{ext}");
         write(&name, chart_bytes(&out_dir.join(&name), chart::outcomes_chart(&report, format))?)?;

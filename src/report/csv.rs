@@ -36,6 +36,12 @@ pub fn summary_header(sides: &[String]) -> Vec<String> {
         h.push(format!("peak_{s}_mean"));
     }
     h.extend(["exchanges_mean".to_string(), "rounds_to_detente_mean".to_string()]);
+    for s in sides {
+        h.extend([format!("payoff_{s}_mean"), format!("payoff_{s}_ci_low"), format!("payoff_{s}_ci_high")]);
+    }
+    for s in sides {
+        h.push(format!("final_index_{s}_mean"));
+    }
     h
 }
 
@@ -55,7 +61,32 @@ fn summary_record(scenario: &str, r: &SummaryRow) -> Vec<String> {
         v.push(opt(*p, 4));
     }
     v.extend([opt(r.exchanges, 4), opt(r.rounds_to_detente, 4)]);
+    for w in &r.payoff {
+        v.extend([opt(w.mean, 4), opt(w.ci_low, 4), opt(w.ci_high, 4)]);
+    }
+    for f in &r.final_index {
+        v.push(opt(*f, 4));
+    }
     v
+}
+
+/// `concessions.csv`: who made the first concession to a demand (or nobody),
+/// and who coerced whom, as shares of the runs.
+pub fn concessions_csv(report: &Report) -> Vec<u8> {
+    let header = ["scenario", "measure", "side", "runs", "share", "ci_low", "ci_high", "mean_round"].map(String::from);
+    let rows = report.concessions.iter().map(|c| {
+        vec![
+            report.meta.scenario_id.clone(),
+            c.measure.to_string(),
+            c.side.map_or("none".to_string(), |i| report.meta.sides[i].clone()),
+            c.runs.to_string(),
+            num(c.share, 6),
+            num(c.ci_low, 6),
+            num(c.ci_high, 6),
+            opt(c.mean_round, 4),
+        ]
+    });
+    csv_bytes(header.to_vec(), rows)
 }
 
 /// `summary.csv`: one row per outcome, then `all`.

@@ -39,8 +39,14 @@ pub struct SummaryRow {
     pub ci_high: f64,
     /// Per side: mean cumulative welfare and its 95% interval.
     pub welfare: Vec<Estimate>,
+    /// Per side: mean cumulative payoff (welfare plus political terms) and
+    /// its 95% interval.
+    pub payoff: Vec<Estimate>,
     /// Per side: mean peak escalation index.
     pub peak: Vec<Option<f64>>,
+    /// Per side: mean escalation index over the final window (the
+    /// continuous outcome beside the label).
+    pub final_index: Vec<Option<f64>>,
     pub exchanges: Option<f64>,
     pub rounds_to_detente: Option<f64>,
 }
@@ -83,12 +89,45 @@ pub struct EventMark {
     pub label: String,
 }
 
+/// Who gave way: the share of runs in which a side made the first concession
+/// to a demand (or nobody did), or in which a side coerced the other.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConcessionRow {
+    /// `first_concession` or `coercion`.
+    pub measure: &'static str,
+    /// The side that conceded first (or coerced); `None`: nobody conceded.
+    pub side: Option<usize>,
+    pub runs: u64,
+    pub share: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// First concessions: the mean round it came in.
+    pub mean_round: Option<f64>,
+}
+
+/// The concession rows of a set of totals: first concession by each side,
+/// by nobody, then coercion by each side.
+pub fn concession_rows(t: &Totals) -> Vec<ConcessionRow> {
+    let n = t.runs();
+    let row = |measure, side, runs: u64, mean_round| {
+        let (ci_low, ci_high) = stats::wilson(runs, n, stats::Z95);
+        let share = if n == 0 { 0.0 } else { runs as f64 / n as f64 };
+        ConcessionRow { measure, side, runs, share, ci_low, ci_high, mean_round }
+    };
+    let mut rows: Vec<ConcessionRow> =
+        (0..2).map(|i| row("first_concession", Some(i), t.first_yield[i].n, t.first_yield[i].mean())).collect();
+    rows.push(row("first_concession", None, t.no_yield(), None));
+    rows.extend((0..2).map(|i| row("coercion", Some(i), t.coercion_by[i], None)));
+    rows
+}
+
 /// Everything the outputs show, computed from a batch.
 #[derive(Clone, Debug)]
 pub struct Report {
     pub meta: RunMeta,
     pub strategies: Vec<String>,
     pub summary: Vec<SummaryRow>,
+    pub concessions: Vec<ConcessionRow>,
     pub trajectory: Vec<TrajectoryRow>,
     pub events: Vec<EventMark>,
 }
@@ -99,6 +138,7 @@ impl Report {
             meta: RunMeta::new(sc, batch.runs, batch.seed),
             strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
             summary: summary_rows(batch),
+            concessions: concession_rows(&batch.totals),
             trajectory: trajectory_rows(sc, batch),
             events: event_marks(sc),
         }
@@ -126,7 +166,9 @@ pub fn totals_rows(t: &Totals) -> Vec<SummaryRow> {
                 ci_low,
                 ci_high,
                 welfare: t.welfare.get(slot).iter().map(Estimate::of).collect(),
+                payoff: t.utility.get(slot).iter().map(Estimate::of).collect(),
                 peak: t.peak.get(slot).iter().map(|m| m.mean()).collect(),
+                final_index: t.final_index.get(slot).iter().map(|m| m.mean()).collect(),
                 exchanges: t.exchanges.get(slot).mean(),
                 rounds_to_detente: if detente { t.rounds_to_detente.mean() } else { None },
             }
@@ -185,20 +227,29 @@ impl Report {
             .summary
             .iter()
             .map(|r| {
-                let mut welfare = Map::new();
-                let mut peak = Map::new();
+                let est = |e: &Estimate| json!({ "mean": opt(e.mean), "ci_low": opt(e.ci_low), "ci_high": opt(e.ci_high) });
+                let (mut welfare, mut payoff, mut peak, mut fin) = (Map::new(), Map::new(), Map::new(), Map::new());
                 for (i, s) in self.meta.sides.iter().enumerate() {
-                    let w = &r.welfare[i];
-                    welfare.insert(
-                        s.clone(),
-                        json!({ "mean": opt(w.mean), "ci_low": opt(w.ci_low), "ci_high": opt(w.ci_high) }),
-                    );
+                    welfare.insert(s.clone(), est(&r.welfare[i]));
+                    payoff.insert(s.clone(), est(&r.payoff[i]));
                     peak.insert(s.clone(), opt(r.peak[i]));
+                    fin.insert(s.clone(), opt(r.final_index[i]));
                 }
                 json!({
                     "outcome": r.slot.key(), "runs": r.runs, "share": r.share, "ci_low": r.ci_low, "ci_high": r.ci_high,
-                    "welfare": welfare, "peak": peak, "exchanges": opt(r.exchanges),
+                    "welfare": welfare, "payoff": payoff, "peak": peak, "final_index": fin, "exchanges": opt(r.exchanges),
                     "rounds_to_detente": opt(r.rounds_to_detente),
+                })
+            })
+            .collect();
+        let concessions: Vec<Value> = self
+            .concessions
+            .iter()
+            .map(|c| {
+                json!({
+                    "measure": c.measure, "side": c.side.map_or(Value::Null, |i| json!(self.meta.sides[i])),
+                    "runs": c.runs, "share": c.share, "ci_low": c.ci_low, "ci_high": c.ci_high,
+                    "mean_round": opt(c.mean_round),
                 })
             })
             .collect();
@@ -208,6 +259,7 @@ impl Report {
         let v = json!({
             "scenario": self.meta.scenario, "id": self.meta.scenario_id, "runs": self.meta.runs, "seed": self.meta.seed,
             "rounds": self.meta.rounds, "round_unit": self.meta.round_unit, "welfare_unit": self.meta.welfare_unit, "sides": sides, "outcomes": outcomes,
+            "concessions": concessions,
         });
         serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
     }

@@ -21,6 +21,31 @@ pub(super) fn pad_right(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
 }
 
+/// "first concession to a demand: China 34.1% (32.2–36.0%, month 7.2 on
+/// average), United States 12.0% (...), nobody 53.9%; coercion by ...".
+fn concessions_line(report: &Report) -> String {
+    let label = |side: Option<usize>| side.map_or("nobody".to_string(), |i| report.meta.side_labels[i].clone());
+    let ci = |c: &super::ConcessionRow| format!("{:.1}–{:.1}%", 100.0 * c.ci_low, 100.0 * c.ci_high);
+    let first: Vec<String> = report
+        .concessions
+        .iter()
+        .filter(|c| c.measure == "first_concession")
+        .map(|c| match c.mean_round {
+            Some(r) => {
+                format!("{} {} ({}, {} {r:.1} on average)", label(c.side), pct(c.share), ci(c), report.meta.round_unit)
+            }
+            None => format!("{} {}", label(c.side), pct(c.share)),
+        })
+        .collect();
+    let coercion: Vec<String> = report
+        .concessions
+        .iter()
+        .filter(|c| c.measure == "coercion")
+        .map(|c| format!("by {} {} ({})", label(c.side), pct(c.share), ci(c)))
+        .collect();
+    format!("first concession to a demand: {}\none-sided coercion: {}\n", first.join(", "), coercion.join(", "))
+}
+
 /// The table, ready to print.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -105,6 +130,7 @@ pub fn render(report: &Report) -> String {
             out.push_str(&format!("détente runs settled after {d:.1} {}s on average\n", report.meta.round_unit));
         }
     }
+    out.push_str(&concessions_line(report));
     out.push_str(
         "peak: highest escalation index reached (0 = every lever at its bottom rung, 1 = all at the top); \
          exchanges: rounds of mutual retaliation (one side hits back, the other hits back too)\n",

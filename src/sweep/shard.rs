@@ -19,12 +19,10 @@ use serde::{Deserialize, Serialize};
 use super::values::fmt_value;
 use super::{MAX_POINTS, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
 use crate::error::Error;
-use crate::outcome::Outcome;
-use crate::stats::Moments;
-use crate::totals::{PerSlot, Slot, Totals};
+use crate::totals::Totals;
 
 const FORMAT: &str = "simulate-sweep-shard";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shard `index` (1-based) of `count`.
@@ -160,40 +158,12 @@ struct ShardParam {
     values: Vec<String>,
 }
 
-/// A point's totals (as in `PointResult`). Moments are `[n, sum, sum of
-/// squares]` as decimal strings: the sums are 128-bit integers, beyond what
-/// JSON numbers carry.
+/// A point's totals (as in `PointResult`).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShardPoint {
     point: usize,
-    runs: u64,
-    outcome_runs: [u64; 4],
-    welfare: Vec<[Parts; 2]>,
-    peak: Vec<[Parts; 2]>,
-    exchanges: Vec<Parts>,
-    rounds_to_detente: Parts,
-}
-
-type Parts = [String; 3];
-
-fn to_parts(m: &Moments) -> Parts {
-    let (n, sum, sumsq) = m.to_parts();
-    [n.to_string(), sum.to_string(), sumsq.to_string()]
-}
-
-fn from_parts(p: &Parts) -> Option<Moments> {
-    Some(Moments::from_parts(p[0].parse().ok()?, p[1].parse().ok()?, p[2].parse().ok()?))
-}
-
-/// Per slot and side, read back; `None` if malformed.
-fn sides_from(parts: &[[Parts; 2]]) -> Option<PerSlot<[Moments; 2]>> {
-    if parts.len() != Slot::ALL.len() {
-        return None;
-    }
-    let sides: Vec<[Moments; 2]> =
-        parts.iter().map(|s| Some([from_parts(&s[0])?, from_parts(&s[1])?])).collect::<Option<_>>()?;
-    Some(PerSlot::from_fn(|k| sides[k]))
+    totals: Totals,
 }
 
 fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
@@ -210,7 +180,6 @@ fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
 
 /// The content of `shard`'s partial file, given its points' results.
 pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u8> {
-    let sides = |m: &PerSlot<[Moments; 2]>| m.values().iter().map(|s| [to_parts(&s[0]), to_parts(&s[1])]).collect();
     let file = ShardFile {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
@@ -223,21 +192,7 @@ pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u
         runs: sweep.runs,
         seed: sweep.seed,
         params: shard_params(sweep),
-        points: results
-            .iter()
-            .map(|r| {
-                let t = &r.totals;
-                ShardPoint {
-                    point: r.point,
-                    runs: t.runs(),
-                    outcome_runs: Outcome::ALL.map(|o| t.runs_of(o)),
-                    welfare: sides(&t.welfare),
-                    peak: sides(&t.peak),
-                    exchanges: t.exchanges.values().iter().map(to_parts).collect(),
-                    rounds_to_detente: to_parts(&t.rounds_to_detente),
-                }
-            })
-            .collect(),
+        points: results.iter().map(|r| ShardPoint { point: r.point, totals: r.totals.clone() }).collect(),
     };
     let mut bytes = serde_json::to_vec(&file).expect("JSON of plain values");
     bytes.push(b'\n');
@@ -423,19 +378,7 @@ fn spec_of(path: &Path, f: &ShardFile) -> Result<SweepSpec, Error> {
 
 /// A point's totals, if they are consistent with `runs` runs.
 fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
-    let exchanges: Vec<Moments> = p.exchanges.iter().map(from_parts).collect::<Option<_>>()?;
-    if exchanges.len() != Slot::ALL.len() || p.runs != runs {
-        return None;
-    }
-    let outcome_runs = p.outcome_runs;
-    let totals = Totals {
-        runs: PerSlot::from_fn(|k| outcome_runs.get(k).copied().unwrap_or(p.runs)),
-        welfare: sides_from(&p.welfare)?,
-        peak: sides_from(&p.peak)?,
-        exchanges: PerSlot::from_fn(|k| exchanges[k]),
-        rounds_to_detente: from_parts(&p.rounds_to_detente)?,
-    };
-    totals.is_consistent(runs).then_some(PointResult { point: p.point, totals })
+    p.totals.is_consistent(runs).then(|| PointResult { point: p.point, totals: p.totals.clone() })
 }
 
 #[cfg(test)]

@@ -22,7 +22,9 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
             ci_low,
             ci_high,
             welfare: vec![est, est],
+            payoff: vec![est, est],
             peak: vec![Some(0.5), Some(0.5)],
+            final_index: vec![Some(0.4), Some(0.4)],
             exchanges: Some(3.0),
             rounds_to_detente: None,
         }
@@ -65,6 +67,7 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
         },
         strategies: vec!["tit-for-tat".to_string(), "generous TFT (forgives 10%)".to_string()],
         summary,
+        concessions: Vec::new(),
         trajectory,
         events: events.iter().map(|&(round, label)| EventMark { round, label: label.to_string() }).collect(),
     }
