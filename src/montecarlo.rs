@@ -331,8 +331,10 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
     let mut start = 0;
     while start < cfg.runs {
         let end = (start + BLOCK).min(cfg.runs);
-        let parts = (rayon::current_num_threads() as u64 * 4).clamp(1, end - start);
-        let per = (end - start).div_ceil(parts);
+        // Parts of `per` runs; the count is recomputed from `per` so that no
+        // part starts past the block's end (9 runs in 8 parts: 5 parts of 2).
+        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * 4).clamp(1, end - start));
+        let parts = (end - start).div_ceil(per);
         let result = (0..parts)
             .into_par_iter()
             .map(|p| {

@@ -9,5 +9,6 @@ mod fit;
 mod fuzz;
 mod golden;
 mod markov;
+mod reliability;
 mod sweep;
 mod tournament;
