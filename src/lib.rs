@@ -17,6 +17,7 @@ documented with its equations in `docs/model.md`.
 pub mod calibrate;
 pub mod engine;
 pub mod error;
+pub mod input;
 pub mod montecarlo;
 pub mod outcome;
 pub mod report;

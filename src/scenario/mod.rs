@@ -26,8 +26,8 @@ pub const DEFAULT_RUNS: u64 = 10_000;
 pub const DEFAULT_SEED: u64 = 2025;
 pub const DEFAULT_LOW: f64 = 0.2;
 pub const DEFAULT_HIGH: f64 = 0.5;
-/// Largest scenario file read (a scenario is a few kilobytes).
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+/// Largest scenario or sweep file read (a scenario is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = crate::input::MAX_TEXT_BYTES;
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -296,27 +296,12 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
     parse_with(path, &text, overrides)
 }
 
-/// Read a TOML file (scenario or sweep) as text, with the errors `load` gives.
+/// Read a TOML file (scenario or sweep) as text, with the errors `load` gives:
+/// only a regular file of at most `MAX_FILE_BYTES` (`input::read_bounded`).
 pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.len() > MAX_FILE_BYTES
-    {
-        return Err(ScenarioError::new(
-            path,
-            &empty,
-            None,
-            format!("scenario file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let msg = if path.is_dir() {
-            "is a directory, not a scenario file".to_string()
-        } else {
-            format!("cannot read scenario: {}", io_reason(&e))
-        };
-        ScenarioError::new(path, &empty, None, msg)
-    })?;
+    let bytes = crate::input::read_bounded(path, MAX_FILE_BYTES)
+        .map_err(|e| ScenarioError::new(path, &empty, None, e.describe("scenario")))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -346,12 +331,4 @@ pub fn parse_with(path: &Path, text: &str, overrides: &Overrides) -> Result<Scen
         raw.rounds = toml::Spanned::new(raw.rounds.span(), r as i64);
     }
     validate::validate(path, &source, raw)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }
