@@ -123,8 +123,11 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
     let sc = if sc.rounds == h.rounds {
         sc
     } else {
-        scenario::load_with(&args.record.scenario, &Overrides { rounds: Some(h.rounds) })
-            .map_err(|e| Failure::Scenario(vec![e]))?
+        scenario::load_with(
+            &args.record.scenario,
+            &Overrides { rounds: Some(h.rounds), rounds_from: Some("the history's rounds") },
+        )
+        .map_err(|e| Failure::Scenario(vec![e]))?
     };
     let cfg = McConfig { runs: args.batch.runs.unwrap_or(sc.runs), seed: args.batch.seed.unwrap_or(sc.seed) };
     let out_dir: PathBuf = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));

@@ -15,7 +15,8 @@ use crate::cli::RunArgs;
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let path = args.scenario.as_deref().expect("clap requires SCENARIO");
     let sim = &args.sim;
-    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
+    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds, ..Overrides::default() })
+        .map_err(|e| Failure::Scenario(vec![e]))?;
     let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
     let out_dir = sim.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;

@@ -21,7 +21,7 @@ use crate::cli::TournamentArgs;
 
 pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     let sim = &args.sim;
-    let sc = scenario::load_with(&args.scenario, &Overrides { rounds: sim.rounds })
+    let sc = scenario::load_with(&args.scenario, &Overrides { rounds: sim.rounds, ..Overrides::default() })
         .map_err(|e| Failure::Scenario(vec![e]))?;
     let candidates = candidates(args, &sc)?;
     let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };

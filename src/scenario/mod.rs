@@ -279,10 +279,13 @@ pub(crate) fn stage_game(sides: &[Side], i: usize) -> StageGame {
 }
 
 /// Command-line values that replace the file's, before validation (so every
-/// check sees them).
+/// check sees them). An error about such a value names where it came from,
+/// not a line of the file.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Overrides {
     pub rounds: Option<u32>,
+    /// Where `rounds` came from, for messages [default: `--rounds`].
+    pub rounds_from: Option<&'static str>,
 }
 
 /// Read and validate a scenario file.
@@ -327,8 +330,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
 pub fn parse_with(path: &Path, text: &str, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let source: Arc<str> = Arc::from(text);
     let mut raw: raw::RawScenario = toml::from_str(text).map_err(|e| validate::toml_error(path, &source, &e))?;
+    // An overridden value has no place in the file: its span is a marker
+    // that no span of the file can equal, and errors carrying it are told
+    // apart below.
+    const OVERRIDDEN: std::ops::Range<usize> = usize::MAX..usize::MAX;
     if let Some(r) = overrides.rounds {
-        raw.rounds = toml::Spanned::new(raw.rounds.span(), r as i64);
+        raw.rounds = toml::Spanned::new(OVERRIDDEN, r as i64);
     }
-    validate::validate(path, &source, raw)
+    validate::validate(path, &source, raw).map_err(|e| match overrides.rounds {
+        Some(r) if e.span == Some(OVERRIDDEN) => {
+            let from = overrides.rounds_from.unwrap_or("--rounds");
+            let err =
+                ScenarioError::new(path, &Arc::from(""), None, format!("{r} rounds (from {from}): {}", e.message));
+            match e.help {
+                Some(h) => err.with_help(h),
+                None => err,
+            }
+        }
+        _ => e,
+    })
 }
