@@ -5,6 +5,7 @@ mod common;
 mod determinism;
 mod engine;
 mod errors;
+mod faults;
 mod fit;
 mod fuzz;
 mod golden;
