@@ -370,6 +370,9 @@ fn read_shard(path: &Path) -> Result<ShardFile, Error> {
     if file.shard == 0 || file.shards == 0 {
         return Err(corrupt(path, "shards are numbered from 1"));
     }
+    if file.shards > MAX_POINTS {
+        return Err(corrupt(path, &format!("it counts {} shards; a sweep has at most {MAX_POINTS}", file.shards)));
+    }
     Ok(file)
 }
 
@@ -429,7 +432,7 @@ fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
     // Every run is counted once per outcome slot and once in `ALL`.
     let counts = |slot: usize| if slot == ALL { runs } else { p.outcome_runs[slot] };
     let consistent = p.runs == runs
-        && p.outcome_runs.iter().sum::<u64>() == runs
+        && p.outcome_runs.iter().try_fold(0u64, |a, &b| a.checked_add(b)) == Some(runs)
         && (0..=ALL)
             .all(|s| welfare[s].iter().chain(&peak[s]).all(|m| m.n == counts(s)) && exchanges[s].n == counts(s))
         && rounds_to_detente.n <= p.outcome_runs[0];
