@@ -2,8 +2,8 @@
 The `simulate` binary: parse arguments, dispatch, print errors once.
 
 Exit codes: 0 success (and a closed stdout pipe); 2 bad input or usage (clap
-uses 2 as well; also another simulate writing to the same folder); 1 any other
-failure; 130 interrupted (SIGINT or SIGTERM). docs/reliability.md.
+uses 2 as well); 1 any other failure; 130 interrupted (SIGINT or SIGTERM).
+docs/reliability.md.
 */
 
 mod cli;

@@ -2,24 +2,31 @@
 Output folders. Every command that writes files goes through `OutputSet`, so
 that a folder holds the complete previous set of a command's outputs or the
 complete new one, never a mix, whatever happens (full disk, file-size limit,
-Ctrl-C, a second Ctrl-C, another `simulate` on the same folder, a crash).
+Ctrl-C, a second Ctrl-C, other `simulate`s writing to the same folder, a
+crash).
 
-1. `OutputSet::open` creates the folder and locks it (an advisory `flock` on
-   the folder itself: a second `simulate` writing to it fails at once, exit
-   2). Under the lock it finishes a switch that a killed run left half done
-   (the journal `.simulate-commit`) and removes staging folders of dead runs.
+1. `OutputSet::open` creates the folder and, under the folder's lock (an
+   advisory `flock` on the folder itself, held only for a moment), finishes a
+   switch that a killed run left half done (the journal `.simulate-commit`),
+   removes the staging folders of dead runs, and makes this run's own staging
+   folder `.simulate-staging-PID-N`, locked for as long as the run lives (so
+   that no other run takes it for a dead one's).
 2. `add`, `add_chart`, `add_charts` and `stream` (for `runs.csv`) stage each
-   file, synced, in a hidden folder `.simulate-staging-PID-N` inside the
-   output folder (same filesystem, so the switch is renames only).
-3. `commit` switches the set in: the new manifest is written into the
-   staging folder, which is then renamed to `.simulate-commit`. That rename is
-   the commit point: before it the folder holds the previous set (and perhaps
-   stale staging data the next run removes); after it the new set wins. Then
-   each file is renamed into place, the command's previous files that the new
-   set lacks are removed, the manifest replaces `.simulate-manifest`, and the
-   journal is removed. A signal waits for the switch to finish (`signals`).
-   If the process is killed inside the switch (SIGKILL, a power cut), the
-   next `simulate` on the folder finishes it before anything else.
+   file there, synced: inside the output folder, on the same filesystem, so
+   the switch is renames only. Nothing visible changes while a run works, so
+   any number of runs may work on one folder at once (the shards of a sweep
+   do).
+3. `commit` takes the folder's lock again (waiting for another run's switch to
+   end) and switches the set in: the new manifest is written into the staging
+   folder, which is then renamed to `.simulate-commit`. That rename is the
+   commit point: before it the folder holds the previous set; after it the
+   new set wins. Then each file is renamed into place, the command's previous
+   files that the new set lacks are removed, the manifest replaces
+   `.simulate-manifest`, and the journal is removed. A signal waits for the
+   switch to finish (`signals`). If the process is killed inside the switch
+   (SIGKILL, a power cut), the next `simulate` on the folder finishes it
+   before anything else. Concurrent runs of one command thus end with the
+   complete set of whichever switched last.
 
 The manifest (`.simulate-manifest`) lists, per command (`run`, `sweep`,
 `shard-K-of-N`, `tournament`, `fit`, `backtest`), the files it last wrote,
@@ -54,6 +61,9 @@ const MANIFEST_HEADER: &str =
 /// Temporary files of `write_atomic` (or of older versions) are removed once
 /// this old: a live one lasts milliseconds.
 const STALE_AFTER: Duration = Duration::from_secs(60);
+/// On a filesystem without `flock`, where a live run's staging folder cannot
+/// be told from a dead one's, staging folders are removed once this old.
+const STALE_STAGING_UNLOCKED: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Allowance per worker thread beyond its batches (stack, allocator arena),
 /// for `check_memory`.
 const PER_THREAD_BYTES: u64 = 64 << 20;
@@ -154,12 +164,13 @@ pub(crate) struct OutputSet {
     files: Vec<Entry>,
     quiet: bool,
     committed: bool,
-    _lock: Lock,
+    /// Held while the run lives: its staging folder is not a dead run's.
+    _staging_lock: Lock,
 }
 
 impl OutputSet {
-    /// Create and lock `dir`, finish or clean what dead runs left there, and
-    /// start staging the set `set`.
+    /// Create `dir`, finish or clean what dead runs left there, and start
+    /// staging the set `set`.
     pub(crate) fn open(dir: &Path, set: &str, quiet: bool) -> Result<OutputSet, Failure> {
         if dir.exists() && !dir.is_dir() {
             return Err(Failure::Input(anyhow!("output path {} exists and is not a folder", dir.display())));
@@ -167,21 +178,27 @@ impl OutputSet {
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output folder {}", dir.display()))
             .map_err(Failure::Input)?;
-        let lock = Lock::acquire(dir)?;
         let cannot_write =
             |e: anyhow::Error| Failure::Input(e.context(format!("cannot write in output folder {}", dir.display())));
+        let _folder = Lock::wait(dir).map_err(|e| cannot_write(e.into()))?;
         recover(dir).map_err(cannot_write)?;
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let staging = dir.join(format!("{STAGING}{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
-        {
-            // Registered first, so that a signal from now on removes it.
-            let mut live = signals::live();
-            live.staging.push(staging.clone());
-            fs::create_dir(&staging).map_err(|e| {
+        // Registered first, so that a signal from now on removes it.
+        let mut live = signals::live();
+        live.staging.push(staging.clone());
+        let made = fs::create_dir(&staging).and_then(|()| {
+            Lock::try_take(&staging)?.ok_or_else(|| std::io::Error::other("its new staging folder is locked"))
+        });
+        let staging_lock = match made {
+            Ok(lock) => lock,
+            Err(e) => {
                 live.staging.pop();
-                cannot_write(e.into())
-            })?;
-        }
+                let _ = fs::remove_dir(&staging);
+                return Err(cannot_write(e.into()));
+            }
+        };
+        drop(live);
         Ok(OutputSet {
             dir: dir.to_path_buf(),
             set: set.to_string(),
@@ -189,7 +206,7 @@ impl OutputSet {
             files: Vec::new(),
             quiet,
             committed: false,
-            _lock: lock,
+            _staging_lock: staging_lock,
         })
     }
 
@@ -260,6 +277,14 @@ impl OutputSet {
         let dir = self.dir.clone();
         let fail =
             |e: anyhow::Error| Failure::Runtime(e.context(format!("cannot replace the outputs in {}", dir.display())));
+        // Switches of concurrent runs take turns; a few milliseconds each.
+        let _folder = Lock::wait(&dir).map_err(|e| fail(e.into()))?;
+        let journal = dir.join(JOURNAL);
+        if fs::symlink_metadata(&journal).is_ok() {
+            // A switch a killed run left half done: finish it first.
+            let _live = signals::live();
+            roll_forward(&dir, &journal).map_err(fail)?;
+        }
         let names: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
         let mut entries: Vec<Entry> = read_manifest(&dir.join(MANIFEST))
             .into_iter()
@@ -274,7 +299,6 @@ impl OutputSet {
             drop(live);
             return Err(Failure::Interrupted(signals::interrupted_message("stopped", &[])));
         }
-        let journal = dir.join(JOURNAL);
         if let Err(e) = fs::rename(&self.staging, &journal) {
             drop(live);
             return Err(fail(e.into()));
@@ -361,33 +385,50 @@ pub(crate) fn runs_done(runs: u64, elapsed: Duration) -> String {
     format!("{runs} runs in {secs:.2} s ({:.0} runs/s)", runs as f64 / secs.max(1e-9))
 }
 
-/// An exclusive advisory lock on an output folder, held while the value lives.
+/// An exclusive advisory lock (`flock`) on a folder, held while the value
+/// lives. On a filesystem without `flock` (some network mounts) it is a
+/// no-op: `simulate` goes on unlocked rather than refuse to write at all.
 struct Lock {
-    _dir: File,
+    _handle: File,
+    /// Whether the filesystem took the lock.
+    held: bool,
 }
 
 impl Lock {
-    fn acquire(dir: &Path) -> Result<Lock, Failure> {
-        let handle = File::open(dir)
-            .with_context(|| format!("cannot open output folder {}", dir.display()))
-            .map_err(Failure::Input)?;
+    /// Wait for the lock.
+    fn wait(dir: &Path) -> std::io::Result<Lock> {
+        Lock::take(dir, true).map(|l| l.expect("a blocking lock is taken"))
+    }
+
+    /// Take the lock if nobody holds it.
+    fn try_take(dir: &Path) -> std::io::Result<Option<Lock>> {
+        Lock::take(dir, false)
+    }
+
+    fn take(dir: &Path, wait: bool) -> std::io::Result<Option<Lock>> {
+        let handle = File::open(dir)?;
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;
-            // SAFETY: flock on a descriptor this value owns; released when it closes.
-            if unsafe { libc::flock(handle.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-                let e = std::io::Error::last_os_error();
-                if e.kind() == std::io::ErrorKind::WouldBlock {
-                    return Err(Failure::Input(anyhow!(
-                        "another simulate is writing to {}: wait for it to finish, or give another --out",
-                        dir.display()
-                    )));
+            let op = if wait { libc::LOCK_EX } else { libc::LOCK_EX | libc::LOCK_NB };
+            loop {
+                // SAFETY: flock on a descriptor this value owns; released when it closes.
+                if unsafe { libc::flock(handle.as_raw_fd(), op) } == 0 {
+                    return Ok(Some(Lock { _handle: handle, held: true }));
                 }
-                // A filesystem without flock (some network mounts): go on
-                // unlocked rather than refuse to write at all.
+                let e = std::io::Error::last_os_error();
+                match e.kind() {
+                    std::io::ErrorKind::Interrupted => continue,
+                    std::io::ErrorKind::WouldBlock => return Ok(None),
+                    _ => return Ok(Some(Lock { _handle: handle, held: false })),
+                }
             }
         }
-        Ok(Lock { _dir: handle })
+        #[cfg(not(unix))]
+        {
+            let _ = wait;
+            Ok(Some(Lock { _handle: handle, held: false }))
+        }
     }
 }
 
@@ -468,13 +509,15 @@ fn roll_forward(dir: &Path, journal: &Path) -> anyhow::Result<()> {
 }
 
 /// Under the folder's lock: finish a switch a dead run left half done, and
-/// remove what dead runs left (staging folders; old temporary files).
+/// remove what dead runs left (staging folders nobody holds; old temporary
+/// files).
 fn recover(dir: &Path) -> anyhow::Result<()> {
     let _live = signals::live();
     let journal = dir.join(JOURNAL);
     if fs::symlink_metadata(&journal).is_ok_and(|m| m.is_dir()) {
         roll_forward(dir, &journal)?;
     }
+    let age = |meta: &fs::Metadata| meta.modified().ok().and_then(|m| SystemTime::now().duration_since(m).ok());
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -484,10 +527,16 @@ fn recover(dir: &Path) -> anyhow::Result<()> {
         }
         let Ok(meta) = fs::symlink_metadata(entry.path()) else { continue };
         if meta.is_dir() && name.starts_with(STAGING) {
-            fs::remove_dir_all(entry.path()).with_context(|| format!("cannot remove stale {name}"))?;
-        } else if meta.is_file()
-            && meta.modified().ok().and_then(|m| SystemTime::now().duration_since(m).ok()) > Some(STALE_AFTER)
-        {
+            // A live run holds its staging folder's lock.
+            let dead = match Lock::try_take(&entry.path()) {
+                Ok(Some(lock)) if lock.held => true,
+                Ok(Some(_)) => age(&meta) > Some(STALE_STAGING_UNLOCKED),
+                Ok(None) | Err(_) => false,
+            };
+            if dead {
+                fs::remove_dir_all(entry.path()).with_context(|| format!("cannot remove stale {name}"))?;
+            }
+        } else if meta.is_file() && age(&meta) > Some(STALE_AFTER) {
             fs::remove_file(entry.path()).with_context(|| format!("cannot remove stale {name}"))?;
         }
     }
