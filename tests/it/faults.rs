@@ -54,38 +54,33 @@ fn assert_old_or_new(dir: &Path, old: &Files, new: &Files, what: &str) -> bool {
 }
 
 /// Commands whose outputs a file-size limit is tried on: the arguments of
-/// the previous set and of the new one (different seeds or options).
-fn commands() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
+/// the previous set and of the new one (different seeds or options). `merge`
+/// merges the shards in `shards`.
+fn commands(shards: &str) -> Vec<(&'static str, Vec<String>, Vec<String>)> {
     let run = "scenarios/busan.toml";
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    let history = ["--history", "data/us-china-2025.csv"];
     vec![
         (
             "run",
-            vec![run, "--runs", "300", "--seed", "1", "--no-charts"],
-            vec![run, "--runs", "300", "--seed", "2", "--runs-csv"],
+            owned(&[run, "--runs", "300", "--seed", "1", "--no-charts"]),
+            owned(&[run, "--runs", "300", "--seed", "2", "--runs-csv"]),
         ),
         (
             "run (svg)",
-            vec![run, "--runs", "300", "--seed", "1", "--svg", "--runs-csv"],
-            vec![run, "--runs", "300", "--seed", "2"],
+            owned(&[run, "--runs", "300", "--seed", "1", "--svg", "--runs-csv"]),
+            owned(&[run, "--runs", "300", "--seed", "2"]),
         ),
         (
             "sweep",
-            vec!["sweep", run, "--vary", "sides.us.noise=0:0.1:2", "--runs", "50", "--seed", "1"],
-            vec!["sweep", run, "--vary", "sides.us.noise=0:0.1:3", "--runs", "50", "--seed", "2"],
+            owned(&["sweep", run, "--vary", "sides.us.noise=0:0.1:2", "--runs", "50", "--seed", "1"]),
+            owned(&["sweep", run, "--vary", "sides.us.noise=0:0.1:3", "--runs", "50", "--seed", "2"]),
         ),
+        ("merge", owned(&["merge", shards, "--no-charts"]), owned(&["merge", shards, "--svg"])),
         (
             "tournament",
-            vec![
-                "tournament",
-                "scenarios/classic-ipd.toml",
-                "--runs",
-                "50",
-                "--seed",
-                "1",
-                "--row",
-                "tit_for_tat,always_escalate",
-            ],
-            vec![
+            owned(&["tournament", "scenarios/classic-ipd.toml", "--runs", "50", "--seed", "1", "--row", "tit_for_tat"]),
+            owned(&[
                 "tournament",
                 "scenarios/classic-ipd.toml",
                 "--runs",
@@ -93,43 +88,26 @@ fn commands() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
                 "--seed",
                 "2",
                 "--row",
-                "tit_for_tat,grim_trigger",
-            ],
+                "grim_trigger",
+            ]),
         ),
         (
             "fit",
-            vec![
-                "fit",
-                "scenarios/escalation-2025.toml",
-                "--history",
-                "data/us-china-2025.csv",
-                "--strategies",
-                "tit_for_tat",
-            ],
-            vec!["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv"],
+            owned(
+                &[&["fit", "scenarios/escalation-2025.toml"][..], &history, &["--strategies", "tit_for_tat"]].concat(),
+            ),
+            owned(&[&["fit", "scenarios/escalation-2025.toml"][..], &history].concat()),
         ),
         (
             "backtest",
-            vec![
-                "backtest",
-                "scenarios/escalation-2025.toml",
-                "--history",
-                "data/us-china-2025.csv",
-                "--runs",
-                "100",
-                "--seed",
-                "1",
-            ],
-            vec![
-                "backtest",
-                "scenarios/escalation-2025.toml",
-                "--history",
-                "data/us-china-2025.csv",
-                "--runs",
-                "100",
-                "--seed",
-                "2",
-            ],
+            owned(
+                &[&["backtest", "scenarios/escalation-2025.toml"][..], &history, &["--runs", "100", "--seed", "1"]]
+                    .concat(),
+            ),
+            owned(
+                &[&["backtest", "scenarios/escalation-2025.toml"][..], &history, &["--runs", "100", "--seed", "2"]]
+                    .concat(),
+            ),
         ),
     ]
 }
@@ -137,17 +115,25 @@ fn commands() -> Vec<(&'static str, Vec<&'static str>, Vec<&'static str>)> {
 /// A full disk (here: a file-size limit, so SIGXFSZ and EFBIG) at any point
 /// of the writing: exit 1 with a message naming the file, the previous set
 /// intact, nothing left behind. Large enough a limit, and the new set is
-/// written whole.
+/// written whole. Every command that writes files.
 #[test]
 fn full_disk_leaves_the_previous_set_whole() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, old_args, new_args) in commands() {
-        let new = reference_set(&[&new_args[..], &["--quiet"]].concat(), &dir.path().join(format!("{name}-ref")));
+    let shards = dir.path().join("shards");
+    for k in ["1/2", "2/2"] {
+        let args = ["sweep", "scenarios/busan.toml", "--vary", "sides.us.noise=0:0.1:3", "--runs", "20", "--quiet"];
+        reference_set(&[&args[..], &["--shard", k]].concat(), &shards);
+    }
+    for (name, old_args, new_args) in commands(shards.to_str().unwrap()) {
+        fn quiet(args: &[String]) -> Vec<&str> {
+            args.iter().map(String::as_str).chain(["--quiet"]).collect()
+        }
+        let new = reference_set(&quiet(&new_args), &dir.path().join(format!("{name}-ref")));
         let largest = new.iter().map(|(_, b)| b.len() as u64).max().unwrap();
         let out = dir.path().join(name);
         for limit in [0, 700, 4 << 10, 40 << 10, largest - 1, largest] {
             let _ = std::fs::remove_dir_all(&out);
-            let old = reference_set(&[&old_args[..], &["--quiet"]].concat(), &out);
+            let old = reference_set(&quiet(&old_args), &out);
             let o = output_within(file_size_limit(simulate().args(&new_args).arg("--out").arg(&out), limit), 60);
             let wrote_new = assert_old_or_new(&out, &old, &new, &format!("{name} limit {limit}"));
             match o.status.code() {
