@@ -14,7 +14,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse_from(cli::expand_side_flags(std::env::args_os()));
+    let cli = match cli::Cli::try_parse_from(cli::expand_side_flags(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(e) => return commands::clap_output(e),
+    };
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),

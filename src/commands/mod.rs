@@ -109,6 +109,21 @@ impl From<ReportError> for Failure {
     }
 }
 
+/// What clap has to say instead of a command: usage errors go to stderr
+/// (exit 2) as clap prints them; `--help` and `--version` to stdout, through
+/// `term::print` when stdout is not a terminal, so that a full device is an
+/// error and a closed pipe is quiet, as for any other output.
+pub fn clap_output(e: clap::Error) -> ExitCode {
+    use std::io::IsTerminal;
+    if e.use_stderr() || std::io::stdout().is_terminal() {
+        e.exit();
+    }
+    match term::print(&e.render().to_string()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     signals::install();
     match cli.command {

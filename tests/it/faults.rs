@@ -162,6 +162,8 @@ fn stdout_closed_pipe_exits_0_and_full_device_exits_1() {
     let out = dir.path().join("out");
     let out = out.to_str().unwrap();
     let cases: Vec<Vec<&str>> = vec![
+        vec!["--help"],
+        vec!["sweep", "--help"],
         vec!["strategies"],
         vec!["validate", "scenarios/busan.toml", "scenarios/classic-ipd.toml"],
         vec!["playthrough", "scenarios/busan.toml", "--run", "3"],
