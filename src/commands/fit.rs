@@ -28,8 +28,9 @@ fn load(path: &Path, history: &Path) -> Result<(Scenario, History), Failure> {
 }
 
 /// `--write-scenario PATH`, checked before any work: a file path (not a
-/// folder) in a folder that exists and can be written.
-fn check_destination(dest: &Path) -> Result<(), Failure> {
+/// folder) in a folder that exists and can be written, or in the output
+/// folder (made before the file is written).
+fn check_destination(dest: &Path, out_dir: &Path) -> Result<(), Failure> {
     let bad = |why: String| Failure::Input(anyhow!("--write-scenario {}: {why}", dest.display()));
     if dest.is_dir() {
         return Err(bad("is a folder; give the path of the scenario file to write".into()));
@@ -38,6 +39,9 @@ fn check_destination(dest: &Path) -> Result<(), Failure> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !folder.exists() && folder == out_dir {
+        return Ok(());
+    }
     if !folder.is_dir() {
         return Err(bad(format!("the folder {} does not exist", folder.display())));
     }
@@ -74,16 +78,17 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
 
 pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     // Everything that can be checked is checked before any work.
-    if let Some(dest) = &args.write_scenario {
-        check_destination(dest)?;
-    }
     let (sc, h) = load(&args.record.scenario, &args.record.history)?;
     let cfg = FitConfig { candidates: candidates(args).map_err(Failure::Input)?, profile_points: PROFILE_POINTS };
+    let out_dir = output::out_dir(&args.output, &sc.id, "");
     let base = match &args.write_scenario {
-        Some(_) => Some(scenario::read_text(&args.base)?),
+        Some(dest) => {
+            check_destination(dest, &out_dir)?;
+            Some(scenario::read_text(&args.base)?)
+        }
         None => None,
     };
-    let mut out = OutputSet::open(&output::out_dir(&args.output, &sc.id, ""), "fit", args.output.quiet)?;
+    let mut out = OutputSet::open(&out_dir, "fit", args.output.quiet)?;
 
     let fits: Vec<SideFit> = (0..sc.sides.len())
         .map(|i| fit::fit_side(i, &Record::from_history(&h, &sc, i), &cfg))
