@@ -9,7 +9,7 @@ crash).
    advisory `flock` on the folder itself, held only for a moment), finishes a
    switch that a killed run left half done (the journal `.simulate-commit`),
    removes the staging folders of dead runs, and makes this run's own staging
-   folder `.simulate-staging-PID-N`, locked for as long as the run lives (so
+   folder `.simulate-staging-PID-N-X`, locked for as long as the run lives (so
    that no other run takes it for a dead one's).
 2. `add`, `add_chart`, `add_charts` and `stream` (for `runs.csv`) stage each
    file there, synced: inside the output folder, on the same filesystem, so
@@ -182,8 +182,11 @@ impl OutputSet {
             |e: anyhow::Error| Failure::Input(e.context(format!("cannot write in output folder {}", dir.display())));
         let _folder = Lock::wait(dir).map_err(|e| cannot_write(e.into()))?;
         recover(dir).map_err(cannot_write)?;
+        // Unique among the runs of every machine sharing the folder.
         static NEXT: AtomicU32 = AtomicU32::new(0);
-        let staging = dir.join(format!("{STAGING}{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let staging =
+            dir.join(format!("{STAGING}{}-{}-{nanos:08x}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
         // Registered first, so that a signal from now on removes it.
         let mut live = signals::live();
         live.staging.push(staging.clone());
