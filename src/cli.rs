@@ -41,6 +41,9 @@ pub enum Command {
         /// Which run to replay (runs are numbered from 0, as in runs.csv).
         #[arg(long, default_value_t = 0)]
         run: u64,
+        /// Runs of the batch the run belongs to, if not the scenario's (`--run` must be below it).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
+        runs: Option<u64>,
         /// Seed [default: the scenario's].
         #[arg(long)]
         seed: Option<u64>,

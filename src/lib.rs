@@ -18,6 +18,7 @@ pub mod calibrate;
 pub mod engine;
 pub mod error;
 pub mod fmt;
+pub mod input;
 pub mod montecarlo;
 pub mod outcome;
 pub mod report;

@@ -1,8 +1,9 @@
 /*!
 The `simulate` binary: parse arguments, dispatch, print errors once.
 
-Exit codes: 0 success; 2 bad input or usage (clap uses 2 as well); 1 any other
-failure; 130 interrupted.
+Exit codes: 0 success (and a closed stdout pipe); 2 bad input or usage (clap
+uses 2 as well); 1 any other failure; 130 interrupted (SIGINT or SIGTERM).
+docs/reliability.md.
 */
 
 mod cli;
@@ -13,7 +14,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse_from(cli::expand_side_flags(std::env::args_os()));
+    let cli = match cli::Cli::try_parse_from(cli::expand_side_flags(std::env::args_os())) {
+        Ok(cli) => cli,
+        Err(e) => return commands::clap_output(e),
+    };
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),

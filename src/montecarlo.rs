@@ -296,8 +296,10 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
     let mut start = 0;
     while start < cfg.runs {
         let end = (start + BLOCK).min(cfg.runs);
-        let parts = (rayon::current_num_threads() as u64 * 4).clamp(1, end - start);
-        let per = (end - start).div_ceil(parts);
+        // Parts of `per` runs; the count is recomputed from `per` so that no
+        // part starts past the block's end (9 runs in 8 parts: 5 parts of 2).
+        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * 4).clamp(1, end - start));
+        let parts = (end - start).div_ceil(per);
         let result = (0..parts)
             .into_par_iter()
             .map(|p| {
@@ -351,4 +353,20 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
     }
     total.integrate();
     Ok(total)
+}
+
+/// Roughly the most memory `run_batch` holds on `threads` workers, in bytes:
+/// the total and, per worker, the partial batch it fills and one waiting to
+/// be merged (each `Batch` is `(rounds + 1) × (rungs + 2 × INDEX_BINS + 4)`
+/// counters), its game's trace, and one block of per-run rows. The binary
+/// checks that this much can be had before it starts (`Vec::try_reserve`), so
+/// that a batch too large for the machine is refused instead of aborting.
+pub fn memory_estimate(sc: &Scenario, threads: usize) -> u64 {
+    let rows = u64::from(sc.rounds) + 1;
+    let levers: u64 = sc.sides.iter().map(|s| s.levers.len() as u64).sum();
+    let rungs: u64 = sc.sides.iter().flat_map(|s| &s.levers).map(|l| l.ladder.len() as u64).sum();
+    let batch = rows * (rungs + 2 * INDEX_BINS as u64 + 4) * 8;
+    let trace = rows * (levers * 9 + 48);
+    let threads = threads.max(1) as u64;
+    batch * (2 * threads + 1) + trace * threads + BLOCK * std::mem::size_of::<(u64, RunSummary)>() as u64
 }

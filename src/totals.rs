@@ -183,8 +183,11 @@ impl Totals {
     /// once in its outcome's slot and once in `All` (for totals read back
     /// from a file).
     pub fn is_consistent(&self, runs: u64) -> bool {
-        let outcomes: u64 = Outcome::ALL.iter().map(|&o| self.runs_of(o)).sum();
-        outcomes == runs
+        // Sums are checked: a file can hold any counts.
+        let outcomes = Outcome::ALL.iter().try_fold(0u64, |a, &o| a.checked_add(self.runs_of(o)));
+        let yields = self.first_yield.iter().try_fold(0u64, |a, m| a.checked_add(m.n));
+        let coerced = self.coercion_by.iter().try_fold(0u64, |a, &c| a.checked_add(c));
+        outcomes == Some(runs)
             && self.runs() == runs
             && Slot::ALL.iter().all(|&s| {
                 let n = *self.runs.get(s);
@@ -198,7 +201,7 @@ impl Totals {
                     && self.exchanges.get(s).n == n
             })
             && self.rounds_to_detente.n <= self.runs_of(Outcome::Detente)
-            && self.coercion_by.iter().sum::<u64>() == self.runs_of(Outcome::Coercion)
-            && self.first_yield.iter().map(|m| m.n).sum::<u64>() <= runs
+            && coerced == Some(self.runs_of(Outcome::Coercion))
+            && yields.is_some_and(|y| y <= runs)
     }
 }

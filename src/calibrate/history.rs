@@ -80,14 +80,10 @@ pub struct History {
 
 /// Read and validate a history file against `sc`.
 pub fn load(path: &Path, sc: &Scenario) -> Result<History, HistoryError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::InvalidData => "not a UTF-8 text file".to_string(),
-            _ => e.to_string(),
-        };
-        HistoryError::new(path, None, format!("cannot read history: {reason}"))
-    })?;
+    let bytes = crate::input::read_bounded(path, crate::input::MAX_TEXT_BYTES)
+        .map_err(|e| HistoryError::new(path, None, e.describe("history")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| HistoryError::new(path, None, "cannot read history: not a UTF-8 text file"))?;
     parse(path, &text, sc)
 }
 
@@ -101,6 +97,17 @@ pub fn parse(path: &Path, text: &str, sc: &Scenario) -> Result<History, HistoryE
     // The first line that is neither blank nor a comment (csv skips both).
     let header_line =
         text.lines().position(|l| !l.trim().is_empty() && !l.starts_with('#')).map_or(1, |i| i as u64 + 1);
+    // A repeated column would be read from its first copy only: refuse it.
+    for (i, name) in header.iter().enumerate() {
+        if header.iter().take(i).any(|h| h == name) {
+            return Err(HistoryError::new(
+                path,
+                Some(header_line),
+                format!("column `{name}` appears twice in the header"),
+            )
+            .with_help(format!("the header must be `{}`", COLUMNS.join(","))));
+        }
+    }
     let mut col = [0usize; 6];
     for (k, name) in COLUMNS.iter().enumerate() {
         col[k] = header.iter().position(|h| h == *name).ok_or_else(|| {
@@ -141,6 +148,15 @@ fn row(path: &Path, sc: &Scenario, line: u64, f: [&str; 6]) -> Result<HistoryRow
         .ok_or_else(|| err(format!("round must be a whole number from 0 to {MAX_ROUNDS}, got `{round}`")))?;
     if parse_month(date).is_none() {
         return Err(err(format!("date must be YYYY-MM-DD or YYYY-MM, got `{date}`")));
+    }
+    if let Some((year, month, day)) = day_of(date)
+        && day > days_in_month(year, month)
+    {
+        return Err(err(format!(
+            "date {date} does not exist: {} {year} has {} days",
+            MONTHS[month as usize - 1],
+            days_in_month(year, month)
+        )));
     }
     let sides: Vec<&str> = sc.sides.iter().map(|s| s.name.as_str()).collect();
     let side_ix = sc
@@ -187,7 +203,7 @@ fn known(what: &str, got: &str, names: &[&str]) -> String {
     }
 }
 
-/// (year, month) of `YYYY-MM-DD` or `YYYY-MM`.
+/// (year, month) of `YYYY-MM-DD` or `YYYY-MM` (the day is checked in `row`).
 fn parse_month(date: &str) -> Option<(i32, u32)> {
     let mut parts = date.split('-');
     let year: i32 = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
@@ -198,6 +214,23 @@ fn parse_month(date: &str) -> Option<(i32, u32)> {
         Some(_) => return None,
     }
     parts.next().is_none().then_some((year, month))
+}
+
+/// (year, month, day) of a `YYYY-MM-DD` date that `parse_month` accepts.
+fn day_of(date: &str) -> Option<(i32, u32, u32)> {
+    let (year, month) = parse_month(date)?;
+    let day = date.splitn(3, '-').nth(2)?.parse().ok()?;
+    Some((year, month, day))
+}
+
+/// Days in `month` (1–12) of `year`, Gregorian calendar.
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => 31,
+    }
 }
 
 fn month_number((year, month): (i32, u32)) -> i64 {

@@ -3,32 +3,52 @@
 Bad input (scenario, history, candidate list, base scenario) exits 2.
 */
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use tradewar::calibrate::backtest;
 use tradewar::calibrate::fit::{self, Candidate, FitConfig, Record, SideFit};
 use tradewar::calibrate::fitted_scenario::{self, FitOrigin};
 use tradewar::calibrate::history::{self, History};
-use tradewar::montecarlo::{self, Hooks, McConfig};
+use tradewar::montecarlo::{self, McConfig};
 use tradewar::report::{self, fit as fit_out};
 use tradewar::scenario::{self, Overrides, Scenario};
 
-use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout};
+use super::output::{self, OutputSet};
+use super::{Failure, term};
 use crate::cli::{BacktestArgs, FitArgs};
 
 /// Points of the profile drawn in fit.png.
 const PROFILE_POINTS: usize = 101;
 
 fn load(path: &Path, history: &Path) -> Result<(Scenario, History), Failure> {
-    let sc = scenario::load(path).map_err(|e| Failure::Scenario(vec![e]))?;
-    let h = history::load(history, &sc).map_err(|e| Failure::Input(e.into()))?;
+    let sc = scenario::load(path)?;
+    let h = history::load(history, &sc)?;
     Ok((sc, h))
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8], written: &mut Vec<String>) -> Result<(), Failure> {
-    report::write_atomic(&dir.join(name), bytes).map_err(|e| Failure::Runtime(e.into()))?;
-    written.push(name.to_string());
+/// `--write-scenario PATH`, checked before any work: a file path (not a
+/// folder) in a folder that exists and can be written, or in the output
+/// folder (made before the file is written).
+fn check_destination(dest: &Path, out_dir: &Path) -> Result<(), Failure> {
+    let bad = |why: String| Failure::Input(anyhow!("--write-scenario {}: {why}", dest.display()));
+    if dest.is_dir() {
+        return Err(bad("is a folder; give the path of the scenario file to write".into()));
+    }
+    let folder = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.exists() && folder == out_dir {
+        return Ok(());
+    }
+    if !folder.is_dir() {
+        return Err(bad(format!("the folder {} does not exist", folder.display())));
+    }
+    tempfile::Builder::new()
+        .prefix(".simulate-probe-")
+        .tempfile_in(folder)
+        .map_err(|e| bad(format!("cannot write in {}: {}", folder.display(), e.kind())))?;
     Ok(())
 }
 
@@ -57,32 +77,46 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
 }
 
 pub fn fit(args: &FitArgs) -> Result<(), Failure> {
+    // Everything that can be checked is checked before any work.
     let (sc, h) = load(&args.record.scenario, &args.record.history)?;
     let cfg = FitConfig { candidates: candidates(args).map_err(Failure::Input)?, profile_points: PROFILE_POINTS };
-    let out_dir = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
-    // The base is read (and checked) before any work, so a bad one fails fast.
+    let out_dir = output::out_dir(&args.output, &sc.id, "");
     let base = match &args.write_scenario {
-        Some(_) => Some(
-            std::fs::read_to_string(&args.base)
-                .with_context(|| format!("reading base scenario {}", args.base.display()))
-                .map_err(Failure::Input)?,
-        ),
+        Some(dest) => {
+            check_destination(dest, &out_dir)?;
+            Some(scenario::read_text(&args.base)?)
+        }
         None => None,
     };
-    prepare_out_dir(&out_dir).map_err(Failure::Input)?;
+    let mut out = OutputSet::open(&out_dir, "fit", args.output.quiet)?;
 
     let fits: Vec<SideFit> = (0..sc.sides.len())
         .map(|i| fit::fit_side(i, &Record::from_history(&h, &sc, i), &cfg))
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::Input(e.into()))?;
 
-    let mut written = Vec::new();
-    write(&out_dir, "fit.csv", &fit_out::fit_csv(&sc, &h, &fits), &mut written)?;
-    for (format, ext) in chart_formats(args.output.no_charts, args.output.svg) {
-        let name = format!("fit.{ext}");
-        let bytes = chart_bytes(&out_dir.join(&name), report::chart::fit::fit_chart(&sc, &h, &fits, format))?;
-        write(&out_dir, &name, &bytes, &mut written)?;
+    out.add("fit.csv", &fit_out::fit_csv(&sc, &h, &fits))?;
+    for (format, ext) in output::chart_formats(&args.output) {
+        out.add_chart(&format!("fit.{ext}"), report::chart::fit::fit_chart(&sc, &h, &fits, format))?;
     }
+    let fitted = match (&args.write_scenario, base) {
+        (Some(_), Some(base)) => {
+            let origin = FitOrigin {
+                history: args.record.history.display().to_string(),
+                period: format!("{} – {}, {} months", h.round_label(1), h.round_label(h.rounds), h.rounds),
+            };
+            let pairs: Vec<(&str, &fit::CandidateFit)> =
+                fits.iter().map(|sf| (sc.sides[sf.side].name.as_str(), &sf.fits[0])).collect();
+            Some(fitted_scenario::apply_fit(&args.base, &base, &pairs, &origin).map_err(|e| Failure::Input(e.into()))?)
+        }
+        _ => None,
+    };
+    let mut written = out.commit()?;
+    if let (Some(dest), Some(text)) = (&args.write_scenario, fitted) {
+        report::write_atomic(dest, text.as_bytes())?;
+        written.also(dest);
+    }
+
     let mut text = fit_out::fit_text(&sc, &h, &fits);
     if !sc.events.is_empty() {
         text.push_str("\nnote: the scenario's events (truces, scheduled changes) are not part of the likelihood\n");
@@ -96,54 +130,35 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
             ));
         }
     }
-    print_stdout(&text);
-
-    if let (Some(dest), Some(base)) = (&args.write_scenario, base) {
-        let origin = FitOrigin {
-            history: args.record.history.display().to_string(),
-            period: format!("{} – {}, {} months", h.round_label(1), h.round_label(h.rounds), h.rounds),
-        };
-        let pairs: Vec<(&str, &fit::CandidateFit)> =
-            fits.iter().map(|sf| (sc.sides[sf.side].name.as_str(), &sf.fits[0])).collect();
-        let text =
-            fitted_scenario::apply_fit(&args.base, &base, &pairs, &origin).map_err(|e| Failure::Input(e.into()))?;
-        report::write_atomic(dest, text.as_bytes()).map_err(|e| Failure::Runtime(e.into()))?;
-        written.push(dest.display().to_string());
-    }
-    if !args.output.quiet {
-        eprintln!("wrote {} in {}", written.join(", "), out_dir.display());
-    }
+    term::print(&text)?;
+    written.report(None);
     Ok(())
 }
 
 pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
     let (sc, h) = load(&args.record.scenario, &args.record.history)?;
-    h.check_start(&sc).map_err(|e| Failure::Input(e.into()))?;
+    h.check_start(&sc)?;
     // Simulate exactly the record's months.
     let sc = if sc.rounds == h.rounds {
         sc
     } else {
-        scenario::load_with(&args.record.scenario, &Overrides { rounds: Some(h.rounds) })
-            .map_err(|e| Failure::Scenario(vec![e]))?
+        let overrides = Overrides { rounds: Some(h.rounds), rounds_from: Some("the history's rounds") };
+        scenario::load_with(&args.record.scenario, &overrides)?
     };
     let cfg = McConfig { runs: args.batch.runs.unwrap_or(sc.runs), seed: args.batch.seed.unwrap_or(sc.seed) };
-    let out_dir: PathBuf = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
-    prepare_out_dir(&out_dir).map_err(Failure::Input)?;
-    let hooks = Hooks { progress: None, cancel: Some(interrupt_flag()) };
-    let threads = args.batch.threads();
-    let batch = montecarlo::with_threads(threads, || montecarlo::run_batch(&sc, &cfg, &hooks, None))??;
+    output::check_memory(&sc, &args.batch)?;
+    let mut out = OutputSet::open(&output::out_dir(&args.output, &sc.id, ""), "backtest", args.output.quiet)?;
+    let (batch, elapsed) = output::parallel(&sc.id, cfg.runs, &args.batch, args.output.quiet, |hooks| {
+        montecarlo::run_batch(&sc, &cfg, hooks, None)
+    })?;
     let bt = backtest::backtest(&sc, &h, &batch);
 
-    let mut written = Vec::new();
-    write(&out_dir, "backtest.csv", &fit_out::backtest_csv(&sc, &bt), &mut written)?;
-    for (format, ext) in chart_formats(args.output.no_charts, args.output.svg) {
-        let name = format!("backtest.{ext}");
-        let bytes = chart_bytes(&out_dir.join(&name), report::chart::fit::backtest_chart(&sc, &h, &bt, format))?;
-        write(&out_dir, &name, &bytes, &mut written)?;
+    out.add("backtest.csv", &fit_out::backtest_csv(&sc, &bt))?;
+    for (format, ext) in output::chart_formats(&args.output) {
+        out.add_chart(&format!("backtest.{ext}"), report::chart::fit::backtest_chart(&sc, &h, &bt, format))?;
     }
-    print_stdout(&fit_out::backtest_text(&sc, &h, &bt));
-    if !args.output.quiet {
-        eprintln!("wrote {} in {}", written.join(", "), out_dir.display());
-    }
+    let written = out.commit()?;
+    term::print(&fit_out::backtest_text(&sc, &h, &bt))?;
+    written.report(Some(&output::runs_done(cfg.runs, elapsed)));
     Ok(())
 }

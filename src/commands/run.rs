@@ -1,86 +1,60 @@
 //! The main command: run one scenario and write its summary, trajectory and charts.
 
 use std::io::BufWriter;
-use std::path::Path;
-use std::time::Instant;
 
-use tradewar::Error;
-use tradewar::montecarlo::{self, Hooks, McConfig};
+use tradewar::montecarlo::{self, McConfig};
+use tradewar::outcome::RunSummary;
 use tradewar::report::{self, Report, chart, csv, table};
 use tradewar::scenario::{self, Overrides};
 
-use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
+use super::output::{self, OutputSet};
+use super::{Failure, term};
 use crate::cli::RunArgs;
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let path = args.scenario.as_deref().expect("clap requires SCENARIO");
     let sim = &args.sim;
-    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds }).map_err(|e| Failure::Scenario(vec![e]))?;
+    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds, ..Overrides::default() })?;
     let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
-    let out_dir = sim.output.out.clone().unwrap_or_else(|| Path::new("output").join(&sc.id));
-    prepare_out_dir(&out_dir).map_err(Failure::Input)?;
+    output::check_memory(&sc, &sim.batch)?;
+    let mut out = OutputSet::open(&output::out_dir(&sim.output, &sc.id, ""), "run", sim.output.quiet)?;
 
-    let progress = progress_bar(cfg.runs, &sc.id, sim.output.quiet);
-    let tick = |n: u64| progress.inc(n);
-    let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
-
-    let mut runs_csv = if args.runs_csv {
-        let tmp = report::AtomicFile::create(&out_dir.join("runs.csv")).map_err(|e| Failure::Runtime(e.into()))?;
-        let names: Vec<String> = sc.sides.iter().map(|s| s.name.clone()).collect();
-        let w = csv::RunsCsv::new(BufWriter::new(tmp), &names).map_err(|e| Failure::Runtime(e.into()))?;
-        Some(w)
-    } else {
-        None
+    let mut runs_csv = match args.runs_csv {
+        true => {
+            let names: Vec<String> = sc.sides.iter().map(|s| s.name.clone()).collect();
+            let stream = BufWriter::new(out.stream("runs.csv")?);
+            Some(csv::RunsCsv::new(stream, &names).map_err(|e| out.write_error("runs.csv", e))?)
+        }
+        false => None,
     };
-    let started = Instant::now();
-    let threads = sim.batch.threads();
-    let batch = {
-        let mut sink = |run: u64, s: &tradewar::outcome::RunSummary| -> Result<(), Error> {
+    let runs_path = out.path("runs.csv");
+    let (batch, elapsed) = output::parallel(&sc.id, cfg.runs, &sim.batch, sim.output.quiet, |hooks| {
+        let mut sink = |run: u64, s: &RunSummary| {
             let w = runs_csv.as_mut().expect("sink only with runs.csv");
-            w.row(run, s).map_err(|e| report::io_error(&out_dir.join("runs.csv"), e))
+            w.row(run, s).map_err(|e| report::io_error(&runs_path, e))
         };
         let sink_ref: Option<montecarlo::RunSink> = if args.runs_csv { Some(&mut sink) } else { None };
-        montecarlo::with_threads(threads, || montecarlo::run_batch(&sc, &cfg, &hooks, sink_ref))??
-    };
-    let elapsed = started.elapsed();
-    progress.finish_and_clear();
+        montecarlo::run_batch(&sc, &cfg, hooks, sink_ref)
+    })?;
 
     let report = Report::new(&sc, &batch);
-    let mut written = Vec::new();
-    let mut write = |name: &str, bytes: Vec<u8>| -> Result<(), Failure> {
-        let p = out_dir.join(name);
-        report::write_atomic(&p, &bytes).map_err(|e| Failure::Runtime(e.into()))?;
-        written.push(name.to_string());
-        Ok(())
-    };
-    write("summary.csv", csv::summary_csv(&report))?;
-    write("trajectory.csv", csv::trajectory_csv(&report))?;
-    write("concessions.csv", csv::concessions_csv(&report))?;
-    for (format, ext) in chart_formats(sim.output.no_charts, sim.output.svg) {
-        let name = format!("outcomes.{ext}");
-        write(&name, chart_bytes(&out_dir.join(&name), chart::outcomes_chart(&report, format))?)?;
-        let name = format!("trajectory.{ext}");
-        write(&name, chart_bytes(&out_dir.join(&name), chart::trajectory_chart(&report, format))?)?;
+    out.add("summary.csv", &csv::summary_csv(&report))?;
+    out.add("trajectory.csv", &csv::trajectory_csv(&report))?;
+    out.add("concessions.csv", &csv::concessions_csv(&report))?;
+    for (format, ext) in output::chart_formats(&sim.output) {
+        out.add_chart(&format!("outcomes.{ext}"), chart::outcomes_chart(&report, format))?;
+        out.add_chart(&format!("trajectory.{ext}"), chart::trajectory_chart(&report, format))?;
     }
     if let Some(w) = runs_csv {
-        let buf = w.finish().map_err(|e| Failure::Runtime(e.into()))?;
-        let file =
-            buf.into_inner().map_err(|e| Failure::Runtime(anyhow::anyhow!("writing runs.csv: {}", e.error())))?;
-        file.commit().map_err(|e| Failure::Runtime(e.into()))?;
-        written.push("runs.csv".into());
+        let stream = w
+            .finish()
+            .and_then(|buffered| buffered.into_inner().map_err(|e| e.into_error()))
+            .map_err(|e| out.write_error("runs.csv", e))?;
+        out.add_stream(stream)?;
     }
+    let written = out.commit()?;
 
-    print_stdout(&if args.json { report.summary_json() } else { table::render(&report) });
-    if !sim.output.quiet {
-        let secs = elapsed.as_secs_f64();
-        eprintln!(
-            "{} runs in {:.2} s ({:.0} runs/s); wrote {} in {}",
-            cfg.runs,
-            secs,
-            cfg.runs as f64 / secs.max(1e-9),
-            written.join(", "),
-            out_dir.display()
-        );
-    }
+    term::print(&if args.json { report.summary_json() } else { table::render(&report) })?;
+    written.report(Some(&output::runs_done(cfg.runs, elapsed)));
     Ok(())
 }

@@ -2,23 +2,26 @@
 
 use tradewar::strategy::{Kind, ParamDefault};
 
-pub(super) fn strategies() {
+use super::{Failure, term};
+
+pub(super) fn strategies() -> Result<(), Failure> {
+    let mut text = String::new();
     for kind in Kind::ALL {
         let e = kind.info();
-        println!("{}  ({})", e.name, e.names);
-        println!("    {}", e.about);
+        text.push_str(&format!("{}  ({})\n    {}\n", e.name, e.names, e.about));
         for p in e.params {
             match p.default {
                 ParamDefault::Value(d) => {
-                    println!("    {} = {}  [default: {}]", p.name, p.about, tradewar::fmt::num(d, 6))
+                    text.push_str(&format!("    {} = {}  [default: {}]\n", p.name, p.about, tradewar::fmt::num(d, 6)))
                 }
-                ParamDefault::StageGame => println!(
-                    "    {} = {}  [default: min(1 - (T-R)/(R-S), (R-P)/(T-P)) of the side's stage game (1/3 for R=3 S=0 T=5 P=1)]",
+                ParamDefault::StageGame => text.push_str(&format!(
+                    "    {} = {}  [default: min(1 - (T-R)/(R-S), (R-P)/(T-P)) of the side's stage game (1/3 for R=3 S=0 T=5 P=1)]\n",
                     p.name, p.about
-                ),
-                ParamDefault::Required => println!("    {} = {}  [required]", p.name, p.about),
+                )),
+                ParamDefault::Required => text.push_str(&format!("    {} = {}  [required]\n", p.name, p.about)),
             }
         }
     }
-    println!("\nIn a scenario: strategy = {{ kind = \"generous_tit_for_tat\", generosity = 0.2 }}");
+    text.push_str("\nIn a scenario: strategy = { kind = \"generous_tit_for_tat\", generosity = 0.2 }\n");
+    term::print(&text)
 }

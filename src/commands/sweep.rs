@@ -4,19 +4,17 @@ whole or one shard at a time, and the shards combined. Outputs are written only
 once every point is done, so an interrupted sweep leaves nothing partial.
 */
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 use tradewar::Error;
-use tradewar::montecarlo::{self, Hooks};
 use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_table};
 use tradewar::report::{self, chart};
 use tradewar::sweep::{self, Input, PointResult, Sweep, SweepSpec, shard};
 
-use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
-use crate::cli::{MergeArgs, SweepArgs};
+use super::output::{self, OutputSet};
+use super::{Failure, term};
+use crate::cli::{MergeArgs, OutputArgs, SweepArgs};
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let mut spec = match sweep::read_input(&args.file)? {
@@ -50,42 +48,36 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
         None => (0..total).collect(),
     };
-    let out_dir = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", sweep.name)));
-    prepare_out_dir(&out_dir).map_err(Failure::Input)?;
-
-    let label = match args.shard {
-        Some(s) => format!("{} shard {}/{}", sweep.name, s.index, s.count),
-        None => format!("{} sweep", sweep.name),
+    output::check_memory(&sweep.base, &args.batch)?;
+    let (set, label) = match args.shard {
+        Some(s) => {
+            (format!("shard-{}-of-{}", s.index, s.count), format!("{} shard {}/{}", sweep.name, s.index, s.count))
+        }
+        None => ("sweep".to_string(), format!("{} sweep", sweep.name)),
     };
-    let progress = progress_bar(points.len() as u64 * sweep.runs, &label, args.output.quiet);
-    let tick = |n: u64| progress.inc(n);
-    let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
-    let started = Instant::now();
-    let threads = args.batch.threads();
-    let results = montecarlo::with_threads(threads, || sweep::run_sweep(&sweep, &points, &hooks))??;
-    let elapsed = started.elapsed();
-    progress.finish_and_clear();
+    let mut out = OutputSet::open(&output::out_dir(&args.output, &sweep.name, "-sweep"), &set, args.output.quiet)?;
+    let (results, elapsed) =
+        output::parallel(&label, points.len() as u64 * sweep.runs, &args.batch, args.output.quiet, |hooks| {
+            sweep::run_sweep(&sweep, &points, hooks)
+        })?;
 
-    let what = format!(
-        "{} point{} × {} runs",
+    let work = format!(
+        "{} point{} × {} runs in {:.2} s",
         points.len(),
         if points.len() == 1 { "" } else { "s" },
-        report::thousands(sweep.runs)
+        report::thousands(sweep.runs),
+        elapsed.as_secs_f64()
     );
-    let written = match args.shard {
+    match args.shard {
         Some(s) => {
-            let name = s.file_name();
-            let bytes = shard::shard_json(&sweep, s, &results);
-            report::write_atomic(&out_dir.join(&name), &bytes).map_err(|e| Failure::Runtime(e.into()))?;
-            vec![name]
+            out.add(&s.file_name(), &shard::shard_json(&sweep, s, &results))?;
+            let dir = out.dir().to_path_buf();
+            out.commit()?.report(Some(&work));
+            if !args.output.quiet {
+                term::note(&format!("when every shard is done: simulate merge {}", dir.display()));
+            }
         }
-        None => write_outputs(&sweep, &results, &out_dir, args.output.no_charts, args.output.svg)?,
-    };
-    if !args.output.quiet {
-        note(&what, elapsed, &written, &out_dir);
-        if args.shard.is_some() {
-            eprintln!("when every shard is done: simulate merge {}", out_dir.display());
-        }
+        None => write_outputs(out, &sweep, &results, &args.output, &work)?,
     }
     Ok(())
 }
@@ -97,47 +89,37 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
         (None, [one]) => one.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         (None, _) => return Err(Failure::Input(anyhow!("merging several folders: give --out for the outputs"))),
     };
-    let started = Instant::now();
+    let started = std::time::Instant::now();
     let merged = shard::merge(&args.dirs)?;
-    prepare_out_dir(&out_dir).map_err(Failure::Input)?;
-    let written = write_outputs(&merged.sweep, &merged.results, &out_dir, args.output.no_charts, args.output.svg)?;
-    if !args.output.quiet {
-        let what = format!(
-            "{} shards: {} points × {} runs",
-            merged.shards,
-            merged.sweep.points(),
-            report::thousands(merged.sweep.runs)
-        );
-        note(&what, started.elapsed(), &written, &out_dir);
-    }
-    Ok(())
+    let out = OutputSet::open(&out_dir, "sweep", args.output.quiet)?;
+    let work = format!(
+        "{} shards: {} points × {} runs in {:.2} s",
+        merged.shards,
+        merged.sweep.points(),
+        report::thousands(merged.sweep.runs),
+        started.elapsed().as_secs_f64()
+    );
+    write_outputs(out, &merged.sweep, &merged.results, &args.output, &work)
 }
 
-/// Write `sweep.csv` and the charts, then print the table; returns the file
-/// names written.
+/// Stage `sweep.csv` and the charts, switch them in, then print the table
+/// and the summary line.
 fn write_outputs(
+    mut out: OutputSet,
     sweep: &Sweep,
     results: &[PointResult],
-    out_dir: &Path,
-    no_charts: bool,
-    svg: bool,
-) -> Result<Vec<String>, Failure> {
+    args: &OutputArgs,
+    work: &str,
+) -> Result<(), Failure> {
     let report = SweepReport::new(sweep, results);
-    report::write_atomic(&out_dir.join("sweep.csv"), &sweep_csv(&report)).map_err(|e| Failure::Runtime(e.into()))?;
-    let mut written = vec!["sweep.csv".to_string()];
-    for (format, _) in chart_formats(no_charts, svg) {
-        let charts = chart_bytes(out_dir, chart::sweep::sweep_charts(&report, format))?;
-        for (name, bytes) in charts {
-            report::write_atomic(&out_dir.join(&name), &bytes).map_err(|e| Failure::Runtime(e.into()))?;
-            written.push(name);
-        }
+    out.add("sweep.csv", &sweep_csv(&report))?;
+    for (format, _) in output::chart_formats(args) {
+        out.add_charts(chart::sweep::sweep_charts(&report, format))?;
     }
-    print_stdout(&sweep_table(&report));
-    Ok(written)
-}
-
-fn note(what: &str, elapsed: Duration, written: &[String], out_dir: &Path) {
-    eprintln!("{what} in {:.2} s; wrote {} in {}", elapsed.as_secs_f64(), written.join(", "), out_dir.display());
+    let written = out.commit()?;
+    term::print(&sweep_table(&report))?;
+    written.report(Some(work));
+    Ok(())
 }
 
 /// `--list-params`: every path a sweep may vary, with its value in the file.
@@ -149,7 +131,5 @@ fn list_params(path: &Path, text: &str) -> Result<(), Failure> {
         let value = p.current.as_deref().unwrap_or("(default)");
         out.push_str(&format!("  {:width$}  {value}\n", p.canonical));
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
-    Ok(())
+    term::print(&out)
 }

@@ -7,62 +7,48 @@ stdout.
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
 
 use tradewar::ScenarioError;
-use tradewar::montecarlo::{self, Hooks, McConfig};
+use tradewar::montecarlo::McConfig;
 use tradewar::report::{self, chart, tournament as out};
 use tradewar::scenario::{self, Overrides, Scenario};
 use tradewar::strategy::Strategy;
 use tradewar::tournament::{TournamentReport, candidates, run_tournament};
 
-use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
+use super::output::{self, OutputSet};
+use super::{Failure, term};
 use crate::cli::TournamentArgs;
 
 pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     let sim = &args.sim;
-    let sc = scenario::load_with(&args.scenario, &Overrides { rounds: sim.rounds })
-        .map_err(|e| Failure::Scenario(vec![e]))?;
+    let sc = scenario::load_with(&args.scenario, &Overrides { rounds: sim.rounds, ..Overrides::default() })?;
     let candidates = candidates(args, &sc)?;
     let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
-    let out_dir = sim.output.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-tournament", sc.id)));
-    prepare_out_dir(&out_dir).map_err(Failure::Input)?;
+    output::check_memory(&sc, &sim.batch)?;
+    let mut files =
+        OutputSet::open(&output::out_dir(&sim.output, &sc.id, "-tournament"), "tournament", sim.output.quiet)?;
 
     let cells = (candidates[0].len() * candidates[1].len()) as u64;
-    let progress = progress_bar(cells.saturating_mul(cfg.runs), &format!("{}: {cells} cells", sc.id), sim.output.quiet);
-    let tick = |n: u64| progress.inc(n);
-    let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
-    let started = Instant::now();
-    let threads = sim.batch.threads();
-    let tournament = montecarlo::with_threads(threads, || run_tournament(&sc, &candidates, &cfg, &hooks))??;
-    let elapsed = started.elapsed();
-    progress.finish_and_clear();
+    let label = format!("{}: {cells} cells", sc.id);
+    let (tournament, elapsed) =
+        output::parallel(&label, cells.saturating_mul(cfg.runs), &sim.batch, sim.output.quiet, |hooks| {
+            run_tournament(&sc, &candidates, &cfg, hooks)
+        })?;
 
     let report = TournamentReport::new(&tournament).map_err(|e| Failure::Runtime(e.into()))?;
-    let mut written = Vec::new();
-    let mut write = |name: &str, bytes: Vec<u8>| -> Result<(), Failure> {
-        report::write_atomic(&out_dir.join(name), &bytes).map_err(|e| Failure::Runtime(e.into()))?;
-        written.push(name.to_string());
-        Ok(())
-    };
-    write("payoffs.csv", out::payoffs_csv(&report))?;
-    write("equilibria.csv", out::equilibria_csv(&report))?;
-    for (format, ext) in chart_formats(sim.output.no_charts, sim.output.svg) {
-        let name = format!("tournament.{ext}");
-        let bytes = chart_bytes(&out_dir.join(&name), chart::tournament::tournament_chart(&report, format))?;
-        write(&name, bytes)?;
+    files.add("payoffs.csv", &out::payoffs_csv(&report))?;
+    files.add("equilibria.csv", &out::equilibria_csv(&report))?;
+    for (format, ext) in output::chart_formats(&sim.output) {
+        files.add_chart(&format!("tournament.{ext}"), chart::tournament::tournament_chart(&report, format))?;
     }
+    let written = files.commit()?;
 
-    print_stdout(&out::render_summary(&report));
-    if !sim.output.quiet {
-        eprintln!(
-            "{cells} cells × {} runs in {:.2} s; wrote {} in {}",
-            report::thousands(cfg.runs),
-            elapsed.as_secs_f64(),
-            written.join(", "),
-            out_dir.display()
-        );
-    }
+    term::print(&out::render_summary(&report))?;
+    written.report(Some(&format!(
+        "{cells} cells × {} runs in {:.2} s",
+        report::thousands(cfg.runs),
+        elapsed.as_secs_f64()
+    )));
     Ok(())
 }
 
@@ -102,11 +88,11 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
     let mut resolved = per_side.into_iter().enumerate().map(|(i, c)| {
         c.unwrap_or_else(|| {
             if !args.sim.output.quiet {
-                eprintln!(
+                term::note(&format!(
                     "note: no candidates for side `{}`; it keeps the scenario's strategy, {}",
                     sc.sides[i].name,
                     sc.sides[i].strategy.describe()
-                );
+                ));
             }
             vec![sc.sides[i].strategy.clone()]
         })

@@ -4,25 +4,26 @@ use std::path::PathBuf;
 
 use tradewar::scenario;
 
-use super::Failure;
+use super::{Failure, term};
 
 pub(super) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut errors = Vec::new();
+    let mut text = String::new();
     for f in files {
         match scenario::load(f) {
             Ok(sc) => {
-                println!(
-                    "ok: {} ({}: {} rounds, {} vs {})",
+                text.push_str(&format!(
+                    "ok: {} ({}: {} rounds, {} vs {})\n",
                     f.display(),
                     sc.name,
                     sc.rounds,
                     sc.sides[0].name,
                     sc.sides[1].name
-                );
+                ));
                 for i in 0..2 {
                     let g = sc.stage_game(i);
-                    println!(
-                        "    {} stage game: R={:.3} S={:.3} T={:.3} P={:.3}{}; strategy {}",
+                    text.push_str(&format!(
+                        "    {} stage game: R={:.3} S={:.3} T={:.3} P={:.3}{}; strategy {}\n",
                         sc.sides[i].name,
                         g.r,
                         g.s,
@@ -30,11 +31,12 @@ pub(super) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
                         g.p,
                         if g.is_prisoners_dilemma() { " (a prisoner's dilemma)" } else { "" },
                         sc.sides[i].strategy.describe()
-                    );
+                    ));
                 }
             }
             Err(e) => errors.push(e),
         }
     }
+    term::print(&text)?;
     if errors.is_empty() { Ok(()) } else { Err(Failure::Scenario(errors)) }
 }

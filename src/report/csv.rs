@@ -3,8 +3,14 @@ CSV serialisers. Columns are fixed and documented in the README: identity
 columns first, then one column group per side (named after the side).
 Numbers are written with at most six decimals and no trailing zeros, so the
 bytes are stable and readable.
+
+Every cell passes through `cell`: a text cell that a spreadsheet would run as
+a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets
+a leading `'` (OWASP's advice for CSV injection); numbers, negative ones
+included, are left as they are.
 */
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::{Report, SummaryRow};
@@ -16,12 +22,32 @@ fn opt(x: Option<f64>, decimals: usize) -> String {
     x.map_or(String::new(), |v| num(v, decimals))
 }
 
+/// A cell as written: a text that a spreadsheet would take for a formula
+/// gets a leading `'`; a number (`-12.5`, `1e-7`) and any other text are
+/// unchanged.
+pub fn cell(s: &str) -> Cow<'_, str> {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && !is_number(s) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
+}
+
+/// A plain decimal number, as `num` and `to_string` write them.
+fn is_number(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) && s.parse::<f64>().is_ok()
+}
+
+fn write_cells<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Result<()> {
+    for c in cells {
+        w.write_field(cell(c).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
 pub(super) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
-    w.write_record(&header).expect("in-memory CSV");
+    write_cells(&mut w, &header).expect("in-memory CSV");
     for r in rows {
-        w.write_record(&r).expect("in-memory CSV");
+        write_cells(&mut w, &r).expect("in-memory CSV");
     }
     w.into_inner().expect("in-memory CSV")
 }
@@ -130,7 +156,7 @@ impl<W: Write> RunsCsv<W> {
         h.extend(sides.iter().map(|s| format!("welfare_{s}")));
         h.extend(sides.iter().map(|s| format!("peak_{s}")));
         h.extend(["exchanges".into(), "rounds_to_detente".into()]);
-        w.write_record(&h).map_err(std::io::Error::other)?;
+        write_cells(&mut w, &h).map_err(std::io::Error::other)?;
         Ok(RunsCsv { w })
     }
 
@@ -140,7 +166,7 @@ impl<W: Write> RunsCsv<W> {
         v.extend(s.peak.iter().map(|p| num(*p, 4)));
         v.push(s.exchanges.to_string());
         v.push(s.rounds_to_detente.map_or(String::new(), |r| r.to_string()));
-        self.w.write_record(&v).map_err(std::io::Error::other)
+        write_cells(&mut self.w, &v).map_err(std::io::Error::other)
     }
 
     pub fn finish(self) -> std::io::Result<W> {
@@ -150,7 +176,19 @@ impl<W: Write> RunsCsv<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::num;
+    use super::{cell, num};
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(cell("=cmd|'/c calc'!A1"), "'=cmd|'/c calc'!A1");
+        for s in ["+1+2", "-x", "@SUM(A1)", "\tx", "\rx", "-inf", "-"] {
+            assert_eq!(cell(s), format!("'{s}"), "{s:?}");
+        }
+        for s in ["-12.3457", "-0.5", "1e-7", "-1E5", "+3", "47", "", "us", "% average tariff", "a=b"] {
+            assert_eq!(cell(s), s, "{s:?}");
+        }
+    }
 
     #[test]
     fn numbers_are_trimmed_and_stable() {

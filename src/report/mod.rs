@@ -3,9 +3,11 @@ Outputs: the rows a user sees (`SummaryRow`, `TrajectoryRow`), computed once
 from a `Batch`, then serialised as CSV, JSON, a terminal table and charts.
 Charts are drawn from the same rows the CSV writes.
 
-The serialisers are pure (they return bytes); `write_atomic` is the one place
-that writes files: to a temporary file in the destination folder, then renamed
-into place, so a failed or interrupted run never leaves a half-written output.
+The serialisers are pure (they return bytes). The binary writes them: output
+folders through its `OutputSet` (staged, then switched in as a whole), and a
+single file elsewhere (`fit --write-scenario`) through `write_atomic`: a
+temporary file in the destination folder, then renamed into place, so a failed
+or interrupted run never leaves a half-written output.
 */
 
 pub mod chart;
@@ -313,44 +315,62 @@ pub fn thousands(n: u64) -> String {
     grouped
 }
 
-/// A file written under a temporary name in its destination folder and
-/// renamed into place by `commit`; dropped without `commit`, it vanishes.
+/// A file written under a temporary name (`.simulate-PID-N.tmp`) in its
+/// destination folder and renamed into place by `commit`; dropped without
+/// `commit`, it is removed. Errors name the destination, never the
+/// temporary name.
 pub struct AtomicFile {
     path: std::path::PathBuf,
-    tmp: tempfile::NamedTempFile,
+    tmp: std::path::PathBuf,
+    file: Option<std::fs::File>,
 }
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<AtomicFile, ReportError> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".simulate-").suffix(".tmp");
+        let tmp = dir.join(format!(".simulate-{}-{}.tmp", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o644));
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o644);
         }
-        let tmp = builder.tempfile_in(dir).map_err(|e| io_error_at(path, e))?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp })
+        let file = options.open(&tmp).map_err(|e| io_error_at(path, e))?;
+        Ok(AtomicFile { path: path.to_path_buf(), tmp, file: Some(file) })
     }
 
     /// Flush to disk and rename over the destination.
-    pub fn commit(self) -> Result<(), ReportError> {
-        self.tmp.as_file().sync_all().map_err(|e| io_error_at(&self.path, e))?;
-        self.tmp.persist(&self.path).map_err(|e| io_error_at(&self.path, e.error))?;
+    pub fn commit(mut self) -> Result<(), ReportError> {
+        let file = self.file.take().expect("open until commit");
+        file.sync_all().map_err(|e| io_error_at(&self.path, e))?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| io_error_at(&self.path, e))?;
+        self.tmp = std::path::PathBuf::new();
         Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Emptied by a successful `commit`.
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.tmp.write(buf)
+        self.file.as_mut().expect("open until commit").write(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.tmp.flush()
+        self.file.as_mut().expect("open until commit").flush()
     }
 }
 

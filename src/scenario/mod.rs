@@ -27,8 +27,8 @@ pub const DEFAULT_SEED: u64 = 2025;
 pub const DEFAULT_LOW: f64 = 0.2;
 pub const DEFAULT_HIGH: f64 = 0.5;
 pub const DEFAULT_RISE: f64 = 0.1;
-/// Largest scenario file read (a scenario is a few kilobytes).
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+/// Largest scenario or sweep file read (a scenario is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = crate::input::MAX_TEXT_BYTES;
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -464,10 +464,13 @@ pub(crate) fn payoff_range(sides: &[Side], i: usize) -> (f64, f64) {
 }
 
 /// Command-line values that replace the file's, before validation (so every
-/// check sees them).
+/// check sees them). An error about such a value names where it came from,
+/// not a line of the file.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Overrides {
     pub rounds: Option<u32>,
+    /// Where `rounds` came from, for messages [default: `--rounds`].
+    pub rounds_from: Option<&'static str>,
 }
 
 /// Read and validate a scenario file.
@@ -481,27 +484,12 @@ pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Scenario, Scenari
     parse_with(path, &text, overrides)
 }
 
-/// Read a TOML file (scenario or sweep) as text, with the errors `load` gives.
+/// Read a TOML file (scenario or sweep) as text, with the errors `load` gives:
+/// only a regular file of at most `MAX_FILE_BYTES` (`input::read_bounded`).
 pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.len() > MAX_FILE_BYTES
-    {
-        return Err(ScenarioError::new(
-            path,
-            &empty,
-            None,
-            format!("scenario file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let msg = if path.is_dir() {
-            "is a directory, not a scenario file".to_string()
-        } else {
-            format!("cannot read scenario: {}", io_reason(&e))
-        };
-        ScenarioError::new(path, &empty, None, msg)
-    })?;
+    let bytes = crate::input::read_bounded(path, MAX_FILE_BYTES)
+        .map_err(|e| ScenarioError::new(path, &empty, None, e.describe("scenario")))?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -527,16 +515,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
 pub fn parse_with(path: &Path, text: &str, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
     let source: Arc<str> = Arc::from(text);
     let mut raw: raw::RawScenario = toml::from_str(text).map_err(|e| validate::toml_error(path, &source, &e))?;
+    // An overridden value has no place in the file: its span is a marker
+    // that no span of the file can equal, and errors carrying it are told
+    // apart below.
+    const OVERRIDDEN: std::ops::Range<usize> = usize::MAX..usize::MAX;
     if let Some(r) = overrides.rounds {
-        raw.rounds = toml::Spanned::new(raw.rounds.span(), r as i64);
+        raw.rounds = toml::Spanned::new(OVERRIDDEN, r as i64);
     }
-    validate::validate(path, &source, raw)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+    validate::validate(path, &source, raw).map_err(|e| match overrides.rounds {
+        Some(r) if e.span == Some(OVERRIDDEN) => {
+            let from = overrides.rounds_from.unwrap_or("--rounds");
+            let err =
+                ScenarioError::new(path, &Arc::from(""), None, format!("{r} rounds (from {from}): {}", e.message));
+            match e.help {
+                Some(h) => err.with_help(h),
+                None => err,
+            }
+        }
+        _ => e,
+    })
 }

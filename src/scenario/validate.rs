@@ -21,9 +21,11 @@ pub const MAX_RUNS: u64 = 10_000_000_000;
 pub const MAX_LEVERS: usize = 16;
 /// Most rungs per ladder.
 pub const MAX_RUNGS: usize = 64;
-/// Most per-round histogram cells (rounds × (rungs + index bins) over sides):
-/// keeps each worker's accumulator under about 32 MB.
-pub const MAX_CELLS: u64 = 4_000_000;
+/// Most per-round histogram cells ((rounds + 1) × (rungs + index bins) over
+/// sides): what `MAX_ROUNDS` rounds of the smallest scenario (one two-rung
+/// lever per side) need, so that the rounds limit is reachable; keeps each
+/// worker's accumulator under about 32 MB.
+pub const MAX_CELLS: u64 = (MAX_ROUNDS as u64 + 1) * 2 * (2 + INDEX_BINS as u64);
 /// Bins of the per-round escalation-index histogram (resolution 1/200).
 pub const INDEX_BINS: usize = 201;
 
@@ -303,7 +305,7 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
     }
     let events = raw.events.iter().map(|e| event(&cx, e, &sides, rounds)).collect::<R<Vec<_>>>()?;
 
-    check_size(&cx, &sides, rounds)?;
+    check_size(&cx, &sides, rounds, raw.rounds.span())?;
     check_welfare_bound(&cx, &raw, &sides, rounds)?;
 
     Ok(Scenario {
@@ -706,12 +708,12 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
     Ok(Event { label, start, kind })
 }
 
-fn check_size(cx: &Ctx, sides: &[Side], rounds: u32) -> R<()> {
+fn check_size(cx: &Ctx, sides: &[Side], rounds: u32, rounds_span: Range<usize>) -> R<()> {
     let per_round: u64 =
         sides.iter().map(|s| s.levers.iter().map(|l| l.ladder.len() as u64).sum::<u64>() + INDEX_BINS as u64).sum();
     let cells = per_round * (rounds as u64 + 1);
     if cells > MAX_CELLS {
-        return Err(cx.err(0..0, format!(
+        return Err(cx.err(rounds_span, format!(
             "scenario too large: {rounds} rounds × {per_round} histogram cells per round = {cells} cells, the limit is {MAX_CELLS}"
         )).with_help("use fewer rounds, levers or rungs"));
     }

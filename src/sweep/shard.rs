@@ -308,7 +308,7 @@ fn shard_name(name: &str) -> Option<(usize, usize)> {
 
 fn read_shard(path: &Path) -> Result<ShardFile, Error> {
     let fail = |message: String| SweepError::ShardFile { path: path.to_path_buf(), message };
-    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    let bytes = crate::input::read_bounded(path, crate::input::MAX_SHARD_BYTES).map_err(|e| fail(e.to_string()))?;
     let file: ShardFile = serde_json::from_slice(&bytes).map_err(|e| fail(format!("not a shard file: {e}")))?;
     if file.format != FORMAT || file.format_version != FORMAT_VERSION {
         return Err(fail(format!("unknown format `{}` version {}", file.format, file.format_version)).into());
@@ -326,6 +326,9 @@ fn read_shard(path: &Path) -> Result<ShardFile, Error> {
     }
     if file.shard == 0 || file.shards == 0 {
         return Err(corrupt(path, "shards are numbered from 1"));
+    }
+    if file.shards > MAX_POINTS {
+        return Err(corrupt(path, &format!("it counts {} shards; a sweep has at most {MAX_POINTS}", file.shards)));
     }
     Ok(file)
 }

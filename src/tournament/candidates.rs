@@ -53,8 +53,10 @@ struct RawCandidates {
 /// Read and validate a candidates file for `sc`.
 pub fn load_candidates(path: &Path, sc: &Scenario) -> Result<SideCandidates, ScenarioError> {
     let empty: Arc<str> = Arc::from("");
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(path, &empty, None, format!("cannot read candidates file: {e}")))?;
+    let bytes = crate::input::read_bounded(path, crate::input::MAX_TEXT_BYTES)
+        .map_err(|e| ScenarioError::new(path, &empty, None, e.describe("candidates")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| ScenarioError::new(path, &empty, None, "cannot read candidates: not a UTF-8 text file"))?;
     parse_candidates(path, &text, sc)
 }
 

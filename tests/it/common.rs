@@ -61,11 +61,12 @@ pub fn header(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap().lines().next().unwrap().to_string()
 }
 
-/// No temporary file is left behind in an output folder.
+/// No temporary file or staging folder is left behind in an output folder
+/// (the manifest of what simulate wrote, `.simulate-manifest`, stays).
 pub fn assert_no_temp_files(dir: &Path) {
     for e in std::fs::read_dir(dir).unwrap() {
         let name = e.unwrap().file_name().into_string().unwrap();
-        assert!(!name.starts_with('.'), "leftover {name}");
+        assert!(!name.starts_with('.') || name == ".simulate-manifest", "leftover {name}");
     }
 }
 
@@ -76,4 +77,66 @@ pub fn decode_png(path: &Path) -> ((u32, u32), Vec<u8>) {
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
     ((info.width, info.height), buf)
+}
+
+/// Run `cmd` to completion, failing the test if it takes longer than
+/// `secs` (so a command that would block, on a FIFO say, cannot hang CI).
+pub fn output_within(cmd: &mut std::process::Command, secs: u64) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        out.read_to_end(&mut buf).unwrap();
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        err.read_to_end(&mut buf).unwrap();
+        buf
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{cmd:?} took more than {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    std::process::Output { status, stdout: reader.join().unwrap(), stderr: err_reader.join().unwrap() }
+}
+
+/// The stderr of an output, as text.
+pub fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every regular file of a folder (names and bytes), sorted; sub-folders
+/// (staging) are left out: `assert_no_temp_files` checks those.
+pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The names in a `files_of` snapshot, for messages.
+pub fn names_of(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+    files.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+/// Run `simulate ARGS --out DIR` to completion and return DIR's files: the
+/// reference set a command writes.
+pub fn reference_set(args: &[&str], dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let o = output_within(simulate().args(args).arg("--out").arg(dir), 60);
+    assert!(o.status.success(), "{args:?}: {}", stderr_of(&o));
+    files_of(dir)
 }

@@ -166,10 +166,14 @@ fn interrupted_run_leaves_previous_outputs_intact() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        // The signal handler is installed before runs.csv's temporary file is
-        // created, so wait for that file: the run is then under way.
+        // The signal handler is installed before the staging folder (where
+        // runs.csv is streamed) is created, so wait for that folder: the run
+        // is then under way.
         let started = Instant::now();
-        while !std::fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")) {
+        while !std::fs::read_dir(&out)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".simulate-staging-"))
+        {
             assert!(started.elapsed() < Duration::from_secs(20), "the run never started");
             std::thread::sleep(Duration::from_millis(20));
         }
