@@ -861,7 +861,9 @@ impl<'a> Game<'a> {
     /// pass its escalation on to unrelated levers. Only when none of those can
     /// rise, or `size` asks for more rungs, do further levers rise, by best
     /// leverage. A leverage-seeking rule (`LeverChoice::Leverage`) raises its
-    /// best-leverage levers directly. If nothing can rise, the side holds.
+    /// best-leverage levers directly, but never one that costs it more than
+    /// it hurts the other side (leverage below 1). If nothing can rise, the
+    /// side holds.
     fn escalate(&mut self, i: usize, size: u32, choice: LeverChoice) {
         let lo = self.lo[i];
         let mut open = self.can_rise(i);
@@ -890,6 +892,19 @@ impl<'a> Game<'a> {
                 raised += 1;
             }
             budget = budget.saturating_sub(raised);
+        }
+        if choice == LeverChoice::Leverage {
+            // A leverage-seeking side never raises a lever that costs it more
+            // than it hurts the other side.
+            let mut t = open;
+            while t != 0 {
+                let own = t.trailing_zeros() as usize;
+                t &= t - 1;
+                let (free, ratio) = self.leverage(lo + own, true);
+                if !free && ratio < 1.0 {
+                    open &= !(1 << own);
+                }
+            }
         }
         while budget > 0 {
             let Some(l) = self.by_leverage(i, open, true, true) else { break };

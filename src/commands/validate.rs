@@ -23,15 +23,23 @@ pub(super) fn validate(files: &[PathBuf]) -> Result<(), Failure> {
                 for i in 0..2 {
                     let g = sc.stage_game(i);
                     text.push_str(&format!(
-                        "    {} stage game: R={:.3} S={:.3} T={:.3} P={:.3}{}; strategy {}\n",
+                        "    {} stage game: R={:.3} S={:.3} T={:.3} P={:.3}: {}; strategy {}\n",
                         sc.sides[i].name,
                         g.r,
                         g.s,
                         g.t,
                         g.p,
-                        if g.is_prisoners_dilemma() { " (a prisoner's dilemma)" } else { "" },
+                        g.kind().name(),
                         sc.sides[i].strategy.describe()
                     ));
+                    if g.escalation_never_pays() {
+                        text.push_str(&format!(
+                            "    warning: escalating never pays `{}` in the stage game (T <= R and P <= S): only the other \
+                             side's concessions can make it pay; check its revenue, terms-of-trade and political gains \
+                             (docs/model.md §5)\n",
+                            sc.sides[i].name
+                        ));
+                    }
                 }
             }
             Err(e) => errors.push(e),

@@ -314,3 +314,107 @@ fn p_escalate_reads_the_escalation_count_only_as_ever_or_never() {
         }
     }
 }
+
+/// A view after one finished round: own action played, the other's perceived,
+/// and the payoff feedback.
+fn after(v: &View, mine: Action, theirs: Action, loss: f64, payoff: f64, met: bool, rise: u32) -> View {
+    let mut v = *v;
+    v.observe(mine, theirs);
+    v.feedback(loss, payoff, met, rise);
+    v
+}
+
+#[test]
+fn contrite_tit_for_tat_answers_unprovoked_escalations_like_tit_for_tat() {
+    let ctft = Kind::ContriteTitForTat.with(&[]);
+    check_versus(ctft.clone(), "CDCCC", "CCDCC");
+    check_versus(ctft, "CDDCDC", "CCDDCD");
+}
+
+#[test]
+fn contrite_tit_for_tat_accepts_punishment_for_its_own_error() {
+    use Action::{C, D};
+    let mut s = Kind::ContriteTitForTat.with(&[]);
+    let mut chance = |_: f64| -> bool { unreachable!() };
+    let v = View::first();
+    assert_eq!(s.decide(&v, &mut chance), C);
+    // Its own C is flipped to D by noise; the other side conceded.
+    let v = after(&v, D, C, 0.0, 0.5, false, 0);
+    s.observe(&v);
+    assert_eq!(s.decide(&v, &mut chance), C, "in bad standing: it does not escalate");
+    // The other side punishes it; it does not answer the justified punishment.
+    let v = after(&v, C, D, 0.0, 0.5, false, 1);
+    s.observe(&v);
+    assert_eq!(s.decide(&v, &mut chance), C, "a justified punishment is not answered");
+    // Plain tit-for-tat would have answered: the echo starts there.
+    let tft = Kind::TitForTat.with(&[]);
+    assert_eq!(tft.decide(&v, &mut chance), D);
+    // An unprovoked escalation is answered.
+    let v = after(&v, C, D, 0.0, 0.5, false, 1);
+    s.observe(&v);
+    assert_eq!(s.decide(&v, &mut chance), D);
+}
+
+#[test]
+fn proportional_retaliation_matches_the_size_of_the_escalation() {
+    let p = |ratio: f64, cap: f64| Kind::Proportional.with(&[ratio, cap]);
+    let v = after(&View::first(), Action::C, Action::D, 0.0, 0.5, false, 3);
+    assert_eq!(p(1.0, 2.0).size(&v), 2, "capped");
+    assert_eq!(p(1.0, 5.0).size(&v), 3, "rung for rung");
+    assert_eq!(p(0.5, 5.0).size(&v), 2, "half, rounded");
+    let misread = after(&View::first(), Action::C, Action::D, 0.0, 0.5, false, 0);
+    assert_eq!(p(1.0, 5.0).size(&misread), 1, "a perceived escalation of no rung is answered by one");
+    check_versus(p(1.0, 2.0), "CDDCC", "CCDDC");
+}
+
+#[test]
+fn resolve_holds_out_until_its_loss_reaches_its_resolve_then_concedes_for_good() {
+    use Action::{C, D};
+    let mut s = Kind::Resolve.with(&[10.0]);
+    let mut chance = |_: f64| -> bool { unreachable!() };
+    let mut v = View::first();
+    let mut moves = String::new();
+    // A loss of 4 a round: the loss before round t is 4(t − 1), so it
+    // concedes from round 4 (loss 12 ≥ 10) on, even after the pain stops.
+    for loss in [4.0, 4.0, 4.0, 0.0, -50.0] {
+        let a = s.decide(&v, &mut chance);
+        moves.push(if a.is_d() { 'D' } else { 'C' });
+        v = after(&v, a, D, loss, 0.0, false, 0);
+        s.observe(&v);
+    }
+    assert_eq!(moves, "DDDCC");
+    assert_eq!(s.decide(&v, &mut chance), C, "a gain later does not revive it");
+}
+
+#[test]
+fn coercer_presses_until_its_demand_is_met() {
+    use Action::{C, D};
+    let s = Kind::Coercer.with(&[]);
+    assert_eq!(s.traits().lever_choice, LeverChoice::Leverage);
+    let mut chance = |_: f64| -> bool { unreachable!() };
+    let unmet = after(&View::first(), D, C, 1.0, 0.2, false, 0);
+    let met = after(&unmet, D, C, 1.0, 0.2, true, 0);
+    assert_eq!(s.decide(&unmet, &mut chance), D);
+    assert_eq!(s.decide(&met, &mut chance), C);
+}
+
+#[test]
+fn learner_reinforces_what_paid() {
+    use Action::{C, D};
+    // No forgetting, no experimentation, even start with total strength 2.
+    let mut s = Kind::Learner.with(&[0.0, 0.0, 0.5, 2.0]);
+    let v = View::first();
+    assert!((s.p_escalate(&v) - 0.5).abs() < 1e-12);
+    let v = after(&v, D, C, 0.0, 1.0, false, 0);
+    s.observe(&v);
+    assert!((s.p_escalate(&v) - 2.0 / 3.0).abs() < 1e-12, "q = (1, 2)");
+    let v = after(&v, C, C, 0.0, 0.0, false, 0);
+    s.observe(&v);
+    assert!((s.p_escalate(&v) - 2.0 / 3.0).abs() < 1e-12, "a payoff of 0 reinforces nothing");
+    // With experimentation ε, the action not played gets ε·R.
+    let mut e = Kind::Learner.with(&[0.5, 0.2, 0.5, 2.0]);
+    let v = after(&View::first(), C, C, 0.0, 1.0, false, 0);
+    e.observe(&v);
+    // q_C = 0.5·1 + 0.8, q_D = 0.5·1 + 0.2.
+    assert!((e.p_escalate(&v) - 0.7 / 2.0).abs() < 1e-12);
+}

@@ -1,5 +1,6 @@
 //! One integration binary (matklad: every `tests/*.rs` would link separately).
 
+mod attrition;
 mod cli;
 mod common;
 mod determinism;
