@@ -47,10 +47,10 @@ fn resolve_players_match_the_closed_form_war_of_attrition() {
         let suffered = [pain[1], pain[0]];
         let (first, tie, mean_round) = closed_form(suffered, m);
         let t = &b.totals;
-        for i in 0..2 {
+        for (i, want) in first.iter().enumerate() {
             let p = t.first_yield[i].n as f64 / runs as f64;
-            let se = (first[i] * (1.0 - first[i]) / runs as f64).sqrt();
-            assert!((p - first[i]).abs() < 5.0 * se, "pain {pain:?} m {m:?}: P({i} first) {p} vs {}", first[i]);
+            let se = (want * (1.0 - want) / runs as f64).sqrt();
+            assert!((p - want).abs() < 5.0 * se, "pain {pain:?} m {m:?}: P({i} first) {p} vs {want}");
         }
         let p_tie = t.no_yield() as f64 / runs as f64;
         let se = (tie * (1.0 - tie) / runs as f64).sqrt();
