@@ -34,6 +34,8 @@ pub enum Command {
     Strategies,
     /// Play every pair of candidate strategies; report best responses and the equilibria of the meta-game.
     Tournament(TournamentArgs),
+    /// What each lever is worth: Shapley values of every lever of each side (docs/model.md §10).
+    Leverage(LeverageArgs),
     /// Print one run round by round: moves, perceptions and lever values.
     Playthrough {
         #[arg(value_name = "SCENARIO")]
@@ -202,6 +204,34 @@ pub struct OutputArgs {
     #[arg(long, short)]
     pub quiet: bool,
 }
+
+#[derive(Debug, Args)]
+#[command(after_help = LEVERAGE_HELP)]
+pub struct LeverageArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Value only this side's levers [default: both sides'].
+    #[arg(long, value_name = "SIDE")]
+    pub side: Option<String>,
+    /// Print the values as JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+const LEVERAGE_HELP: &str = "\
+Every subset of a side's levers is played as a variant of the scenario in
+which the other levers are taken away (pinned at their bottom rung); all
+variants share their random numbers, so each lever's Shapley value (its
+average marginal effect over every order of removal) and its leave-one-out
+effect are computed run by run, with 95% intervals. At most 8 levers a side
+(2^8 variants). Writes leverage.csv and leverage.png.
+
+Examples:
+  simulate leverage scenarios/busan.toml
+  simulate leverage scenarios/busan.toml --side china --runs 20000";
 
 #[derive(Debug, Args)]
 #[command(after_help = TOURNAMENT_HELP)]

@@ -400,6 +400,11 @@ impl<'a> Game<'a> {
         self.ipd = false;
     }
 
+    /// The trace of the last run played.
+    pub fn trace(&self) -> &GameTrace {
+        &self.trace
+    }
+
     /// Play run `run` and return its trace (valid until the next call).
     pub fn play(&mut self, run: u64) -> &GameTrace {
         self.reset(run);

@@ -17,6 +17,8 @@ pub enum Error {
     Report(#[from] ReportError),
     #[error(transparent)]
     Sweep(#[from] SweepError),
+    #[error(transparent)]
+    Leverage(#[from] LeverageError),
     #[error("run interrupted after {done} of {total} runs")]
     Interrupted { done: u64, total: u64 },
     #[error("cannot start the thread pool: {0}")]
@@ -154,4 +156,15 @@ pub enum SweepError {
     DuplicateShard { index: usize, count: usize, first: PathBuf, second: PathBuf },
     #[error("missing shard{} {missing} of {count}: every shard from 1 to {count} is needed exactly once", if .missing.contains(',') { "s" } else { "" })]
     MissingShards { missing: String, count: usize },
+}
+
+/// Why the levers of a side cannot be valued (`simulate leverage`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LeverageError {
+    #[error(
+        "side `{side}` has {levers} levers; exact Shapley values need 2^n variants per run and are computed for at most {max}"
+    )]
+    TooManyLevers { side: String, levers: usize, max: usize },
+    #[error("unknown side `{side}` (sides: {known})")]
+    UnknownSide { side: String, known: String },
 }

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod fmt;
 pub mod input;
+pub mod leverage;
 pub mod montecarlo;
 pub mod outcome;
 pub mod report;

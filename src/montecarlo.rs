@@ -145,7 +145,7 @@ impl Batch {
     /// Count one run (`weight` times: a deterministic scenario is played
     /// once). Costs O(changes in the run), not O(rounds): the histograms
     /// record where each counted quantity changes.
-    fn add(&mut self, trace: &GameTrace, s: &RunSummary, weight: u64) {
+    pub fn add(&mut self, trace: &GameTrace, s: &RunSummary, weight: u64) {
         debug_assert!(!self.integrated);
         self.runs += weight;
         self.totals.add(s, weight);
@@ -167,7 +167,7 @@ impl Batch {
     }
 
     /// Turn per-round changes into per-round counts (a running sum over rounds).
-    fn integrate(&mut self) {
+    pub fn integrate(&mut self) {
         fn running_sum(cells: &mut [u64], row_len: usize) {
             for r in 1..cells.len() / row_len.max(1) {
                 let (done, rest) = cells.split_at_mut(r * row_len);
@@ -353,6 +353,130 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
     }
     total.integrate();
     Ok(total)
+}
+
+/// One variant of a paired batch: a scenario, with some levers taken away
+/// (`Game::set_disabled`).
+#[derive(Clone, Copy)]
+pub struct Variant<'a> {
+    pub scenario: &'a Scenario,
+    /// Levers pinned at their bottom rung (bits over both sides' levers).
+    pub disabled: u32,
+}
+
+impl<'a> Variant<'a> {
+    pub fn of(scenario: &'a Scenario) -> Variant<'a> {
+        Variant { scenario, disabled: 0 }
+    }
+}
+
+/// What a paired batch accumulates: each run of every variant, played with
+/// the same random numbers. Totals must be exact (integers) so that the
+/// result does not depend on how runs are split across threads.
+pub trait Paired: Send {
+    /// Run `run` of every variant: its trace and its summary, in variant order.
+    fn add(&mut self, run: u64, plays: &[(&GameTrace, RunSummary)]);
+    fn merge(&mut self, other: Self);
+}
+
+/// Play runs 0..`cfg.runs` of every variant, run by run, with common random
+/// numbers: run k of every variant draws from the streams (seed, k, channel),
+/// so variants differ by what they change, not by luck, and per-run
+/// differences between variants are paired. `make` builds an empty
+/// accumulator; the parts are merged in run order.
+pub fn run_paired<A: Paired>(
+    variants: &[Variant],
+    cfg: &McConfig,
+    hooks: &Hooks,
+    make: impl Fn() -> A + Sync,
+) -> Result<A, Error> {
+    let streams = Streams::new(cfg.seed);
+    let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let mut total = make();
+    let mut start = 0;
+    while start < cfg.runs {
+        let end = (start + BLOCK).min(cfg.runs);
+        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * 4).clamp(1, end - start));
+        let parts = (end - start).div_ceil(per);
+        let results: Vec<Option<A>> = (0..parts)
+            .into_par_iter()
+            .map(|p| {
+                let lo = start + p * per;
+                let hi = (lo + per).min(end);
+                let mut games: Vec<Game> = variants
+                    .iter()
+                    .map(|v| {
+                        let mut g = Game::new(v.scenario, &streams);
+                        g.set_disabled(v.disabled);
+                        g
+                    })
+                    .collect();
+                let mut acc = make();
+                let mut since_tick = 0;
+                for run in lo..hi {
+                    for g in games.iter_mut() {
+                        g.play(run);
+                    }
+                    let plays: Vec<(&GameTrace, RunSummary)> = games
+                        .iter()
+                        .zip(variants)
+                        .map(|(g, v)| (g.trace(), classify(g.trace(), &v.scenario.outcomes)))
+                        .collect();
+                    acc.add(run, &plays);
+                    since_tick += 1;
+                    if since_tick == 256 {
+                        if cancelled() {
+                            return None;
+                        }
+                        if let Some(pr) = hooks.progress {
+                            pr(since_tick);
+                        }
+                        since_tick = 0;
+                    }
+                }
+                if let Some(pr) = hooks.progress {
+                    pr(since_tick);
+                }
+                Some(acc)
+            })
+            .collect();
+        if cancelled() || results.iter().any(Option::is_none) {
+            return Err(Error::Interrupted { done: start, total: cfg.runs });
+        }
+        for part in results.into_iter().flatten() {
+            total.merge(part);
+        }
+        start = end;
+    }
+    Ok(total)
+}
+
+/// One `Batch` per variant, filled by a paired run.
+pub struct PairedBatches(pub Vec<Batch>);
+
+impl PairedBatches {
+    pub fn new(variants: &[Variant], seed: u64) -> PairedBatches {
+        PairedBatches(variants.iter().map(|v| Batch::empty(v.scenario, seed)).collect())
+    }
+
+    /// The batches, their histograms integrated into counts.
+    pub fn finish(mut self) -> Vec<Batch> {
+        self.0.iter_mut().for_each(Batch::integrate);
+        self.0
+    }
+}
+
+impl Paired for PairedBatches {
+    fn add(&mut self, _run: u64, plays: &[(&GameTrace, RunSummary)]) {
+        for (b, (trace, s)) in self.0.iter_mut().zip(plays) {
+            b.add(trace, s, 1);
+        }
+    }
+    fn merge(&mut self, other: Self) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            a.merge(b);
+        }
+    }
 }
 
 /// Roughly the most memory `run_batch` holds on `threads` workers, in bytes:

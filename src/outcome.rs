@@ -80,6 +80,8 @@ pub struct RunSummary {
     pub coercer: Option<usize>,
     /// The first concession to a demand: (side that conceded, round).
     pub first_yield: Option<(usize, u32)>,
+    /// Whether each side's demand is met after the last round.
+    pub demand_met: [bool; 2],
 }
 
 /// The outcome of a window with mean indices `mean`, `x` exchanges, starting
@@ -154,6 +156,7 @@ pub fn classify(trace: &GameTrace, rules: &OutcomeRules) -> RunSummary {
         rounds_to_detente,
         coercer,
         first_yield: trace.first_yield,
+        demand_met: [trace.demand_met(t_end, 0), trace.demand_met(t_end, 1)],
     }
 }
 

@@ -14,6 +14,7 @@ use tradewar::{Error, ScenarioError};
 use crate::cli::{Cli, Command};
 
 mod fit;
+mod leverage;
 mod output;
 mod playthrough;
 mod run;
@@ -134,6 +135,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Sweep(args)) => sweep::sweep(&args),
         Some(Command::Merge(args)) => sweep::merge(&args),
         Some(Command::Tournament(args)) => tournament::run(&args),
+        Some(Command::Leverage(args)) => leverage::run(&args),
         Some(Command::Playthrough { scenario, run, runs, seed }) => {
             playthrough::playthrough(&scenario, run, runs, seed)
         }

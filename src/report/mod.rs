@@ -13,6 +13,7 @@ or interrupted run never leaves a half-written output.
 pub mod chart;
 pub mod csv;
 pub mod fit;
+pub mod leverage;
 pub mod playthrough;
 pub mod sweep;
 pub mod table;
@@ -61,7 +62,7 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    fn of(m: &Moments) -> Estimate {
+    pub fn of(m: &Moments) -> Estimate {
         let ci = m.ci95();
         Estimate { mean: m.mean(), ci_low: ci.map(|c| c.0), ci_high: ci.map(|c| c.1) }
     }

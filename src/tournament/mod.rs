@@ -8,23 +8,25 @@ and outcome counts. Every cell uses the same seed, so run k of every cell
 draws the same random numbers for the same purposes (noise, misperception,
 provocations, uncertain parameters, renewals: streams are keyed by (seed, run,
 channel)): **common random numbers**, so that cells differ by strategy, not by
-luck. Cells run one after the other in row-major order, each on all threads,
-so the results do not depend on the thread count.
+luck. Every cell of a run is played before the next run (`montecarlo::run_paired`);
+all totals are exact integers, so the results do not depend on the thread
+count.
 
 [`TournamentReport::new`] turns the cells into the meta-game: a bimatrix game
 whose payoffs are each side's expected cumulative welfare, and reads off
 
 - each side's **best responses** to each of the other's strategies. Monte
   Carlo error is accounted for: a strategy whose mean is below the best by at
-  most [`TIE_Z`] standard errors of the difference (errors combined as if
-  independent, which overstates the error of a difference under common random
-  numbers, so this errs towards calling ties) is reported as *tied*;
+  most [`TIE_Z`] standard errors of the *paired* difference (the cells share
+  their runs, so the difference is taken run by run: `Tournament::joint`) is
+  reported as *tied*;
 - the **Nash equilibria** of that game on the point estimates (`nash::solve`:
   all extreme equilibria, pure and mixed, degenerate games included), each
   with its expected welfare, its probability of détente and of a vicious cycle
   (the equilibrium mixture of the cells' probabilities), and whether a
   deviation outside its support comes within [`TIE_Z`] standard errors (then
-  the equilibrium may be an artefact of Monte Carlo error);
+  the equilibrium may be an artefact of Monte Carlo error; the error is that
+  of the paired difference);
 - the **Pareto-efficient** cells (no other cell gives both sides at least as
   much and one more), and whether each equilibrium's payoffs are Pareto-
   efficient against the cells.
@@ -35,11 +37,13 @@ Method and caveats in `docs/tournament.md`.
 pub mod candidates;
 pub mod nash;
 
+use crate::engine::GameTrace;
 use crate::error::Error;
-use crate::montecarlo::{Hooks, McConfig, RunMeta, run_batch};
+use crate::montecarlo::{Hooks, McConfig, Paired, RunMeta, Variant, run_paired};
 use crate::outcome::Outcome;
+use crate::outcome::RunSummary;
 use crate::scenario::Scenario;
-use crate::stats::{self, Moments};
+use crate::stats::{self, CrossMoments, Moments};
 use crate::strategy::Strategy;
 use crate::totals::{Slot, Totals};
 use nash::{Bimatrix, NashError};
@@ -80,36 +84,66 @@ pub struct Tournament {
     pub setup: Setup,
     /// Row-major: cell (i, j) is at `i * candidates[1].len() + j`.
     pub cells: Vec<CellResult>,
+    /// Per side: the joint moments of its welfare in every cell, run by run
+    /// (cells share random numbers, so differences between cells are paired).
+    pub joint: [CrossMoments; 2],
+}
+
+/// The paired accumulator of a tournament: every cell's totals, and each
+/// side's welfare across cells.
+struct Cells {
+    cells: Vec<Totals>,
+    joint: [CrossMoments; 2],
+}
+
+impl Paired for Cells {
+    fn add(&mut self, _run: u64, plays: &[(&GameTrace, RunSummary)]) {
+        for (t, (_, s)) in self.cells.iter_mut().zip(plays) {
+            t.add(s, 1);
+        }
+        for side in 0..2 {
+            let w: Vec<f64> = plays.iter().map(|(_, s)| s.welfare[side]).collect();
+            self.joint[side].add(&w);
+        }
+    }
+    fn merge(&mut self, other: Self) {
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.merge(b);
+        }
+        for side in 0..2 {
+            self.joint[side].merge(&other.joint[side]);
+        }
+    }
 }
 
 /// Play every pair of candidates (first side's × second side's) with the same
-/// seed and runs. `hooks.progress` counts runs over all cells; a cancellation
-/// returns `Error::Interrupted` with the runs done over all cells.
+/// seed and runs, run by run: run k of every cell uses the same random
+/// numbers (`montecarlo::run_paired`). `hooks.progress` counts runs of every
+/// cell; a cancellation returns `Error::Interrupted`.
 pub fn run_tournament(
     sc: &Scenario,
     candidates: &[Vec<Strategy>; 2],
     cfg: &McConfig,
     hooks: &Hooks,
 ) -> Result<Tournament, Error> {
-    let n_cells = (candidates[0].len() * candidates[1].len()) as u64;
-    let mut cell_sc = sc.clone();
-    let mut cells = Vec::with_capacity(n_cells as usize);
-    for (i, row) in candidates[0].iter().enumerate() {
-        for (j, col) in candidates[1].iter().enumerate() {
+    let mut scenarios = Vec::with_capacity(candidates[0].len() * candidates[1].len());
+    for row in &candidates[0] {
+        for col in &candidates[1] {
+            let mut cell_sc = sc.clone();
             cell_sc.set_strategy(0, row.clone());
             cell_sc.set_strategy(1, col.clone());
-            let batch = run_batch(&cell_sc, cfg, hooks, None).map_err(|e| match e {
-                Error::Interrupted { done, .. } => {
-                    let before = (i * candidates[1].len() + j) as u64 * cfg.runs;
-                    Error::Interrupted { done: before + done, total: n_cells * cfg.runs }
-                }
-                other => other,
-            })?;
-            cells.push(CellResult { totals: batch.totals });
+            scenarios.push(cell_sc);
         }
     }
+    let variants: Vec<Variant> = scenarios.iter().map(Variant::of).collect();
+    let n = variants.len();
+    let acc = run_paired(&variants, cfg, hooks, || Cells {
+        cells: vec![Totals::default(); n],
+        joint: [CrossMoments::new(n), CrossMoments::new(n)],
+    })?;
     let setup = Setup { meta: RunMeta::new(sc, cfg.runs, cfg.seed), candidates: candidates.clone() };
-    Ok(Tournament { setup, cells })
+    let cells = acc.cells.into_iter().map(|totals| CellResult { totals }).collect();
+    Ok(Tournament { setup, cells, joint: acc.joint })
 }
 
 /// How a cell's strategy fares against the other side's strategy of that cell.
@@ -219,7 +253,6 @@ impl TournamentReport {
     pub fn new(t: &Tournament) -> Result<TournamentReport, NashError> {
         let (n, m) = (t.setup.candidates[0].len(), t.setup.candidates[1].len());
         let mean = |c: &CellResult, side: usize| c.welfare()[side].mean().unwrap_or(0.0);
-        let se = |c: &CellResult, side: usize| c.welfare()[side].std_error().unwrap_or(0.0);
         let game = Bimatrix::from_fn(n, m, |i, j| (mean(&t.cells[i * m + j], 0), mean(&t.cells[i * m + j], 1)))?;
         let points: Vec<[f64; 2]> = t.cells.iter().map(|c| [mean(c, 0), mean(c, 1)]).collect();
         let efficient = nash::pareto_efficient(&points);
@@ -232,9 +265,14 @@ impl TournamentReport {
             let best = rivals.iter().copied().max_by(|&a, &b| points[a][side].total_cmp(&points[b][side])).unwrap_or(0);
             let here = i * m + j;
             let gap = points[best][side] - points[here][side];
+            // The standard error of the paired difference (cells share runs).
+            let mut lambda = vec![0.0; n * m];
+            lambda[best] += 1.0;
+            lambda[here] -= 1.0;
+            let se_gap = t.joint[side].combination(&lambda).map_or(0.0, |(_, se)| se);
             if gap <= tol {
                 Response::Best
-            } else if gap <= TIE_Z * se(&t.cells[here], side).hypot(se(&t.cells[best], side)) + tol {
+            } else if gap <= TIE_Z * se_gap + tol {
                 Response::Tied
             } else {
                 Response::No
@@ -297,33 +335,25 @@ impl TournamentReport {
 
 /// Candidates of `side` outside its support in `mix` whose payoff against
 /// the other side's mixture is within [`TIE_Z`] standard errors of the
-/// equilibrium payoff (errors of cells combined as if independent).
+/// equilibrium payoff: the standard error of the paired difference, per run
+/// Σ_theirs q(theirs)·[w(own, theirs) − Σ_eq p(eq)·w(eq, theirs)].
 fn near_deviations(t: &Tournament, mix: &[Vec<f64>; 2], side: usize, tol: f64) -> Vec<usize> {
     let m = t.setup.candidates[1].len();
+    let cells = t.cells.len();
     let other = 1 - side;
-    let cell = |own: usize, theirs: usize| {
-        let (i, j) = if side == 0 { (own, theirs) } else { (theirs, own) };
-        &t.cells[i * m + j].welfare()[side]
-    };
-    // Payoff and variance of the payoff of `own` against the other's mixture.
-    let against = |own: usize| -> (f64, f64) {
-        mix[other].iter().enumerate().fold((0.0, 0.0), |(u, v), (theirs, &q)| {
-            let w = cell(own, theirs);
-            let se = w.std_error().unwrap_or(0.0);
-            (u + q * w.mean().unwrap_or(0.0), v + q * q * se * se)
-        })
-    };
-    let (mut eq_payoff, mut eq_var) = (0.0, 0.0);
-    for (own, &p) in mix[side].iter().enumerate() {
-        let (u, v) = against(own);
-        eq_payoff += p * u;
-        eq_var += p * p * v;
-    }
+    let cell = |own: usize, theirs: usize| if side == 0 { own * m + theirs } else { theirs * m + own };
     (0..mix[side].len())
         .filter(|&own| mix[side][own] == 0.0)
         .filter(|&own| {
-            let (u, v) = against(own);
-            eq_payoff - u <= TIE_Z * (v + eq_var).sqrt() + tol
+            let mut lambda = vec![0.0; cells];
+            for (theirs, &q) in mix[other].iter().enumerate() {
+                lambda[cell(own, theirs)] -= q;
+                for (eq, &p) in mix[side].iter().enumerate() {
+                    lambda[cell(eq, theirs)] += q * p;
+                }
+            }
+            // gap = equilibrium payoff − deviation payoff.
+            t.joint[side].combination(&lambda).is_some_and(|(gap, se)| gap <= TIE_Z * se + tol)
         })
         .collect()
 }

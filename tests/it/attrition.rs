@@ -156,3 +156,56 @@ pain = 1
     let met = (1..=30).find(|&t| tr.demand_met(t, 0)).unwrap();
     assert!(tr.rung(30, 0, 0) < 3 && met <= 7, "pressure lifted after round {met}");
 }
+
+#[test]
+fn shapley_values_credit_the_lever_that_coerces_and_add_up() {
+    use tradewar::leverage::{Figure, lever_values};
+    use tradewar::montecarlo::with_threads;
+    // The coercer of `a_coercer_stops_when_its_demand_is_met`, against a
+    // side with a random resolve: the tariffs do the work, the fees (which
+    // cost more than they hurt) are never used.
+    let text = r#"
+rounds = 30
+seed = 2
+[[sides]]
+name = "us"
+strategy = { kind = "coercer" }
+demands = [{ lever = "soybeans", level = 30 }]
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1, 2, 3]
+pain = 6
+cost = 1
+[[sides.levers]]
+name = "fees"
+ladder = [0, 1]
+pain = 0.5
+cost = 2
+[[sides]]
+name = "china"
+strategy = { kind = "resolve", resolve = { uniform = [5, 400] } }
+noise = 0.05
+[[sides.levers]]
+name = "soybeans"
+ladder = [30, 15, 0]
+start = 0
+pain = 1
+"#;
+    let sc = parse(text);
+    let cfg = McConfig { runs: 3000, seed: 4 };
+    let v = lever_values(&sc, 0, &cfg, &Hooks::default()).unwrap();
+    let met = v.figures.iter().position(|f| *f == Figure::DemandMet).unwrap();
+    let (tariffs, fees) = (&v.shapley[0][met], &v.shapley[1][met]);
+    // About 40% of the resolves (uniform on 5–400) give way within 30 rounds of the tariffs.
+    assert!(tariffs.mean().unwrap() > 0.3, "the tariffs extract the concession: {:?}", tariffs.mean());
+    assert!(fees.mean().unwrap().abs() < 1e-9, "the fees are never used: {:?}", fees.mean());
+    // Efficiency: the values add up to the effect of all levers, for every figure.
+    for f in 0..v.figures.len() {
+        let sum: f64 = (0..2).map(|l| v.shapley[l][f].mean().unwrap()).sum();
+        let total = v.total_effect[f].mean().unwrap();
+        assert!((sum - total).abs() < 1e-6 * total.abs().max(1.0), "figure {f}: {sum} vs {total}");
+    }
+    // The thread count changes nothing.
+    let two = with_threads(2, || lever_values(&sc, 0, &cfg, &Hooks::default())).unwrap().unwrap();
+    assert_eq!(v, two);
+}

@@ -23,6 +23,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
 pub mod fit;
+pub mod leverage;
 pub mod run;
 pub mod sweep;
 pub mod tournament;
