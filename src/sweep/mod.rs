@@ -29,10 +29,8 @@ pub mod values;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
-
-use toml::Table;
+use std::sync::{Arc, Mutex};
 
 pub use file::{Input, read_input};
 pub use path::{ParamPath, ValueKind};
@@ -41,6 +39,7 @@ pub use shard::Shard;
 pub use crate::error::SweepError;
 use crate::error::{Error, ScenarioError};
 use crate::montecarlo::{ALL, Batch, Hooks, McConfig, run_batch};
+use crate::scenario::edit::Document;
 use crate::scenario::{self, Scenario};
 use crate::stats::Moments;
 use values::fmt_value;
@@ -145,7 +144,10 @@ pub struct Sweep {
     pub runs: u64,
     pub seed: u64,
     pub name: String,
-    doc: Table,
+    /// The scenario's document, which `scenario_at` writes a point's values into. Every point
+    /// sets the same keys, so writing over the previous point's values gives
+    /// the file with this point's values, without a copy per point.
+    scratch: Arc<Mutex<Document>>,
 }
 
 impl Sweep {
@@ -197,7 +199,7 @@ impl Sweep {
             base,
             params,
             name: spec.name.clone(),
-            doc,
+            scratch: Arc::new(Mutex::new(doc)),
         };
         for p in 0..sweep.points() {
             sweep.scenario_at(p)?;
@@ -234,11 +236,13 @@ impl Sweep {
     /// validated as a file.
     pub fn scenario_at(&self, point: usize) -> Result<Scenario, SweepError> {
         let invalid = |message: String| SweepError::InvalidPoint { point: self.describe_point(point), message };
-        let mut doc = self.doc.clone();
-        for (p, v) in self.params.iter().zip(self.point_values(point)) {
-            p.path.set(&mut doc, v).map_err(invalid)?;
-        }
-        let text = toml::to_string(&doc).map_err(|e| invalid(e.to_string()))?;
+        let text = {
+            let mut doc = self.scratch.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            for (p, v) in self.params.iter().zip(self.point_values(point)) {
+                p.path.set(&mut doc, v).map_err(invalid)?;
+            }
+            doc.to_string()
+        };
         scenario::parse(&self.scenario_path, &text).map_err(|e| {
             let help = e.help.map_or(String::new(), |h| format!(" ({h})"));
             invalid(format!("{}{help}", e.message))
@@ -283,8 +287,8 @@ pub fn list_params(path: &Path, text: &str) -> Result<Vec<ParamPath>, Error> {
 }
 
 /// The scenario as a TOML document (it parses: it was validated first).
-fn document(path: &Path, text: &str) -> Result<Table, ScenarioError> {
-    text.parse().map_err(|e: toml::de::Error| {
+fn document(path: &Path, text: &str) -> Result<Document, ScenarioError> {
+    Document::parse(text).map_err(|e| {
         let source: Arc<str> = Arc::from(text);
         ScenarioError::new(path, &source, e.span(), e.message().trim())
     })

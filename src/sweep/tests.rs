@@ -101,3 +101,106 @@ fn run_sweep_uses_common_random_numbers() {
     assert_eq!(results[0], PointResult::of(0, &direct));
     assert_eq!(results[1].runs, 50);
 }
+
+/// A scenario that writes every table of the format: outcomes, a side with
+/// a strategy that has parameters, distributions of both kinds, a
+/// provocation, and an event of each kind.
+const EVERY_TABLE: &str = r#"
+rounds = 12
+runs = 10
+seed = 1
+discount = 0.95
+[outcomes]
+window = 4
+low = 0.2
+high = 0.5
+exchanges = 2
+
+[[sides]]
+name = "us"
+strategy = { kind = "memory_one", p_cc = 0.9, p_cd = 0.1, p_dc = 0.8, p_dd = 0.2 }
+noise = 0.01
+misperception = 0.02
+baseline_welfare = 1.0
+mutual_escalation_cost = 0.5
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 10, 20, 30]
+start = 10
+floor = 0
+pain = { uniform = [1.0, 2.0] }
+cost = { normal = { mean = 0.5, sd = 0.1, min = 0.0, max = 1.0 } }
+erosion = { uniform = [0.1, 0.2] }
+erosion_floor = { normal = { mean = 0.2, sd = 0.1, min = 0.0, max = 0.5 } }
+weight = 2.0
+[[sides.provocations]]
+lever = "tariffs"
+prob = 0.05
+
+[[sides]]
+name = "china"
+strategy = { kind = "generous_tit_for_tat", generosity = 0.1 }
+[[sides.levers]]
+name = "rare_earths"
+ladder = [0, 1, 2]
+pain = { normal = { mean = 3.0, sd = 0.5, min = 2.0, max = 4.0 } }
+cost = { uniform = [0.5, 1.0] }
+erosion = { normal = { mean = 0.1, sd = 0.05, min = 0.0, max = 0.2 } }
+erosion_floor = { uniform = [0.1, 0.3] }
+
+[[events]]
+kind = "suspension"
+label = "Truce"
+start = 2
+duration = 3
+renew_prob = 0.5
+measures = [{ side = "us", lever = "tariffs", level = 0, snap_back = 20 }]
+
+[[events]]
+kind = "scheduled"
+label = "Hike"
+start = 5
+side = "china"
+lever = "rare_earths"
+to = 2
+"#;
+
+#[test]
+fn every_number_of_the_format_can_be_swept() {
+    let file = Path::new("every.toml");
+    let base = format!("{:?}", scenario::parse(file, EVERY_TABLE).unwrap());
+    let doc = document(file, EVERY_TABLE).unwrap();
+    let catalog = path::catalog(&doc);
+    // Every number the schema allows (but runs and seed) has a path here.
+    let slots: Vec<&str> = catalog.iter().map(|p| p.slot()).collect();
+    for (slot, _) in crate::scenario::schema::numbers(crate::scenario::schema::scenario()) {
+        assert!(slots.contains(&slot.as_str()) || slot == "runs" || slot == "seed", "no path for {slot}: {slots:?}");
+    }
+    // Candidate values: a few plain numbers, then every number of the file
+    // (rungs, for keys that take a ladder value).
+    let mut candidates = vec![0.3125, 0.625, 3.0, 1.5, 7.0, -0.5];
+    candidates.extend(catalog.iter().filter_map(|p| p.current.as_deref()?.parse::<f64>().ok()));
+    for p in &catalog {
+        let mut errors = Vec::new();
+        let landed = candidates.iter().filter(|v| p.current.as_deref() != Some(&fmt_value(**v))).any(|&v| {
+            let mut d = doc.clone();
+            if p.set(&mut d, v).is_err() {
+                return false; // a whole number only
+            }
+            match scenario::parse(file, &d.to_string()) {
+                Ok(sc) => format!("{sc:?}") != base,
+                Err(e) => {
+                    errors.push(e);
+                    false
+                }
+            }
+        });
+        // Landed in the validated scenario, or refused with a located error:
+        // here only rungs are, which start, floor, measures and `to` name
+        // (moving one alone breaks the ladder or the reference).
+        let located = !errors.is_empty() && errors.iter().all(|e| e.span.is_some());
+        assert!(landed || located, "{} never changes the scenario: {errors:?}", p.canonical);
+        assert!(landed || p.slot().ends_with("ladder[]"), "{}: {errors:?}", p.canonical);
+    }
+    assert!(catalog.len() > 40, "{}", catalog.len());
+}
