@@ -63,9 +63,15 @@ pub struct Vary {
 }
 
 impl Vary {
-    /// `PATH=VALUES`, as given to `--vary`.
+    /// `PATH=VALUES`, as given to `--vary`. The path ends at the first `=`
+    /// outside double quotes: `events."a=b".renew_prob=0,1`.
     pub fn parse_arg(arg: &str) -> Result<Vary, SweepError> {
-        let Some((path, spec)) = arg.split_once('=') else {
+        let mut quoted = false;
+        let at = arg.char_indices().find(|&(_, c)| {
+            quoted ^= c == '"';
+            c == '=' && !quoted
+        });
+        let Some((path, spec)) = at.map(|(i, _)| (&arg[..i], &arg[i + 1..])) else {
             return Err(SweepError::VaryArg { arg: arg.to_string() });
         };
         let path = path.trim();

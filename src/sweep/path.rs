@@ -46,9 +46,13 @@ pub struct ParamPath {
 }
 
 impl ParamPath {
-    /// The CSV column: `param_` and the path with `.` turned into `_`.
+    /// The CSV column: `param_` and the canonical path, dots kept
+    /// (`param_sides.china.misperception`). Distinct paths give distinct
+    /// columns: no segment holds a dot (names are letters, digits, `_` and
+    /// `-`, labels are slugged), whereas turning dots into `_` would make
+    /// `levers.tariffs.erosion_floor` and `levers.tariffs_erosion.floor` one.
     pub fn column(&self) -> String {
-        format!("param_{}", self.canonical.replace('.', "_"))
+        format!("param_{}", self.canonical)
     }
 
     /// Write `value` at this path in `doc`, creating a missing table (such as
@@ -451,7 +455,7 @@ measures = [{ side = "us", lever = "tariffs", level = 20 }]
         assert_eq!(canon("events.0.renew_prob"), "events.busan_truce_one_year.renew_prob");
         assert_eq!(canon(r#"events."Busan truce (one year)".duration"#), "events.busan_truce_one_year.duration");
         assert_eq!(find(&cat, "sides.china.levers.rare_earths.erosion").unwrap().column(), {
-            "param_sides_china_levers_rare_earths_erosion"
+            "param_sides.china.levers.rare_earths.erosion"
         });
     }
 

@@ -91,6 +91,15 @@ fn limits() {
 }
 
 #[test]
+fn issue_14_vary_splits_after_quoted_segments() {
+    let v = Vary::parse_arg(r#"events."a=b".renew_prob=0,1"#).unwrap();
+    assert_eq!((v.path.as_str(), v.values), (r#"events."a=b".renew_prob"#, vec![0.0, 1.0]));
+    let v = Vary::parse_arg(r#"events."x".start=2"#).unwrap();
+    assert_eq!((v.path.as_str(), v.values), (r#"events."x".start"#, vec![2.0]));
+    assert!(Vary::parse_arg(r#"events."a=b.start"#).is_err(), "an unclosed quote leaves no `=` to split at");
+}
+
+#[test]
 fn run_sweep_uses_common_random_numbers() {
     // A point equal to the file plays exactly the runs of a plain run.
     assert!(Vary::parse_arg("discount=1,1.0e0").is_err(), "duplicate values are refused");

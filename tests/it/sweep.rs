@@ -24,6 +24,13 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// A fixture whose `fixture.toml` is `text`.
+    fn with(text: &str) -> Fixture {
+        let f = Fixture::new();
+        std::fs::write(f.path("fixture.toml"), text).unwrap();
+        f
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -68,7 +75,7 @@ fn csv_columns_and_rows() {
     let rows = f.csv("out/sweep.csv");
     assert_eq!(
         rows[0].join(","),
-        "param_sides_row_strategy_generosity,param_sides_column_noise,outcome,runs,share,ci_low,ci_high,\
+        "param_sides.row.strategy.generosity,param_sides.column.noise,outcome,runs,share,ci_low,ci_high,\
          welfare_row_mean,welfare_row_ci_low,welfare_row_ci_high,\
          welfare_column_mean,welfare_column_ci_low,welfare_column_ci_high"
     );
@@ -234,7 +241,7 @@ label = "Column's noise"
     std::fs::write(f.path("sweeps/noise.toml"), sweep).unwrap();
     f.simulate(&["sweep", "sweeps/noise.toml", "--no-charts", "--quiet"]).success();
     let rows = f.csv("output/noise-sweep/sweep.csv");
-    assert_eq!(rows[0][0], "param_sides_column_noise");
+    assert_eq!(rows[0][0], "param_sides.column.noise");
     assert_eq!(rows[5][2], "40", "runs per point from the sweep file");
     // The same sweep from the command line gives the same bytes.
     f.sweep(&["--vary", "sides.column.noise=0.02,0.1", "--runs", "40", "--no-charts", "--out", "cli"]).success();
@@ -261,4 +268,66 @@ fn shipped_sweep_files_are_valid() {
             panic!("{}: {e}", file.display());
         }
     }
+}
+
+/// Levers `tariffs` and `tariffs_erosion` (whose paths differ only in where
+/// a `_` and a `.` stand) and a truce whose label holds `=`.
+const AMBIGUOUS: &str = r#"
+rounds = 12
+runs = 40
+[[sides]]
+name = "us"
+strategy = { kind = "tit_for_tat" }
+noise = 0.05
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1]
+pain = 2
+erosion = 0.1
+erosion_floor = 0.5
+[[sides.levers]]
+name = "tariffs_erosion"
+ladder = [0, 1, 2]
+pain = 1
+floor = 0
+[[sides]]
+name = "china"
+strategy = { kind = "tit_for_tat" }
+noise = 0.05
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1]
+pain = 2
+[[events]]
+kind = "suspension"
+label = "a=b"
+start = 3
+duration = 4
+renew_prob = 0.5
+measures = [{ side = "us", lever = "tariffs", level = 0 }]
+"#;
+
+#[test]
+fn issue_14_csv_columns_are_injective() {
+    let f = Fixture::with(AMBIGUOUS);
+    let vary = ["--vary", "us.levers.tariffs.erosion_floor=0.2,0.4", "--vary", "us.levers.tariffs_erosion.floor=0,1"];
+    f.sweep(&[&vary[..], &["--no-charts", "--out", "out"]].concat()).success();
+    let header = &f.csv("out/sweep.csv")[0];
+    assert_eq!(
+        header[..2],
+        ["param_sides.us.levers.tariffs.erosion_floor", "param_sides.us.levers.tariffs_erosion.floor"]
+    );
+    let mut unique = header.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), header.len(), "duplicate columns in {header:?}");
+}
+
+#[test]
+fn issue_14_vary_splits_after_quoted_segments() {
+    let f = Fixture::with(AMBIGUOUS);
+    f.sweep(&["--vary", r#"events."a=b".renew_prob=0,1"#, "--no-charts", "--out", "out"]).success();
+    let rows = f.csv("out/sweep.csv");
+    assert_eq!(rows[0][0], "param_events.a_b.renew_prob");
+    assert_eq!((rows[1][0].as_str(), rows[6][0].as_str()), ("0", "1"));
 }
