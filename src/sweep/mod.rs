@@ -24,6 +24,7 @@ unsharded run.
 
 mod file;
 pub mod path;
+mod sha256;
 pub mod shard;
 pub mod values;
 

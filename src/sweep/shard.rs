@@ -5,9 +5,11 @@ Shard `K/N` plays the points `K−1, K−1+N, K−1+2N, …` (every N-th point, 
 that slow and fast regions of the grid spread over the shards) and writes
 `shard-K-of-N.json`: the scenario's text, the sweep (paths, labels, values as
 exact decimals), runs, seed, simulate's version, a fingerprint of all of
-these, and each point's integer totals. `merge` accepts the files only if
-they make exactly one whole sweep: the same fingerprint, the same N, every K
-from 1 to N exactly once, each holding exactly its points and runs. Because
+these, each point's integer totals, and a digest (SHA-256) of everything
+else in the file. `merge` accepts the files only if each matches its digest
+(so an edited total is caught, not merged) and they make exactly one whole
+sweep: the same fingerprint, the same N, every K from 1 to N exactly once,
+each holding exactly its points and runs. Because
 the totals are integers, merging them is exact, and the outputs are the ones
 an unsharded run writes, byte for byte.
 */
@@ -16,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::sha256::sha256_hex;
 use super::values::fmt_value;
 use super::{MAX_POINTS, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
 use crate::error::Error;
@@ -23,7 +26,7 @@ use crate::montecarlo::ALL;
 use crate::stats::Moments;
 
 const FORMAT: &str = "simulate-sweep-shard";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shard `index` (1-based) of `count`.
@@ -107,15 +110,15 @@ impl FingerprintParts {
     }
 }
 
-/// 64-bit FNV-1a of the parts, each field length-prefixed, as 16 hex digits.
-/// It guards against mixing shards of different sweeps, not against forgery.
+/// SHA-256 of the parts, each field length-prefixed, as hex: the identity
+/// of a sweep, which every shard of it shares. It guards against mixing
+/// shards of different sweeps (and the digest against edits), not against
+/// forgery.
 pub(crate) fn fingerprint(parts: &FingerprintParts) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut bytes = Vec::new();
     let mut feed = |field: &str| {
-        for b in (field.len() as u64).to_le_bytes().iter().chain(field.as_bytes()) {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        bytes.extend_from_slice(&(field.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(field.as_bytes());
     };
     feed(FORMAT);
     feed(&parts.version);
@@ -128,11 +131,20 @@ pub(crate) fn fingerprint(parts: &FingerprintParts) -> String {
         feed(p.label.as_deref().unwrap_or(""));
         feed(&p.values.join(","));
     }
-    format!("{hash:016x}")
+    sha256_hex(&bytes)
+}
+
+/// SHA-256 of the file's content with an empty digest, serialised as
+/// `shard_json` writes it: it covers every number and string of the file, so
+/// any edit that changes a value is caught.
+fn digest(file: &ShardFile) -> String {
+    let mut copy = file.clone();
+    copy.digest = String::new();
+    sha256_hex(&serde_json::to_vec(&copy).expect("JSON of plain values"))
 }
 
 /// The partial results of a shard, as written to `shard-K-of-N.json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShardFile {
     format: String,
@@ -147,6 +159,8 @@ struct ShardFile {
     seed: u64,
     params: Vec<ShardParam>,
     points: Vec<ShardPoint>,
+    /// `digest` of the rest.
+    digest: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -162,7 +176,7 @@ struct ShardParam {
 /// A point's totals (as in `PointResult`). Moments are `[n, sum, sum of
 /// squares]` as decimal strings: the sums are 128-bit integers, beyond what
 /// JSON numbers carry.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShardPoint {
     point: usize,
@@ -236,7 +250,9 @@ pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u
                 rounds_to_detente: to_parts(&r.rounds_to_detente),
             })
             .collect(),
+        digest: String::new(),
     };
+    let file = ShardFile { digest: digest(&file), ..file };
     let mut bytes = serde_json::to_vec(&file).expect("JSON of plain values");
     bytes.push(b'\n');
     bytes
@@ -364,6 +380,9 @@ fn read_shard(path: &Path) -> Result<ShardFile, Error> {
         }
         .into());
     }
+    if digest(&file) != file.digest {
+        return Err(corrupt(path, "its content does not match its digest"));
+    }
     if fingerprint(&FingerprintParts::of_file(&file)) != file.fingerprint {
         return Err(corrupt(path, "its content does not match its fingerprint"));
     }
@@ -483,8 +502,8 @@ mod tests {
         };
         // Pinned: shards written by one build must merge with another build
         // of the same version (no hash seeded per process or platform).
-        assert_eq!(fingerprint(&parts(1)), "6f56fe90014d00f7");
+        assert_eq!(fingerprint(&parts(1)), "614a22f89d99abe7454eac29d9ab1da3a65345a2a1fa5f11db2005963732ec51");
         assert_ne!(fingerprint(&parts(1)), fingerprint(&parts(2)));
-        assert_eq!(fingerprint(&parts(1)).len(), 16);
+        assert_eq!(fingerprint(&parts(1)).len(), 64);
     }
 }

@@ -202,7 +202,25 @@ fn mismatched_shards_are_refused() {
     let path = f.path("parts/shard-1-of-2.json");
     let text = std::fs::read_to_string(&path).unwrap().replacen("\"runs\":100", "\"runs\":101", 1);
     std::fs::write(&path, text).unwrap();
-    f.simulate(&["merge", "parts"]).code(2).stderr(predicate::str::contains("does not match its fingerprint"));
+    f.simulate(&["merge", "parts"]).code(2).stderr(predicate::str::contains("does not match its digest"));
+}
+
+#[test]
+fn issue_14_edited_totals_are_refused() {
+    let f = Fixture::new();
+    shards(&f, 2, "parts", &[]);
+    // Halve one point's welfare total: a consistent-looking but wrong file.
+    let path = f.path("parts/shard-1-of-2.json");
+    let mut json: serde_json::Value = serde_json::from_slice(&f.read("parts/shard-1-of-2.json")).unwrap();
+    let sum = &mut json["points"][0]["welfare"][4][0][1];
+    let total: i128 = sum.as_str().unwrap().parse().unwrap();
+    assert_ne!(total, 0);
+    *sum = serde_json::Value::String((total / 2).to_string());
+    std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+    f.simulate(&["merge", "parts"]).code(2).stderr(
+        predicate::str::contains("shard-1-of-2.json").and(predicate::str::contains("does not match its digest")),
+    );
+    assert!(!f.path("parts/sweep.csv").exists(), "nothing is written");
 }
 
 fn png_size(path: &Path) -> (u32, u32) {
