@@ -13,7 +13,7 @@ use tradewar::Error;
 use tradewar::montecarlo::{self, Hooks};
 use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_table};
 use tradewar::report::{self, chart};
-use tradewar::sweep::{self, Input, PointResult, Sweep, SweepSpec, shard};
+use tradewar::sweep::{self, Input, Piece, PointResult, Sweep, SweepSpec, shard};
 
 use super::{Failure, chart_bytes, chart_formats, interrupt_flag, prepare_out_dir, print_stdout, progress_bar};
 use crate::cli::{MergeArgs, SweepArgs};
@@ -42,14 +42,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     spec.runs = args.batch.runs.or(spec.runs);
     spec.seed = args.batch.seed.or(spec.seed);
     let sweep = Sweep::prepare(&spec)?;
-    let total = sweep.points();
-    let points: Vec<usize> = match args.shard {
-        Some(s) => {
-            s.check(total).map_err(Error::from)?;
-            s.points(total)
-        }
-        None => (0..total).collect(),
+    let pieces: Vec<Piece> = match args.shard {
+        Some(s) => s.pieces(sweep.points(), sweep.runs).map_err(Error::from)?,
+        None => sweep.pieces(),
     };
+    let runs: u64 = pieces.iter().map(Piece::count).sum();
     let out_dir = args.output.out.clone().unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", sweep.name)));
     prepare_out_dir(&out_dir).map_err(Failure::Input)?;
 
@@ -57,25 +54,25 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         Some(s) => format!("{} shard {}/{}", sweep.name, s.index, s.count),
         None => format!("{} sweep", sweep.name),
     };
-    let progress = progress_bar(points.len() as u64 * sweep.runs, &label, args.output.quiet);
+    let progress = progress_bar(runs, &label, args.output.quiet);
     let tick = |n: u64| progress.inc(n);
     let hooks = Hooks { progress: Some(&tick), cancel: Some(interrupt_flag()) };
     let started = Instant::now();
     let threads = args.batch.threads();
-    let results = montecarlo::with_threads(threads, || sweep::run_sweep(&sweep, &points, &hooks))??;
+    let results = montecarlo::with_threads(threads, || sweep::run_sweep(&sweep, &pieces, &hooks))??;
     let elapsed = started.elapsed();
     progress.finish_and_clear();
 
-    let what = format!(
-        "{} point{} × {} runs",
-        points.len(),
-        if points.len() == 1 { "" } else { "s" },
-        report::thousands(sweep.runs)
-    );
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let what = if pieces.iter().all(|p| p.count() == sweep.runs) {
+        format!("{} point{} × {} runs", pieces.len(), plural(pieces.len()), report::thousands(sweep.runs))
+    } else {
+        format!("{} runs in {} piece{} of points", report::thousands(runs), pieces.len(), plural(pieces.len()))
+    };
     let written = match args.shard {
         Some(s) => {
             let name = s.file_name();
-            let bytes = shard::shard_json(&sweep, s, &results);
+            let bytes = shard::shard_json(&sweep, s, &pieces, &results);
             report::write_atomic(&out_dir.join(&name), &bytes).map_err(|e| Failure::Runtime(e.into()))?;
             vec![name]
         }

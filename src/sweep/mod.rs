@@ -15,11 +15,12 @@ Common random numbers: the engine keys every stream by (seed, run, channel),
 never by a parameter, so run `k` of every point draws the same numbers for the
 same purposes, and differences between points come from the parameters.
 
-Sharding ([`shard`]): a [`Shard`] `K/N` plays every N-th point; its results,
-with the scenario text, the sweep and a fingerprint, go to a partial file;
-`shard::merge` checks that the partial files make exactly one whole sweep and
-rebuilds the very same results, so the outputs are byte-identical to an
-unsharded run.
+Sharding ([`shard`]): a [`Shard`] `K/N` plays every N-th [`Piece`] of the
+sweep's work (a point, or, with more shards than points, a block of a point's
+runs); its results, with the scenario text, the sweep, a fingerprint and a
+digest, go to a partial file; `shard::merge` checks that the partial files
+make exactly one whole sweep and adds the pieces up into the very same
+results, so the outputs are byte-identical to an unsharded run.
 */
 
 mod file;
@@ -39,7 +40,7 @@ pub use shard::Shard;
 
 pub use crate::error::SweepError;
 use crate::error::{Error, ScenarioError};
-use crate::montecarlo::{ALL, Batch, Hooks, McConfig, run_batch};
+use crate::montecarlo::{ALL, Batch, Hooks, run_range};
 use crate::scenario::edit::Document;
 use crate::scenario::{self, Scenario};
 use crate::stats::Moments;
@@ -231,6 +232,11 @@ impl Sweep {
         out
     }
 
+    /// The whole sweep's work: every point, all its runs.
+    pub fn pieces(&self) -> Vec<Piece> {
+        (0..self.points()).map(|point| Piece { point, runs: 0..self.runs }).collect()
+    }
+
     /// "sides.us.noise = 0.1, outcomes.low = 0.2".
     pub fn describe_point(&self, point: usize) -> String {
         let values = self.point_values(point);
@@ -301,7 +307,21 @@ fn document(path: &Path, text: &str) -> Result<Document, ScenarioError> {
     })
 }
 
-/// The exact totals of one point: the summary-level totals of its `Batch`
+/// A part of a sweep's work: the runs `runs` of point `point`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub point: usize,
+    pub runs: Range<u64>,
+}
+
+impl Piece {
+    /// Number of runs.
+    pub fn count(&self) -> u64 {
+        self.runs.end - self.runs.start
+    }
+}
+
+/// The exact totals of one point (or piece of a point): the summary-level totals of its `Batch`
 /// (run counts per outcome and fixed-point moments), without the per-round
 /// histograms.
 #[derive(Clone, Debug, PartialEq)]
@@ -332,26 +352,43 @@ impl PointResult {
             rounds_to_detente: batch.rounds_to_detente,
         }
     }
+
+    /// Add the totals of other runs of the same point (exact: integers).
+    pub fn merge(&mut self, other: &PointResult) {
+        debug_assert_eq!(self.point, other.point);
+        self.runs += other.runs;
+        for (a, b) in self.outcome_runs.iter_mut().zip(other.outcome_runs) {
+            *a += b;
+        }
+        for slot in 0..=ALL {
+            for side in 0..2 {
+                self.welfare[slot][side].merge(&other.welfare[slot][side]);
+                self.peak[slot][side].merge(&other.peak[slot][side]);
+            }
+            self.exchanges[slot].merge(&other.exchanges[slot]);
+        }
+        self.rounds_to_detente.merge(&other.rounds_to_detente);
+    }
 }
 
-/// Play `points` of `sweep` (all of them, or one shard's), in order. Progress
-/// and cancellation go through `hooks`, as in `run_batch`; an interruption
-/// counts the runs done over the whole sweep.
-pub fn run_sweep(sweep: &Sweep, points: &[usize], hooks: &Hooks) -> Result<Vec<PointResult>, Error> {
-    let cfg = McConfig { runs: sweep.runs, seed: sweep.seed };
-    let total = points.len() as u64 * sweep.runs;
-    let mut out = Vec::with_capacity(points.len());
-    for (done, &point) in points.iter().enumerate() {
-        let before = done as u64 * sweep.runs;
+/// Play `pieces` of `sweep` (`Sweep::pieces`, or a shard's), in order: one
+/// `PointResult` per piece. Progress and cancellation go through `hooks`, as
+/// in `run_batch`; an interruption counts the runs done over all the pieces.
+pub fn run_sweep(sweep: &Sweep, pieces: &[Piece], hooks: &Hooks) -> Result<Vec<PointResult>, Error> {
+    let total = pieces.iter().map(Piece::count).sum();
+    let mut before = 0;
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
         if hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Interrupted { done: before, total });
         }
-        let sc = sweep.scenario_at(point)?;
-        let batch = run_batch(&sc, &cfg, hooks, None).map_err(|e| match e {
+        let sc = sweep.scenario_at(piece.point)?;
+        let batch = run_range(&sc, sweep.seed, piece.runs.clone(), hooks, None).map_err(|e| match e {
             Error::Interrupted { done, .. } => Error::Interrupted { done: before + done, total },
             other => other,
         })?;
-        out.push(PointResult::of(point, &batch));
+        out.push(PointResult::of(piece.point, &batch));
+        before += piece.count();
     }
     Ok(out)
 }

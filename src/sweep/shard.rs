@@ -1,17 +1,25 @@
 /*!
 Shards: a sweep split across machines, and merged back exactly.
 
-Shard `K/N` plays the points `K−1, K−1+N, K−1+2N, …` (every N-th point, so
-that slow and fast regions of the grid spread over the shards) and writes
-`shard-K-of-N.json`: the scenario's text, the sweep (paths, labels, values as
-exact decimals), runs, seed, simulate's version, a fingerprint of all of
-these, each point's integer totals, and a digest (SHA-256) of everything
-else in the file. `merge` accepts the files only if each matches its digest
-(so an edited total is caught, not merged) and they make exactly one whole
-sweep: the same fingerprint, the same N, every K from 1 to N exactly once,
-each holding exactly its points and runs. Because
-the totals are integers, merging them is exact, and the outputs are the ones
-an unsharded run writes, byte for byte.
+A sweep's work is its points' runs, cut into pieces: point by point, each
+point's runs in `B` blocks as equal as can be, where `B = ⌈N/points⌉` (so `B`
+is 1, and a piece is a whole point, while there are at least as many points
+as shards). Shard `K/N` plays the pieces `K−1, K−1+N, K−1+2N, …` (every N-th,
+so that slow and fast regions of the grid spread over the shards): with
+`N ≤ points`, every N-th point; with more shards than points, blocks of runs,
+so a one-parameter sweep can use more machines than it has points. Run `k` of
+a point draws the same random numbers wherever it is played
+(`montecarlo::run_range`).
+
+A shard writes `shard-K-of-N.json`: the scenario's text, the sweep (paths,
+labels, values as exact decimals), runs, seed, simulate's version, a
+fingerprint of all of these, each piece's integer totals, and a digest
+(SHA-256) of everything else in the file. `merge` accepts the files only if
+each matches its digest (so an edited total is caught, not merged) and they
+make exactly one whole sweep: the same fingerprint, the same N, every K from 1
+to N exactly once, each holding exactly its pieces. Because the totals are
+integers, adding a point's pieces is exact, and the outputs are the ones an
+unsharded run writes, byte for byte.
 */
 
 use std::path::{Path, PathBuf};
@@ -20,13 +28,13 @@ use serde::{Deserialize, Serialize};
 
 use super::sha256::sha256_hex;
 use super::values::fmt_value;
-use super::{MAX_POINTS, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
+use super::{MAX_POINTS, Piece, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
 use crate::error::Error;
 use crate::montecarlo::ALL;
 use crate::stats::Moments;
 
 const FORMAT: &str = "simulate-sweep-shard";
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shard `index` (1-based) of `count`.
@@ -54,20 +62,30 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
-    /// Refuse more shards than points: some shard would have nothing to do.
-    pub fn check(&self, points: usize) -> Result<(), SweepError> {
-        if self.count > points {
-            return Err(SweepError::ShardSpec {
-                spec: format!("{}/{}", self.index, self.count),
-                reason: format!("the sweep has {points} points: split it into at most {points} shards"),
-            });
-        }
-        Ok(())
+    /// How many blocks each point's runs are cut into for `self.count`
+    /// shards of a sweep of `points` points: 1 while there are at least as
+    /// many points as shards, else enough for every shard to have a piece.
+    pub fn blocks(&self, points: usize) -> u64 {
+        self.count.div_ceil(points.max(1)) as u64
     }
 
-    /// The points this shard plays, of `total`.
-    pub fn points(&self, total: usize) -> Vec<usize> {
-        (self.index - 1..total).step_by(self.count).collect()
+    /// The pieces this shard plays, in order, of a sweep of `points` points
+    /// of `runs` runs each. Refused if a shard would have nothing to do
+    /// (more shards than runs in the whole sweep).
+    pub fn pieces(&self, points: usize, runs: u64) -> Result<Vec<Piece>, SweepError> {
+        let work = points as u128 * runs as u128;
+        if self.count as u128 > work {
+            return Err(SweepError::ShardSpec {
+                spec: format!("{}/{}", self.index, self.count),
+                reason: format!(
+                    "the sweep plays {work} runs in all ({points} × {runs}): split it into at most {work} shards"
+                ),
+            });
+        }
+        let blocks = self.blocks(points);
+        let cut = |b: u64| (runs as u128 * b as u128 / blocks as u128) as u64;
+        let all = (0..points).flat_map(|point| (0..blocks).map(move |b| Piece { point, runs: cut(b)..cut(b + 1) }));
+        Ok(all.skip(self.index - 1).step_by(self.count).collect())
     }
 
     /// `shard-K-of-N.json`.
@@ -158,7 +176,7 @@ struct ShardFile {
     runs: u64,
     seed: u64,
     params: Vec<ShardParam>,
-    points: Vec<ShardPoint>,
+    pieces: Vec<ShardPiece>,
     /// `digest` of the rest.
     digest: String,
 }
@@ -173,13 +191,14 @@ struct ShardParam {
     values: Vec<String>,
 }
 
-/// A point's totals (as in `PointResult`). Moments are `[n, sum, sum of
-/// squares]` as decimal strings: the sums are 128-bit integers, beyond what
-/// JSON numbers carry.
+/// A piece's totals (as in `PointResult`): runs `first_run..first_run + runs`
+/// of point `point`. Moments are `[n, sum, sum of squares]` as decimal
+/// strings: the sums are 128-bit integers, beyond what JSON numbers carry.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ShardPoint {
+struct ShardPiece {
     point: usize,
+    first_run: u64,
     runs: u64,
     outcome_runs: [u64; 4],
     welfare: Vec<[Parts; 2]>,
@@ -223,8 +242,9 @@ fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
         .collect()
 }
 
-/// The content of `shard`'s partial file, given its points' results.
-pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u8> {
+/// The content of `shard`'s partial file, given its pieces (`Shard::pieces`)
+/// and their results (`run_sweep`), in the same order.
+pub fn shard_json(sweep: &Sweep, shard: Shard, pieces: &[Piece], results: &[PointResult]) -> Vec<u8> {
     let sides = |m: &[[Moments; 2]; ALL + 1]| m.iter().map(|s| [to_parts(&s[0]), to_parts(&s[1])]).collect();
     let file = ShardFile {
         format: FORMAT.to_string(),
@@ -238,10 +258,12 @@ pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u
         runs: sweep.runs,
         seed: sweep.seed,
         params: shard_params(sweep),
-        points: results
+        pieces: pieces
             .iter()
-            .map(|r| ShardPoint {
+            .zip(results)
+            .map(|(piece, r)| ShardPiece {
                 point: r.point,
+                first_run: piece.runs.start,
                 runs: r.runs,
                 outcome_runs: r.outcome_runs,
                 welfare: sides(&r.welfare),
@@ -321,16 +343,27 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, Error> {
     let total = sweep.points();
     let mut results: Vec<Option<PointResult>> = vec![None; total];
     for (path, f) in &shards {
-        let want = Shard { index: f.shard, count }.points(total);
-        if f.points.iter().map(|p| p.point).collect::<Vec<_>>() != want {
-            return Err(corrupt(path, &format!("it does not hold the points of shard {} of {count}", f.shard)));
+        let want =
+            Shard { index: f.shard, count }.pieces(total, sweep.runs).map_err(|e| corrupt(path, &e.to_string()))?;
+        let have: Vec<Option<Piece>> = f
+            .pieces
+            .iter()
+            .map(|p| Some(Piece { point: p.point, runs: p.first_run..p.first_run.checked_add(p.runs)? }))
+            .collect();
+        if have.into_iter().collect::<Option<Vec<_>>>() != Some(want) {
+            return Err(corrupt(path, &format!("it does not hold the pieces of shard {} of {count}", f.shard)));
         }
-        for p in &f.points {
-            let result = point_result(p, sweep.runs).ok_or_else(|| corrupt(path, "its totals are inconsistent"))?;
-            results[p.point] = Some(result);
+        for p in &f.pieces {
+            let piece = point_result(p).ok_or_else(|| corrupt(path, "its totals are inconsistent"))?;
+            match &mut results[p.point] {
+                Some(point) => point.merge(&piece),
+                slot => *slot = Some(piece),
+            }
         }
     }
-    let results = results.into_iter().flatten().collect();
+    // The pieces of shards 1 to N make every point's runs exactly once.
+    let results: Vec<PointResult> = results.into_iter().flatten().collect();
+    debug_assert!(results.len() == total && results.iter().all(|r| r.runs == sweep.runs));
     Ok(Merged { sweep, results, shards: count })
 }
 
@@ -438,23 +471,22 @@ fn spec_of(path: &Path, f: &ShardFile) -> Result<SweepSpec, Error> {
     })
 }
 
-/// A point's totals, if they are consistent with `runs` runs.
-fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
+/// A piece's totals, if they are consistent with its number of runs.
+fn point_result(p: &ShardPiece) -> Option<PointResult> {
     let welfare = sides_from(&p.welfare)?;
     let peak = sides_from(&p.peak)?;
     let exchanges: [Moments; ALL + 1] =
         p.exchanges.iter().map(from_parts).collect::<Option<Vec<_>>>()?.try_into().ok()?;
     let rounds_to_detente = from_parts(&p.rounds_to_detente)?;
     // Every run is counted once per outcome slot and once in `ALL`.
-    let counts = |slot: usize| if slot == ALL { runs } else { p.outcome_runs[slot] };
-    let consistent = p.runs == runs
-        && p.outcome_runs.iter().sum::<u64>() == runs
+    let counts = |slot: usize| if slot == ALL { p.runs } else { p.outcome_runs[slot] };
+    let consistent = p.outcome_runs.iter().sum::<u64>() == p.runs
         && (0..=ALL)
             .all(|s| welfare[s].iter().chain(&peak[s]).all(|m| m.n == counts(s)) && exchanges[s].n == counts(s))
         && rounds_to_detente.n <= p.outcome_runs[0];
     consistent.then_some(PointResult {
         point: p.point,
-        runs,
+        runs: p.runs,
         outcome_runs: p.outcome_runs,
         welfare,
         peak,
@@ -473,17 +505,40 @@ mod tests {
         for bad in ["3", "0/4", "5/4", "a/4", "1/0", "-1/4"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
-        assert!(Shard { index: 1, count: 12 }.check(11).is_err());
-        assert!(Shard { index: 1, count: 11 }.check(11).is_ok());
+        // At most one shard per run of the whole sweep.
+        let err = Shard { index: 1, count: 12 }.pieces(1, 11).unwrap_err().to_string();
+        assert!(err.contains("split it into at most 11 shards"), "{err}");
+        assert!(Shard { index: 12, count: 12 }.pieces(1, 12).is_ok());
+        assert!(Shard { index: 1, count: 12 }.pieces(11, 2).is_ok());
+    }
+
+    /// Every piece of `points` × `runs` split `n` ways, shard by shard.
+    fn split(n: usize, points: usize, runs: u64) -> Vec<Vec<Piece>> {
+        (1..=n).map(|k| Shard { index: k, count: n }.pieces(points, runs).unwrap()).collect()
     }
 
     #[test]
-    fn shards_partition_the_points() {
-        let total = 23;
-        let mut all: Vec<usize> = (1..=4).flat_map(|k| Shard { index: k, count: 4 }.points(total)).collect();
-        all.sort();
-        assert_eq!(all, (0..total).collect::<Vec<_>>());
-        assert_eq!(Shard { index: 2, count: 4 }.points(total), [1, 5, 9, 13, 17, 21]);
+    fn shards_partition_the_work() {
+        let piece = |point, runs| Piece { point, runs };
+        // At least as many points as shards: every N-th point, whole.
+        let by_point = split(4, 23, 100);
+        assert_eq!(by_point[1].iter().map(|p| p.point).collect::<Vec<_>>(), [1, 5, 9, 13, 17, 21]);
+        assert!(by_point.iter().flatten().all(|p| p.runs == (0..100)));
+        // More shards than points: each point's runs in equal blocks.
+        assert_eq!(split(3, 1, 10), [[piece(0, 0..3)], [piece(0, 3..6)], [piece(0, 6..10)]]);
+        assert_eq!(
+            split(3, 2, 10),
+            [vec![piece(0, 0..5), piece(1, 5..10)], vec![piece(0, 5..10)], vec![piece(1, 0..5)]]
+        );
+        // Whatever the split, every run of every point is played once.
+        for (n, points, runs) in [(4, 23, 100), (7, 3, 50), (10, 1, 10), (10_000, 1, 20_000), (5, 2, 3)] {
+            let mut played: Vec<(usize, u64)> =
+                split(n, points, runs).into_iter().flatten().flat_map(|p| p.runs.map(move |r| (p.point, r))).collect();
+            played.sort();
+            let all: Vec<(usize, u64)> = (0..points).flat_map(|p| (0..runs).map(move |r| (p, r))).collect();
+            assert!(played == all, "{n} shards of {points} × {runs}");
+            assert!(split(n, points, runs).iter().all(|s| !s.is_empty() && s.iter().all(|p| !p.runs.is_empty())));
+        }
         assert_eq!(Shard { index: 2, count: 4 }.file_name(), "shard-2-of-4.json");
         assert_eq!(shard_name("shard-2-of-4.json"), Some((4, 2)));
         assert_eq!(shard_name("shard-x-of-4.json"), None);

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::montecarlo::McConfig;
 
 /// A 30-round noisy IPD, 50 runs: generous TFT (row) against TFT (column).
 fn scenario_text() -> String {
@@ -104,9 +105,9 @@ fn run_sweep_uses_common_random_numbers() {
     // A point equal to the file plays exactly the runs of a plain run.
     assert!(Vary::parse_arg("discount=1,1.0e0").is_err(), "duplicate values are refused");
     let sweep = prepare(&["sides.row.strategy.generosity=0.1,0.3"]).unwrap();
-    let results = run_sweep(&sweep, &[0, 1], &Hooks::default()).unwrap();
+    let results = run_sweep(&sweep, &sweep.pieces(), &Hooks::default()).unwrap();
     let base = scenario::parse(Path::new("ipd.toml"), &scenario_text()).unwrap();
-    let direct = run_batch(&base, &McConfig { runs: 50, seed: 3 }, &Hooks::default(), None).unwrap();
+    let direct = crate::montecarlo::run_batch(&base, &McConfig { runs: 50, seed: 3 }, &Hooks::default(), None).unwrap();
     assert_eq!(results[0], PointResult::of(0, &direct));
     assert_eq!(results[1].runs, 50);
 }

@@ -212,7 +212,7 @@ fn issue_14_edited_totals_are_refused() {
     // Halve one point's welfare total: a consistent-looking but wrong file.
     let path = f.path("parts/shard-1-of-2.json");
     let mut json: serde_json::Value = serde_json::from_slice(&f.read("parts/shard-1-of-2.json")).unwrap();
-    let sum = &mut json["points"][0]["welfare"][4][0][1];
+    let sum = &mut json["pieces"][0]["welfare"][4][0][1];
     let total: i128 = sum.as_str().unwrap().parse().unwrap();
     assert_ne!(total, 0);
     *sum = serde_json::Value::String((total / 2).to_string());
@@ -348,4 +348,36 @@ fn issue_14_vary_splits_after_quoted_segments() {
     let rows = f.csv("out/sweep.csv");
     assert_eq!(rows[0][0], "param_events.a_b.renew_prob");
     assert_eq!((rows[1][0].as_str(), rows[6][0].as_str()), ("0", "1"));
+}
+
+#[test]
+fn issue_16_shards_split_a_point_s_runs() {
+    // One point over three shards: each plays a block of its runs, and the
+    // merge is byte for byte the unsharded sweep.
+    let f = Fixture::new();
+    let one = ["--vary", "sides.column.noise=0.1", "--runs", "100"];
+    f.sweep(&[&one[..], &["--out", "whole"]].concat()).success();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        f.sweep(&[&one[..], &["--shard", &shard, "--threads", "2", "--out", "parts"]].concat()).success();
+    }
+    let json: serde_json::Value = serde_json::from_slice(&f.read("parts/shard-2-of-3.json")).unwrap();
+    assert_eq!((json["pieces"][0]["first_run"].as_u64(), json["pieces"][0]["runs"].as_u64()), (Some(33), Some(33)));
+    f.simulate(&["merge", "parts", "--quiet"]).success();
+    for file in ["sweep.csv", "sweep.png"] {
+        assert!(f.read(&format!("whole/{file}")) == f.read(&format!("parts/{file}")), "{file} differs after merge");
+    }
+    // Two points over five shards: blocks of runs dealt out in turn.
+    f.sweep(&["--vary", "sides.column.noise=0.1,0.2", "--runs", "60", "--no-charts", "--out", "whole2"]).success();
+    for k in 1..=5 {
+        let shard = format!("{k}/5");
+        f.sweep(&["--vary", "sides.column.noise=0.1,0.2", "--runs", "60", "--shard", &shard, "--out", "parts2"])
+            .success();
+    }
+    f.simulate(&["merge", "parts2", "--no-charts", "--quiet"]).success();
+    assert!(f.read("whole2/sweep.csv") == f.read("parts2/sweep.csv"), "sweep.csv differs after merge");
+    // At most one shard per run.
+    f.sweep(&["--vary", "sides.column.noise=0.1", "--runs", "2", "--shard", "3/3"])
+        .code(2)
+        .stderr(predicate::str::contains("split it into at most 2 shards"));
 }
