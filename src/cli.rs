@@ -116,7 +116,7 @@ pub struct SweepArgs {
     pub vary: Vec<String>,
     #[command(flatten)]
     pub batch: BatchArgs,
-    /// Play only shard K of N (every N-th point) and write shard-K-of-N.json for `simulate merge`.
+    /// Play only shard K of N (every N-th point, or with more shards than points every N-th block of runs) and write shard-K-of-N.json for `simulate merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<tradewar::sweep::Shard>,
     /// List the parameters the scenario offers, with their values in the file, and exit.

@@ -14,6 +14,7 @@ runs. Per-run rows (for `--runs-csv`) are handed to a sink in run order, one
 block at a time.
 */
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -266,36 +267,52 @@ pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Re
 
 /// Play `cfg.runs` runs of `sc` and aggregate them. `sink`, if given, receives
 /// every run's summary in run order.
-pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<RunSink>) -> Result<Batch, Error> {
-    let streams = Streams::new(cfg.seed);
-    let mut total = Batch::empty(sc, cfg.seed);
+pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, sink: Option<RunSink>) -> Result<Batch, Error> {
+    run_range(sc, cfg.seed, 0..cfg.runs, hooks, sink)
+}
+
+/// Play the runs numbered `runs` (a part of a batch's `0..n`) with `seed`
+/// and aggregate them. Run `k` draws from its own streams wherever it is
+/// played, so the batches of disjoint ranges, merged (`Batch::merge`), equal
+/// the batch of their union: the same integer totals, the same bytes.
+/// Progress and `Error::Interrupted` count the runs of this range.
+pub fn run_range(
+    sc: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    hooks: &Hooks,
+    mut sink: Option<RunSink>,
+) -> Result<Batch, Error> {
+    let streams = Streams::new(seed);
+    let mut total = Batch::empty(sc, seed);
     let cancelled = || hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let count = runs.end.saturating_sub(runs.start);
 
     if sc.is_deterministic() {
-        // Every run is the same game: play it once, count it `runs` times.
+        // Every run is the same game: play it once, count it `count` times.
         let mut game = Game::new(sc, &streams);
         let trace = game.play(0);
         let summary = classify(trace, &sc.outcomes);
-        total.add(trace, &summary, cfg.runs);
+        total.add(trace, &summary, count);
         total.integrate();
         if let Some(sink) = sink.as_mut() {
-            for run in 0..cfg.runs {
-                if run % BLOCK == 0 && cancelled() {
-                    return Err(Error::Interrupted { done: run, total: cfg.runs });
+            for run in runs.clone() {
+                if (run - runs.start).is_multiple_of(BLOCK) && cancelled() {
+                    return Err(Error::Interrupted { done: run - runs.start, total: count });
                 }
                 sink(run, &summary)?;
             }
         }
         if let Some(p) = hooks.progress {
-            p(cfg.runs);
+            p(count);
         }
         return Ok(total);
     }
 
     let keep_rows = sink.is_some();
-    let mut start = 0;
-    while start < cfg.runs {
-        let end = (start + BLOCK).min(cfg.runs);
+    let mut start = runs.start;
+    while start < runs.end {
+        let end = (start + BLOCK).min(runs.end);
         // Parts of `per` runs; the count is recomputed from `per` so that no
         // part starts past the block's end (9 runs in 8 parts: 5 parts of 2).
         let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * 4).clamp(1, end - start));
@@ -303,10 +320,11 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
         let result = (0..parts)
             .into_par_iter()
             .map(|p| {
-                let lo = start + p * per;
+                // The last parts may be empty (e.g. 10 runs in 8 parts of 2).
+                let lo = (start + p * per).min(end);
                 let hi = (lo + per).min(end);
                 let mut game = Game::new(sc, &streams);
-                let mut part = Batch::empty(sc, cfg.seed);
+                let mut part = Batch::empty(sc, seed);
                 let mut rows = Vec::with_capacity(if keep_rows { (hi - lo) as usize } else { 0 });
                 let mut since_tick = 0;
                 for run in lo..hi {
@@ -340,7 +358,7 @@ pub fn run_batch(sc: &Scenario, cfg: &McConfig, hooks: &Hooks, mut sink: Option<
             })
             .flatten();
         let Some((part, mut rows)) = result.filter(|_| !cancelled()) else {
-            return Err(Error::Interrupted { done: start, total: cfg.runs });
+            return Err(Error::Interrupted { done: start - runs.start, total: count });
         };
         total.merge(&part);
         if let Some(sink) = sink.as_mut() {

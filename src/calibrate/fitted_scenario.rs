@@ -1,7 +1,7 @@
 /*!
 Write fitted strategies and noise into a copy of a scenario file.
 
-`apply_fit` edits the TOML text with `toml_edit`, so every comment, key order
+`apply_fit` edits the TOML text with `scenario::edit`, so every comment, key order
 and blank line of the base file survives: only each fitted side's `strategy`,
 `noise` and (when fitted) `misperception` values change, each followed by a
 comment giving the estimate's 95% interval, and a header names the fit (the
@@ -11,9 +11,8 @@ validated as a scenario before it is returned. Pure: text in, text out.
 
 use std::path::Path;
 
-use toml_edit::{DocumentMut, InlineTable, Item, Value};
-
 use crate::calibrate::fit::{CandidateFit, Estimate};
+use crate::scenario::edit::{Document, InlineTable, Node, Step, Value};
 use crate::scenario::{self};
 
 /// Why a fitted copy could not be made.
@@ -46,18 +45,16 @@ pub fn apply_fit(
 ) -> Result<String, FittedScenarioError> {
     let path = base_path.display().to_string();
     let base = strip_fit_header(base);
-    let mut doc: DocumentMut = base
-        .parse()
-        .map_err(|e: toml_edit::TomlError| FittedScenarioError::Toml { path: path.clone(), message: e.to_string() })?;
-    let known = || doc_side_names(base).join(", ");
+    let mut doc =
+        Document::parse(base).map_err(|e| FittedScenarioError::Toml { path: path.clone(), message: e.to_string() })?;
+    let known = side_names(&doc).join(", ");
     let mut header = vec![format!("{HEADER_START} to {} ({}):", origin.history, origin.period)];
     for (side, fit) in fits {
-        let Some(sides) = doc.get_mut("sides").and_then(Item::as_array_of_tables_mut) else {
-            return Err(FittedScenarioError::NoSide { path, side: side.to_string(), known: known() });
+        let sides = [Step::Key("sides".to_string())];
+        let Some(i) = doc.find_entry(&sides, "name", side) else {
+            return Err(FittedScenarioError::NoSide { path, side: side.to_string(), known });
         };
-        let Some(table) = sides.iter_mut().find(|t| t.get("name").and_then(Item::as_str) == Some(side)) else {
-            return Err(FittedScenarioError::NoSide { path, side: side.to_string(), known: known() });
-        };
+        let at = |key: &str| [sides[0].clone(), Step::Index(i), Step::Key(key.to_string())];
         let tag = format!("fitted to {}", origin.history);
         let mut strategy = InlineTable::new();
         strategy.insert("kind", fit.candidate.name().into());
@@ -68,10 +65,10 @@ pub fn apply_fit(
             (Some(p), Some(e)) => format!("{tag}: {} {}", p.name(), interval(&e)),
             _ => tag.clone(),
         };
-        set(table, "strategy", Value::InlineTable(strategy), &strategy_note);
-        set(table, "noise", round3(fit.noise.value).into(), &noise_note(&tag, &fit.noise));
+        set(&mut doc, &at("strategy"), Value::InlineTable(strategy), &strategy_note);
+        set(&mut doc, &at("noise"), round3(fit.noise.value).into(), &noise_note(&tag, &fit.noise));
         if let Some(m) = fit.misperception {
-            set(table, "misperception", round3(m.value).into(), &format!("{tag}: 95% CI {}", interval(&m)));
+            set(&mut doc, &at("misperception"), round3(m.value).into(), &format!("{tag}: 95% CI {}", interval(&m)));
         }
         header.push(format!(
             "#   {side}: {} (lnL {:.2}, k = {}, AIC {:.2}); the rest of this file is {}",
@@ -116,17 +113,13 @@ fn noise_note(tag: &str, e: &Estimate) -> String {
     }
 }
 
-/// Set `key` to `value` with a trailing comment, keeping the key's own
-/// comments (the lines above it).
-fn set(table: &mut toml_edit::Table, key: &str, mut value: Value, note: &str) {
+/// Set the key at `steps` (in a side's table, which exists) to `value` with
+/// a trailing comment, keeping the key's own comments (the lines above it).
+fn set(doc: &mut Document, steps: &[Step], mut value: Value, note: &str) {
     value.decor_mut().set_prefix(" ");
     value.decor_mut().set_suffix(format!("  # {note}"));
-    match table.get_mut(key) {
-        Some(item) => *item = Item::Value(value),
-        None => {
-            table.insert(key, Item::Value(value));
-        }
-    }
+    let written = doc.set(steps, value);
+    debug_assert!(written.is_some(), "a side's table takes any key");
 }
 
 fn interval(e: &Estimate) -> String {
@@ -138,12 +131,9 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn doc_side_names(text: &str) -> Vec<String> {
-    let Ok(doc) = text.parse::<DocumentMut>() else { return Vec::new() };
-    doc.get("sides")
-        .and_then(Item::as_array_of_tables)
-        .map(|a| a.iter().filter_map(|t| t.get("name").and_then(Item::as_str)).map(|s| format!("`{s}`")).collect())
-        .unwrap_or_default()
+fn side_names(doc: &Document) -> Vec<String> {
+    let sides = doc.root().get("sides").and_then(Node::items).unwrap_or_default();
+    sides.iter().filter_map(|t| t.get("name").and_then(Node::as_str)).map(|s| format!("`{s}`")).collect()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use anyhow::anyhow;
 use tradewar::Error;
 use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_table};
 use tradewar::report::{self, chart};
-use tradewar::sweep::{self, Input, PointResult, Sweep, SweepSpec, shard};
+use tradewar::sweep::{self, Input, Piece, PointResult, Sweep, SweepSpec, shard};
 
 use super::output::{self, OutputSet};
 use super::{Failure, term};
@@ -40,13 +40,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     spec.runs = args.batch.runs.or(spec.runs);
     spec.seed = args.batch.seed.or(spec.seed);
     let sweep = Sweep::prepare(&spec)?;
-    let total = sweep.points();
-    let points: Vec<usize> = match args.shard {
-        Some(s) => {
-            s.check(total).map_err(Error::from)?;
-            s.points(total)
-        }
-        None => (0..total).collect(),
+    let pieces: Vec<Piece> = match args.shard {
+        Some(s) => s.pieces(sweep.points(), sweep.runs).map_err(Error::from)?,
+        None => sweep.pieces(),
     };
     output::check_memory(&sweep.base, &args.batch)?;
     let (set, label) = match args.shard {
@@ -56,21 +52,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         None => ("sweep".to_string(), format!("{} sweep", sweep.name)),
     };
     let mut out = OutputSet::open(&output::out_dir(&args.output, &sweep.name, "-sweep"), &set, args.output.quiet)?;
-    let (results, elapsed) =
-        output::parallel(&label, points.len() as u64 * sweep.runs, &args.batch, args.output.quiet, |hooks| {
-            sweep::run_sweep(&sweep, &points, hooks)
-        })?;
+    let runs: u64 = pieces.iter().map(Piece::count).sum();
+    let (results, elapsed) = output::parallel(&label, runs, &args.batch, args.output.quiet, |hooks| {
+        sweep::run_sweep(&sweep, &pieces, hooks)
+    })?;
 
-    let work = format!(
-        "{} point{} × {} runs in {:.2} s",
-        points.len(),
-        if points.len() == 1 { "" } else { "s" },
-        report::thousands(sweep.runs),
-        elapsed.as_secs_f64()
-    );
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let what = if pieces.iter().all(|p| p.count() == sweep.runs) {
+        format!("{} point{} × {} runs", pieces.len(), plural(pieces.len()), report::thousands(sweep.runs))
+    } else {
+        format!("{} runs in {} piece{} of points", report::thousands(runs), pieces.len(), plural(pieces.len()))
+    };
+    let work = format!("{what} in {:.2} s", elapsed.as_secs_f64());
     match args.shard {
         Some(s) => {
-            out.add(&s.file_name(), &shard::shard_json(&sweep, s, &results))?;
+            out.add(&s.file_name(), &shard::shard_json(&sweep, s, &pieces, &results))?;
             let dir = out.dir().to_path_buf();
             out.commit()?.report(Some(&work));
             if !args.output.quiet {

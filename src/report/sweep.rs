@@ -4,8 +4,8 @@ once from the points' exact totals, then written as `sweep.csv`, printed as a
 table and drawn by `sweep_chart`.
 
 `sweep.csv` columns: one `param_<path>` per swept parameter (the canonical
-path with `.` turned into `_`; values printed as the shortest decimals that
-read back exactly), then `outcome, runs, share, ci_low, ci_high`, then per
+path, dots kept: `param_sides.china.misperception`; values printed as the
+shortest decimals that read back exactly), then `outcome, runs, share, ci_low, ci_high`, then per
 side `welfare_<side>_mean, welfare_<side>_ci_low, welfare_<side>_ci_high`.
 Rows run through the points in grid order (first parameter slowest), each
 with the outcomes `detente, vicious_cycle, coercion, standoff`, then `all`
@@ -25,7 +25,7 @@ use crate::totals::Slot;
 pub struct SweepAxis {
     /// `sides.china.misperception`.
     pub path: String,
-    /// `param_sides_china_misperception`.
+    /// `param_sides.china.misperception`.
     pub column: String,
     /// Axis title: the sweep file's label, else the path.
     pub title: String,

@@ -8,7 +8,9 @@ fails on it. The file format is documented field by field in
 `docs/scenarios.md`.
 */
 
+pub mod edit;
 pub(crate) mod raw;
+pub mod schema;
 mod validate;
 
 use std::path::Path;

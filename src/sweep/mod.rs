@@ -15,24 +15,24 @@ Common random numbers: the engine keys every stream by (seed, run, channel),
 never by a parameter, so run `k` of every point draws the same numbers for the
 same purposes, and differences between points come from the parameters.
 
-Sharding ([`shard`]): a [`Shard`] `K/N` plays every N-th point; its results,
-with the scenario text, the sweep and a fingerprint, go to a partial file;
-`shard::merge` checks that the partial files make exactly one whole sweep and
-rebuilds the very same results, so the outputs are byte-identical to an
-unsharded run.
+Sharding ([`shard`]): a [`Shard`] `K/N` plays every N-th [`Piece`] of the
+sweep's work (a point, or, with more shards than points, a block of a point's
+runs); its results, with the scenario text, the sweep, a fingerprint and a
+digest, go to a partial file; `shard::merge` checks that the partial files
+make exactly one whole sweep and adds the pieces up into the very same
+results, so the outputs are byte-identical to an unsharded run.
 */
 
 mod file;
 pub mod path;
+mod sha256;
 pub mod shard;
 pub mod values;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
-
-use toml::Table;
+use std::sync::{Arc, Mutex};
 
 pub use file::{Input, read_input};
 pub use path::{ParamPath, ValueKind};
@@ -40,7 +40,8 @@ pub use shard::Shard;
 
 pub use crate::error::SweepError;
 use crate::error::{Error, ScenarioError};
-use crate::montecarlo::{Batch, Hooks, McConfig, run_batch};
+use crate::montecarlo::{Batch, Hooks, run_range};
+use crate::scenario::edit::Document;
 use crate::scenario::{self, Scenario};
 use crate::totals::Totals;
 use values::fmt_value;
@@ -64,9 +65,15 @@ pub struct Vary {
 }
 
 impl Vary {
-    /// `PATH=VALUES`, as given to `--vary`.
+    /// `PATH=VALUES`, as given to `--vary`. The path ends at the first `=`
+    /// outside double quotes: `events."a=b".renew_prob=0,1`.
     pub fn parse_arg(arg: &str) -> Result<Vary, SweepError> {
-        let Some((path, spec)) = arg.split_once('=') else {
+        let mut quoted = false;
+        let at = arg.char_indices().find(|&(_, c)| {
+            quoted ^= c == '"';
+            c == '=' && !quoted
+        });
+        let Some((path, spec)) = at.map(|(i, _)| (&arg[..i], &arg[i + 1..])) else {
             return Err(SweepError::VaryArg { arg: arg.to_string() });
         };
         let path = path.trim();
@@ -145,7 +152,10 @@ pub struct Sweep {
     pub runs: u64,
     pub seed: u64,
     pub name: String,
-    doc: Table,
+    /// The scenario's document, which `scenario_at` writes a point's values into. Every point
+    /// sets the same keys, so writing over the previous point's values gives
+    /// the file with this point's values, without a copy per point.
+    scratch: Arc<Mutex<Document>>,
 }
 
 impl Sweep {
@@ -197,7 +207,7 @@ impl Sweep {
             base,
             params,
             name: spec.name.clone(),
-            doc,
+            scratch: Arc::new(Mutex::new(doc)),
         };
         for p in 0..sweep.points() {
             sweep.scenario_at(p)?;
@@ -222,6 +232,11 @@ impl Sweep {
         out
     }
 
+    /// The whole sweep's work: every point, all its runs.
+    pub fn pieces(&self) -> Vec<Piece> {
+        (0..self.points()).map(|point| Piece { point, runs: 0..self.runs }).collect()
+    }
+
     /// "sides.us.noise = 0.1, outcomes.low = 0.2".
     pub fn describe_point(&self, point: usize) -> String {
         let values = self.point_values(point);
@@ -234,11 +249,13 @@ impl Sweep {
     /// validated as a file.
     pub fn scenario_at(&self, point: usize) -> Result<Scenario, SweepError> {
         let invalid = |message: String| SweepError::InvalidPoint { point: self.describe_point(point), message };
-        let mut doc = self.doc.clone();
-        for (p, v) in self.params.iter().zip(self.point_values(point)) {
-            p.path.set(&mut doc, v).map_err(invalid)?;
-        }
-        let text = toml::to_string(&doc).map_err(|e| invalid(e.to_string()))?;
+        let text = {
+            let mut doc = self.scratch.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            for (p, v) in self.params.iter().zip(self.point_values(point)) {
+                p.path.set(&mut doc, v).map_err(invalid)?;
+            }
+            doc.to_string()
+        };
         scenario::parse(&self.scenario_path, &text).map_err(|e| {
             let help = e.help.map_or(String::new(), |h| format!(" ({h})"));
             invalid(format!("{}{help}", e.message))
@@ -283,14 +300,28 @@ pub fn list_params(path: &Path, text: &str) -> Result<Vec<ParamPath>, Error> {
 }
 
 /// The scenario as a TOML document (it parses: it was validated first).
-fn document(path: &Path, text: &str) -> Result<Table, ScenarioError> {
-    text.parse().map_err(|e: toml::de::Error| {
+fn document(path: &Path, text: &str) -> Result<Document, ScenarioError> {
+    Document::parse(text).map_err(|e| {
         let source: Arc<str> = Arc::from(text);
         ScenarioError::new(path, &source, e.span(), e.message().trim())
     })
 }
 
-/// The exact totals of one point: the summary-level totals of its `Batch`
+/// A part of a sweep's work: the runs `runs` of point `point`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub point: usize,
+    pub runs: Range<u64>,
+}
+
+impl Piece {
+    /// Number of runs.
+    pub fn count(&self) -> u64 {
+        self.runs.end - self.runs.start
+    }
+}
+
+/// The exact totals of one point (or piece of a point): the summary-level totals of its `Batch`
 /// (run counts per outcome and fixed-point moments), without the per-round
 /// histograms.
 #[derive(Clone, Debug, PartialEq)]
@@ -304,23 +335,32 @@ impl PointResult {
     pub fn of(point: usize, batch: &Batch) -> PointResult {
         PointResult { point, totals: batch.totals.clone() }
     }
+
+    /// Add the totals of other runs of the same point (exact: integers).
+    pub fn merge(&mut self, other: &PointResult) {
+        debug_assert_eq!(self.point, other.point);
+        self.totals.merge(&other.totals);
+    }
 }
 
-pub fn run_sweep(sweep: &Sweep, points: &[usize], hooks: &Hooks) -> Result<Vec<PointResult>, Error> {
-    let cfg = McConfig { runs: sweep.runs, seed: sweep.seed };
-    let total = points.len() as u64 * sweep.runs;
-    let mut out = Vec::with_capacity(points.len());
-    for (done, &point) in points.iter().enumerate() {
-        let before = done as u64 * sweep.runs;
+/// Play `pieces` of `sweep` (`Sweep::pieces`, or a shard's), in order: one
+/// `PointResult` per piece. Progress and cancellation go through `hooks`, as
+/// in `run_batch`; an interruption counts the runs done over all the pieces.
+pub fn run_sweep(sweep: &Sweep, pieces: &[Piece], hooks: &Hooks) -> Result<Vec<PointResult>, Error> {
+    let total = pieces.iter().map(Piece::count).sum();
+    let mut before = 0;
+    let mut out = Vec::with_capacity(pieces.len());
+    for piece in pieces {
         if hooks.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Error::Interrupted { done: before, total });
         }
-        let sc = sweep.scenario_at(point)?;
-        let batch = run_batch(&sc, &cfg, hooks, None).map_err(|e| match e {
+        let sc = sweep.scenario_at(piece.point)?;
+        let batch = run_range(&sc, sweep.seed, piece.runs.clone(), hooks, None).map_err(|e| match e {
             Error::Interrupted { done, .. } => Error::Interrupted { done: before + done, total },
             other => other,
         })?;
-        out.push(PointResult::of(point, &batch));
+        out.push(PointResult::of(piece.point, &batch));
+        before += piece.count();
     }
     Ok(out)
 }

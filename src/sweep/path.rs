@@ -4,19 +4,25 @@ Parameter paths: how a sweep names a number in a scenario file.
 A path mirrors the file, key by key, with entries of arrays of tables chosen
 by name: `sides.china.misperception`, `sides.us.strategy.generosity`,
 `sides.china.levers.rare_earths.erosion`, `events.busan_truce.renew_prob`,
-`outcomes.low`, `discount`. `catalog` lists every path a document offers (the
-schema's numeric keys, written or defaulted, plus the numbers a file writes
-inside distributions and ladders); `resolve` turns what a user typed into one
-of them, accepting indices (`sides.0`), a side name without `sides.`, an
-event's exact label in quotes and `strategy.forgiveness` for GTFT's
-`generosity`. The canonical path names the CSV column.
+`outcomes.low`, `discount`. The keys come from the scenario format itself
+(`scenario::schema`, traced from the raw types): `catalog` walks the schema
+and the document together and lists every number the schema allows, written
+in the file or defaulted, so a key added to the format can be swept with no
+change here. The document supplies what a schema cannot: the entries of
+arrays (named by their `name`, `[[events]]` by their label's slug, others by
+index), the numbers written inside a distribution or a ladder, and a
+strategy's parameters (from the strategy registry, for the kind the file
+names). `resolve` turns what a user typed into one of them, accepting
+indices (`sides.0`), a side name without `sides.`, an event's exact label in
+quotes and a strategy parameter's alias (`strategy.forgiveness` for GTFT's
+`generosity`). The canonical path names the CSV column.
 docs/sweeps.md documents the syntax.
 */
 
-use toml::{Table, Value};
-
 use super::values::fmt_value;
+use crate::scenario::edit::{Document, Node, Number, Step};
 use crate::scenario::edit_distance;
+use crate::scenario::schema::{self, Shape};
 use crate::strategy;
 
 /// Whether a parameter is written as a TOML float or integer.
@@ -35,34 +41,33 @@ pub struct ParamPath {
     /// The value as written in the file; `None` when the default applies.
     pub current: Option<String>,
     steps: Vec<Step>,
-}
-
-/// One step down the TOML document.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Step {
-    Key(String),
-    Index(usize),
+    /// Where the number sits in the schema: `sides[].misperception`.
+    slot: String,
 }
 
 impl ParamPath {
-    /// The CSV column: `param_` and the path with `.` turned into `_`.
+    /// The CSV column: `param_` and the canonical path, dots kept
+    /// (`param_sides.china.misperception`). Distinct paths give distinct
+    /// columns: no segment holds a dot (names are letters, digits, `_` and
+    /// `-`, labels are slugged), whereas turning dots into `_` would make
+    /// `levers.tariffs.erosion_floor` and `levers.tariffs_erosion.floor` one.
     pub fn column(&self) -> String {
-        format!("param_{}", self.canonical.replace('.', "_"))
+        format!("param_{}", self.canonical)
     }
 
     /// Write `value` at this path in `doc`, creating a missing table (such as
     /// `[outcomes]`) on the way. An integer parameter takes whole numbers only.
-    pub fn set(&self, doc: &mut Table, value: f64) -> Result<(), String> {
-        let value = match self.kind {
-            ValueKind::Real => Value::Float(value),
+    pub fn set(&self, doc: &mut Document, value: f64) -> Result<(), String> {
+        let number = match self.kind {
+            ValueKind::Real => Number::Real(value),
             ValueKind::Integer => {
                 if value.fract() != 0.0 || value.abs() > 1e15 {
                     return Err(format!("`{}` takes whole numbers, got {}", self.canonical, fmt_value(value)));
                 }
-                Value::Integer(value as i64)
+                Number::Integer(value as i64)
             }
         };
-        set_in_table(doc, &self.steps, value)
+        doc.set_number(&self.steps, number)
             .ok_or_else(|| format!("`{}` does not fit the scenario's structure", self.canonical))
     }
 
@@ -72,60 +77,53 @@ impl ParamPath {
         let n = self.steps.len().min(other.steps.len());
         self.steps[..n] == other.steps[..n]
     }
-}
 
-fn set_in_table(table: &mut Table, steps: &[Step], value: Value) -> Option<()> {
-    match steps {
-        [Step::Key(k)] => {
-            table.insert(k.clone(), value);
-            Some(())
-        }
-        [Step::Key(k), rest @ ..] => {
-            let child = table.entry(k.clone()).or_insert_with(|| Value::Table(Table::new()));
-            set_in_value(child, rest, value)
-        }
-        _ => None,
+    /// The schema path of this number: field names, `[]` for an array's
+    /// entries, `*` for a strategy's parameters (`sides[].levers[].ladder[]`),
+    /// as `schema::numbers` lists them.
+    pub fn slot(&self) -> &str {
+        &self.slot
     }
 }
 
-fn set_in_value(at: &mut Value, steps: &[Step], value: Value) -> Option<()> {
-    match (at, steps) {
-        (Value::Table(t), _) => set_in_table(t, steps, value),
-        (Value::Array(a), [Step::Index(i)]) => {
-            *a.get_mut(*i)? = value;
-            Some(())
-        }
-        (Value::Array(a), [Step::Index(i), rest @ ..]) => set_in_value(a.get_mut(*i)?, rest, value),
-        _ => None,
-    }
-}
+/// Top-level numbers that are not parameters (`--runs` and `--seed` set them).
+const NOT_PARAMETERS: [&str; 2] = ["runs", "seed"];
+/// The array whose entries a path may name without its key (`china.noise`).
+const SIDES: &str = "sides";
+/// The top-level array whose entries are named by their label's slug.
+const EVENTS: &str = "events";
 
-/// Top-level keys: a first segment that is none of these may be a side name.
-const TOP_KEYS: [&str; 5] = ["rounds", "discount", "outcomes", "sides", "events"];
-const SIDE_KEYS: [&str; 4] = ["noise", "misperception", "baseline_welfare", "mutual_escalation_cost"];
-const PARAM_KEYS: [&str; 4] = ["pain", "cost", "erosion", "erosion_floor"];
-const NORMAL_KEYS: [&str; 4] = ["mean", "sd", "min", "max"];
-
-/// Where the catalogue walker stands: the steps to get there and the
-/// canonical segments naming them.
+/// Where the catalogue walker stands: the steps to get there, the canonical
+/// segments naming them and the schema path.
 #[derive(Clone, Default)]
 struct Loc {
     steps: Vec<Step>,
     names: Vec<String>,
+    slot: String,
 }
 
 impl Loc {
     fn key(&self, k: &str) -> Loc {
-        let mut loc = self.clone();
-        loc.steps.push(Step::Key(k.to_string()));
-        loc.names.push(k.to_string());
-        loc
+        self.step(Step::Key(k.to_string()), k.to_string(), &format!(".{k}"))
     }
 
     fn item(&self, i: usize, name: String) -> Loc {
+        self.step(Step::Index(i), name, "[]")
+    }
+
+    /// A key of an open table (a strategy's parameter).
+    fn open_key(&self, k: &str) -> Loc {
+        self.step(Step::Key(k.to_string()), k.to_string(), ".*")
+    }
+
+    fn step(&self, step: Step, name: String, slot: &str) -> Loc {
         let mut loc = self.clone();
-        loc.steps.push(Step::Index(i));
+        loc.steps.push(step);
         loc.names.push(name);
+        loc.slot.push_str(slot);
+        if loc.slot.starts_with('.') {
+            loc.slot.remove(0);
+        }
         loc
     }
 }
@@ -135,42 +133,99 @@ struct Catalog {
 }
 
 impl Catalog {
-    /// The number at `loc` (already including its last step), whose current
-    /// value is `current`.
-    fn push(&mut self, loc: Loc, kind: ValueKind, current: Option<&Value>) {
-        let current = current.map(|v| match v {
-            Value::Float(x) => fmt_value(*x),
-            other => other.to_string(),
+    fn push(&mut self, loc: &Loc, kind: schema::Number, node: Option<Node>) {
+        let kind = match kind {
+            schema::Number::Real => ValueKind::Real,
+            schema::Number::Integer => ValueKind::Integer,
+        };
+        let current = node.and_then(|n| match n.as_float() {
+            Some(x) => Some(fmt_value(x)),
+            None => n.to_toml().map(|v| v.to_string()),
         });
-        self.out.push(ParamPath { canonical: loc.names.join("."), kind, current, steps: loc.steps });
+        let canonical = loc.names.join(".");
+        self.out.push(ParamPath { canonical, kind, current, steps: loc.steps.clone(), slot: loc.slot.clone() });
     }
 
-    fn key(&mut self, loc: &Loc, key: &str, kind: ValueKind, table: Option<&Table>) {
-        self.push(loc.key(key), kind, table.and_then(|t| t.get(key)));
+    /// The numbers of a value of shape `shape`, written at `node` (if it is
+    /// written), found at `loc`.
+    fn walk(&mut self, shape: &Shape, node: Option<Node>, loc: &Loc) {
+        if let Some(kind) = shape.number() {
+            self.push(loc, kind, node);
+        }
+        match shape.given() {
+            Shape::Table(t) => {
+                let kind = node.and_then(|n| n.get("kind")).and_then(Node::as_str);
+                let root = loc.steps.is_empty();
+                let fields =
+                    t.fields.iter().filter(|f| t.takes(f.name, kind) && !(root && NOT_PARAMETERS.contains(&f.name)));
+                // A table's own numbers first, then what nests in it (the
+                // order in which TOML writes them).
+                let (own, nested): (Vec<_>, Vec<_>) = fields.partition(|f| f.shape.number().is_some());
+                for f in own.into_iter().chain(nested) {
+                    self.walk(&f.shape, node.and_then(|n| n.get(f.name)), &loc.key(f.name));
+                }
+            }
+            Shape::Array(item) => {
+                let entries = node.and_then(Node::items).unwrap_or_default();
+                for (i, name) in entry_names(item, &entries, loc.names == [EVENTS]).into_iter().enumerate() {
+                    self.walk(item, Some(entries[i]), &loc.item(i, name));
+                }
+            }
+            // The numbers written inside a distribution (`pain.uniform.0`).
+            Shape::Choice { keys, .. } => {
+                for f in keys {
+                    if let Some(value) = node.and_then(|n| n.get(f.name)) {
+                        self.walk(&f.shape, Some(value), &loc.key(f.name));
+                    }
+                }
+            }
+            Shape::Open { fixed, other } => {
+                for f in fixed {
+                    self.walk(&f.shape, node.and_then(|n| n.get(f.name)), &loc.key(f.name));
+                }
+                for key in open_keys(node) {
+                    self.walk(other, node.and_then(|n| n.get(key)), &loc.open_key(key));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
-fn tables<'a>(table: Option<&'a Table>, key: &str) -> Vec<&'a Table> {
-    table
-        .and_then(|t| t.get(key))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_table).collect())
-        .unwrap_or_default()
+/// The keys of an open table, which is a strategy: the parameters the
+/// strategy registry gives the kind the file names.
+fn open_keys(node: Option<Node>) -> Vec<&'static str> {
+    strategy_kind(node).map(|k| k.info().params.iter().map(|p| p.name).collect()).unwrap_or_default()
 }
 
-fn str_of<'a>(table: &'a Table, key: &str) -> Option<&'a str> {
-    table.get(key).and_then(Value::as_str)
+fn strategy_kind(node: Option<Node>) -> Option<strategy::Kind> {
+    node?.get("kind")?.as_str().and_then(strategy::Kind::from_name)
 }
 
-/// Names of entries of an array of tables, by their `name` key (else index).
-fn names_of(items: &[&Table]) -> Vec<String> {
-    items.iter().enumerate().map(|(i, t)| str_of(t, "name").map_or_else(|| i.to_string(), str::to_string)).collect()
+/// How the entries of an array are named in paths: by their `name` if its
+/// items have one, `[[events]]` (`by_label`) by their label's slug, others by
+/// index.
+fn entry_names(item: &Shape, entries: &[Node], by_label: bool) -> Vec<String> {
+    let named = matches!(item.given(), Shape::Table(t) if t.field("name").is_some());
+    if named {
+        let name =
+            |i: usize, e: &Node| e.get("name").and_then(Node::as_str).map_or_else(|| i.to_string(), str::to_string);
+        entries.iter().enumerate().map(|(i, e)| name(i, e)).collect()
+    } else if by_label {
+        event_names(&labels(entries))
+    } else {
+        (0..entries.len()).map(|i| i.to_string()).collect()
+    }
+}
+
+fn labels<'a>(entries: &[Node<'a>]) -> Vec<Option<&'a str>> {
+    entries.iter().map(|e| e.get("label").and_then(Node::as_str)).collect()
 }
 
 /// How events are named in paths: the slug of their label (`Busan truce` →
 /// `busan_truce`) when that is unique and not a number, else their index.
-fn event_names(events: &[&Table]) -> Vec<String> {
-    let slugs: Vec<Option<String>> = events.iter().map(|e| str_of(e, "label").map(slug)).collect();
+fn event_names(labels: &[Option<&str>]) -> Vec<String> {
+    let slugs: Vec<Option<String>> = labels.iter().map(|l| l.map(slug)).collect();
     slugs
         .iter()
         .enumerate()
@@ -200,80 +255,13 @@ pub fn slug(label: &str) -> String {
     out.trim_matches('_').to_string()
 }
 
-/// Every parameter of the scenario document `doc` a sweep may set, in file
-/// order. `doc` should hold a valid scenario (other shapes give fewer paths).
-pub fn catalog(doc: &Table) -> Vec<ParamPath> {
-    use ValueKind::{Integer, Real};
+/// Every parameter of the scenario document `doc` a sweep may set, each
+/// table's own numbers first, then its nested tables and arrays, in the
+/// order of the format (docs/scenarios.md). `doc` should hold a valid
+/// scenario (other shapes give fewer paths).
+pub fn catalog(doc: &Document) -> Vec<ParamPath> {
     let mut c = Catalog { out: Vec::new() };
-    let root = Loc::default();
-    c.key(&root, "rounds", Integer, Some(doc));
-    c.key(&root, "discount", Real, Some(doc));
-    let outcomes = doc.get("outcomes").and_then(Value::as_table);
-    for (k, kind) in [("window", Integer), ("low", Real), ("high", Real), ("exchanges", Integer)] {
-        c.key(&root.key("outcomes"), k, kind, outcomes);
-    }
-
-    let sides = tables(Some(doc), "sides");
-    for (i, (side, name)) in sides.iter().zip(names_of(&sides)).enumerate() {
-        let at = root.key("sides").item(i, name);
-        for k in SIDE_KEYS {
-            c.key(&at, k, Real, Some(side));
-        }
-        let strat = side.get("strategy").and_then(Value::as_table);
-        if let Some(kind) = strat.and_then(|s| str_of(s, "kind")).and_then(strategy::Kind::from_name) {
-            for p in kind.info().params {
-                c.key(&at.key("strategy"), p.name, Real, strat);
-            }
-        }
-        let levers = tables(Some(side), "levers");
-        for (j, (lever, lname)) in levers.iter().zip(names_of(&levers)).enumerate() {
-            let at = at.key("levers").item(j, lname);
-            for k in PARAM_KEYS {
-                c.key(&at, k, Real, Some(lever));
-                let dist = lever.get(k).and_then(Value::as_table);
-                if let Some(bounds) = dist.and_then(|d| d.get("uniform")).and_then(Value::as_array) {
-                    for (b, v) in bounds.iter().enumerate() {
-                        c.push(at.key(k).key("uniform").item(b, b.to_string()), Real, Some(v));
-                    }
-                }
-                if let Some(normal) = dist.and_then(|d| d.get("normal")).and_then(Value::as_table) {
-                    for n in NORMAL_KEYS {
-                        c.key(&at.key(k).key("normal"), n, Real, Some(normal));
-                    }
-                }
-            }
-            for k in ["weight", "start", "floor"] {
-                c.key(&at, k, Real, Some(lever));
-            }
-            if let Some(ladder) = lever.get("ladder").and_then(Value::as_array) {
-                for (r, v) in ladder.iter().enumerate() {
-                    c.push(at.key("ladder").item(r, r.to_string()), Real, Some(v));
-                }
-            }
-        }
-        for (p, provocation) in tables(Some(side), "provocations").into_iter().enumerate() {
-            c.key(&at.key("provocations").item(p, p.to_string()), "prob", Real, Some(provocation));
-        }
-    }
-
-    let events = tables(Some(doc), "events");
-    for (e, (event, name)) in events.iter().zip(event_names(&events)).enumerate() {
-        let at = root.key("events").item(e, name);
-        c.key(&at, "start", Integer, Some(event));
-        match str_of(event, "kind") {
-            Some("suspension") => {
-                c.key(&at, "duration", Integer, Some(event));
-                c.key(&at, "renew_prob", Real, Some(event));
-                for (m, measure) in tables(Some(event), "measures").iter().enumerate() {
-                    let at = at.key("measures").item(m, m.to_string());
-                    c.key(&at, "level", Real, Some(measure));
-                    c.key(&at, "snap_back", Real, Some(measure));
-                }
-            }
-            Some("scheduled") => c.key(&at, "to", Real, Some(event)),
-            _ => {}
-        }
-    }
+    c.walk(schema::scenario(), Some(doc.root()), &Loc::default());
     c.out
 }
 
@@ -291,54 +279,70 @@ fn segments(path: &str) -> Vec<String> {
     segs
 }
 
-/// The canonical name of an entry chosen by `selector`: a canonical name, an
-/// index, or (for events) the exact label.
-fn select(selector: &str, names: &[String], labels: &[Option<&str>]) -> Option<String> {
-    if names.iter().any(|n| n == selector) {
-        return Some(selector.to_string());
+/// The entry chosen by `selector`: a canonical name, an index, or (for
+/// events) the exact label.
+fn select(selector: &str, names: &[String], labels: &[Option<&str>]) -> Option<usize> {
+    if let Some(i) = names.iter().position(|n| n == selector) {
+        return Some(i);
     }
     if let Ok(i) = selector.parse::<usize>() {
-        return names.get(i).cloned();
+        return (i < names.len()).then_some(i);
     }
-    labels.iter().position(|l| *l == Some(selector)).map(|i| names[i].clone())
+    labels.iter().position(|l| *l == Some(selector))
 }
 
-/// Rewrite a user's path into canonical form where its selectors are known.
-fn canonical_segments(doc: &Table, path: &str) -> Vec<String> {
+/// Rewrite a user's path into canonical form where its selectors are known,
+/// walking the schema and the document along it.
+fn canonical_segments(doc: &Document, catalog: &[ParamPath], path: &str) -> Vec<String> {
     let mut segs = segments(path);
-    let sides = tables(Some(doc), "sides");
-    let side_names = names_of(&sides);
-    if !TOP_KEYS.contains(&segs[0].as_str()) && side_names.contains(&segs[0]) {
-        segs.insert(0, "sides".to_string());
+    let root = schema::scenario();
+    // `sides.` may be left out: a first segment that begins no path but names a side.
+    let begins_a_path = catalog.iter().any(|p| p.canonical.split('.').next() == Some(segs[0].as_str()));
+    if !begins_a_path && let Shape::Table(t) = root.given() {
+        let sides = doc.root().get(SIDES).and_then(Node::items).unwrap_or_default();
+        if let Some(item) = t.field(SIDES).and_then(|f| match f.shape.given() {
+            Shape::Array(item) => Some(item),
+            _ => None,
+        }) && entry_names(item, &sides, false).contains(&segs[0])
+        {
+            segs.insert(0, SIDES.to_string());
+        }
     }
-    match segs[0].as_str() {
-        "sides" if segs.len() > 1 => {
-            let Some(side) = select(&segs[1], &side_names, &[]) else { return segs };
-            segs[1] = side.clone();
-            let i = side_names.iter().position(|n| *n == side).unwrap_or(0);
-            // A strategy parameter's alias (GTFT's `forgiveness`) names the parameter.
-            if segs.len() == 4 && segs[2] == "strategy" {
-                let kind = sides.get(i).and_then(|s| s.get("strategy")).and_then(Value::as_table);
-                let kind = kind.and_then(|s| str_of(s, "kind")).and_then(strategy::Kind::from_name);
-                if let Some(spec) = kind.and_then(|k| k.param_or_alias(&segs[3])) {
-                    segs[3] = spec.name.to_string();
+    let (mut shape, mut node) = (root, Some(doc.root()));
+    for i in 0..segs.len() {
+        let seg = segs[i].clone();
+        match shape.given() {
+            Shape::Table(t) => {
+                let Some(f) = t.field(&seg) else { break };
+                shape = &f.shape;
+            }
+            Shape::Array(item) => {
+                let entries = node.and_then(Node::items).unwrap_or_default();
+                let by_label = i == 1 && segs[0] == EVENTS;
+                let names = entry_names(item, &entries, by_label);
+                let labels = if by_label { labels(&entries) } else { Vec::new() };
+                let Some(j) = select(&seg, &names, &labels) else { break };
+                segs[i] = names[j].clone();
+                (shape, node) = (item, entries.get(j).copied());
+                continue;
+            }
+            Shape::Choice { keys, .. } => {
+                let Some(f) = keys.iter().find(|f| f.name == seg) else { break };
+                shape = &f.shape;
+            }
+            Shape::Open { fixed, other } => match fixed.iter().find(|f| f.name == seg) {
+                Some(f) => shape = &f.shape,
+                None => {
+                    // A strategy parameter's alias (GTFT's `forgiveness`) names the parameter.
+                    if let Some(p) = strategy_kind(node).and_then(|k| k.param_or_alias(&seg)) {
+                        segs[i] = p.name.to_string();
+                    }
+                    shape = other;
                 }
-            }
-            if segs.len() > 3 && segs[2] == "levers" {
-                let levers = tables(sides.get(i).copied(), "levers");
-                if let Some(lever) = select(&segs[3], &names_of(&levers), &[]) {
-                    segs[3] = lever;
-                }
-            }
+            },
+            _ => break,
         }
-        "events" if segs.len() > 1 => {
-            let events = tables(Some(doc), "events");
-            let labels: Vec<Option<&str>> = events.iter().map(|e| str_of(e, "label")).collect();
-            if let Some(event) = select(&segs[1], &event_names(&events), &labels) {
-                segs[1] = event;
-            }
-        }
-        _ => {}
+        node = node.and_then(|n| n.get(&segs[i]));
     }
     segs
 }
@@ -347,12 +351,12 @@ fn canonical_segments(doc: &Table, path: &str) -> Vec<String> {
 /// (at most `max_nearest`): those sharing the longest leading run of
 /// segments, then by edit distance.
 pub fn resolve<'a>(
-    doc: &Table,
+    doc: &Document,
     catalog: &'a [ParamPath],
     path: &str,
     max_nearest: usize,
 ) -> Result<&'a ParamPath, Vec<String>> {
-    let segs = canonical_segments(doc, path);
+    let segs = canonical_segments(doc, catalog, path);
     let wanted = segs.join(".");
     if let Some(p) = catalog.iter().find(|p| p.canonical == wanted) {
         return Ok(p);
@@ -402,8 +406,8 @@ duration = 12
 measures = [{ side = "us", lever = "tariffs", level = 20 }]
 "#;
 
-    fn doc() -> Table {
-        DOC.parse().unwrap()
+    fn doc() -> Document {
+        Document::parse(DOC).unwrap()
     }
 
     fn find<'a>(cat: &'a [ParamPath], path: &str) -> Result<&'a ParamPath, Vec<String>> {
@@ -451,7 +455,7 @@ measures = [{ side = "us", lever = "tariffs", level = 20 }]
         assert_eq!(canon("events.0.renew_prob"), "events.busan_truce_one_year.renew_prob");
         assert_eq!(canon(r#"events."Busan truce (one year)".duration"#), "events.busan_truce_one_year.duration");
         assert_eq!(find(&cat, "sides.china.levers.rare_earths.erosion").unwrap().column(), {
-            "param_sides_china_levers_rare_earths_erosion"
+            "param_sides.china.levers.rare_earths.erosion"
         });
     }
 
@@ -475,6 +479,7 @@ measures = [{ side = "us", lever = "tariffs", level = 20 }]
         find(&cat, "sides.us.levers.tariffs.pain.uniform.0").unwrap().set(&mut d, 1.0).unwrap();
         find(&cat, "rounds").unwrap().set(&mut d, 36.0).unwrap();
         assert!(find(&cat, "rounds").unwrap().set(&mut d, 36.5).unwrap_err().contains("whole numbers"));
+        let d: toml::Table = d.to_string().parse().unwrap();
         assert_eq!(d["outcomes"]["high"].as_float(), Some(0.6));
         assert_eq!(d["sides"][0]["levers"][0]["pain"]["uniform"][0].as_float(), Some(1.0));
         assert_eq!(d["rounds"].as_integer(), Some(36));

@@ -1,28 +1,39 @@
 /*!
 Shards: a sweep split across machines, and merged back exactly.
 
-Shard `K/N` plays the points `K−1, K−1+N, K−1+2N, …` (every N-th point, so
-that slow and fast regions of the grid spread over the shards) and writes
-`shard-K-of-N.json`: the scenario's text, the sweep (paths, labels, values as
-exact decimals), runs, seed, simulate's version, a fingerprint of all of
-these, and each point's integer totals. `merge` accepts the files only if
-they make exactly one whole sweep: the same fingerprint, the same N, every K
-from 1 to N exactly once, each holding exactly its points and runs. Because
-the totals are integers, merging them is exact, and the outputs are the ones
-an unsharded run writes, byte for byte.
+A sweep's work is its points' runs, cut into pieces: point by point, each
+point's runs in `B` blocks as equal as can be, where `B = ⌈N/points⌉` (so `B`
+is 1, and a piece is a whole point, while there are at least as many points
+as shards). Shard `K/N` plays the pieces `K−1, K−1+N, K−1+2N, …` (every N-th,
+so that slow and fast regions of the grid spread over the shards): with
+`N ≤ points`, every N-th point; with more shards than points, blocks of runs,
+so a one-parameter sweep can use more machines than it has points. Run `k` of
+a point draws the same random numbers wherever it is played
+(`montecarlo::run_range`).
+
+A shard writes `shard-K-of-N.json`: the scenario's text, the sweep (paths,
+labels, values as exact decimals), runs, seed, simulate's version, a
+fingerprint of all of these, each piece's integer totals, and a digest
+(SHA-256) of everything else in the file. `merge` accepts the files only if
+each matches its digest (so an edited total is caught, not merged) and they
+make exactly one whole sweep: the same fingerprint, the same N, every K from 1
+to N exactly once, each holding exactly its pieces. Because the totals are
+integers, adding a point's pieces is exact, and the outputs are the ones an
+unsharded run writes, byte for byte.
 */
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::sha256::sha256_hex;
 use super::values::fmt_value;
-use super::{MAX_POINTS, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
+use super::{MAX_POINTS, Piece, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
 use crate::error::Error;
 use crate::totals::Totals;
 
 const FORMAT: &str = "simulate-sweep-shard";
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 4;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shard `index` (1-based) of `count`.
@@ -50,20 +61,30 @@ impl Shard {
         Ok(Shard { index, count })
     }
 
-    /// Refuse more shards than points: some shard would have nothing to do.
-    pub fn check(&self, points: usize) -> Result<(), SweepError> {
-        if self.count > points {
-            return Err(SweepError::ShardSpec {
-                spec: format!("{}/{}", self.index, self.count),
-                reason: format!("the sweep has {points} points: split it into at most {points} shards"),
-            });
-        }
-        Ok(())
+    /// How many blocks each point's runs are cut into for `self.count`
+    /// shards of a sweep of `points` points: 1 while there are at least as
+    /// many points as shards, else enough for every shard to have a piece.
+    pub fn blocks(&self, points: usize) -> u64 {
+        self.count.div_ceil(points.max(1)) as u64
     }
 
-    /// The points this shard plays, of `total`.
-    pub fn points(&self, total: usize) -> Vec<usize> {
-        (self.index - 1..total).step_by(self.count).collect()
+    /// The pieces this shard plays, in order, of a sweep of `points` points
+    /// of `runs` runs each. Refused if a shard would have nothing to do
+    /// (more shards than runs in the whole sweep).
+    pub fn pieces(&self, points: usize, runs: u64) -> Result<Vec<Piece>, SweepError> {
+        let work = points as u128 * runs as u128;
+        if self.count as u128 > work {
+            return Err(SweepError::ShardSpec {
+                spec: format!("{}/{}", self.index, self.count),
+                reason: format!(
+                    "the sweep plays {work} runs in all ({points} × {runs}): split it into at most {work} shards"
+                ),
+            });
+        }
+        let blocks = self.blocks(points);
+        let cut = |b: u64| (runs as u128 * b as u128 / blocks as u128) as u64;
+        let all = (0..points).flat_map(|point| (0..blocks).map(move |b| Piece { point, runs: cut(b)..cut(b + 1) }));
+        Ok(all.skip(self.index - 1).step_by(self.count).collect())
     }
 
     /// `shard-K-of-N.json`.
@@ -106,15 +127,15 @@ impl FingerprintParts {
     }
 }
 
-/// 64-bit FNV-1a of the parts, each field length-prefixed, as 16 hex digits.
-/// It guards against mixing shards of different sweeps, not against forgery.
+/// SHA-256 of the parts, each field length-prefixed, as hex: the identity
+/// of a sweep, which every shard of it shares. It guards against mixing
+/// shards of different sweeps (and the digest against edits), not against
+/// forgery.
 pub(crate) fn fingerprint(parts: &FingerprintParts) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut bytes = Vec::new();
     let mut feed = |field: &str| {
-        for b in (field.len() as u64).to_le_bytes().iter().chain(field.as_bytes()) {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        bytes.extend_from_slice(&(field.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(field.as_bytes());
     };
     feed(FORMAT);
     feed(&parts.version);
@@ -127,11 +148,20 @@ pub(crate) fn fingerprint(parts: &FingerprintParts) -> String {
         feed(p.label.as_deref().unwrap_or(""));
         feed(&p.values.join(","));
     }
-    format!("{hash:016x}")
+    sha256_hex(&bytes)
+}
+
+/// SHA-256 of the file's content with an empty digest, serialised as
+/// `shard_json` writes it: it covers every number and string of the file, so
+/// any edit that changes a value is caught.
+fn digest(file: &ShardFile) -> String {
+    let mut copy = file.clone();
+    copy.digest = String::new();
+    sha256_hex(&serde_json::to_vec(&copy).expect("JSON of plain values"))
 }
 
 /// The partial results of a shard, as written to `shard-K-of-N.json`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ShardFile {
     format: String,
@@ -145,7 +175,9 @@ struct ShardFile {
     runs: u64,
     seed: u64,
     params: Vec<ShardParam>,
-    points: Vec<ShardPoint>,
+    pieces: Vec<ShardPiece>,
+    /// `digest` of the rest.
+    digest: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -158,11 +190,14 @@ struct ShardParam {
     values: Vec<String>,
 }
 
-/// A point's totals (as in `PointResult`).
-#[derive(Debug, Serialize, Deserialize)]
+/// A piece's totals (as in `PointResult`): runs `first_run..first_run + runs`
+/// of point `point`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ShardPoint {
+struct ShardPiece {
     point: usize,
+    first_run: u64,
+    runs: u64,
     totals: Totals,
 }
 
@@ -178,8 +213,9 @@ fn shard_params(sweep: &Sweep) -> Vec<ShardParam> {
         .collect()
 }
 
-/// The content of `shard`'s partial file, given its points' results.
-pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u8> {
+/// The content of `shard`'s partial file, given its pieces (`Shard::pieces`)
+/// and their results (`run_sweep`), in the same order.
+pub fn shard_json(sweep: &Sweep, shard: Shard, pieces: &[Piece], results: &[PointResult]) -> Vec<u8> {
     let file = ShardFile {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
@@ -192,8 +228,19 @@ pub fn shard_json(sweep: &Sweep, shard: Shard, results: &[PointResult]) -> Vec<u
         runs: sweep.runs,
         seed: sweep.seed,
         params: shard_params(sweep),
-        points: results.iter().map(|r| ShardPoint { point: r.point, totals: r.totals.clone() }).collect(),
+        pieces: pieces
+            .iter()
+            .zip(results)
+            .map(|(piece, r)| ShardPiece {
+                point: r.point,
+                first_run: piece.runs.start,
+                runs: r.totals.runs(),
+                totals: r.totals.clone(),
+            })
+            .collect(),
+        digest: String::new(),
     };
+    let file = ShardFile { digest: digest(&file), ..file };
     let mut bytes = serde_json::to_vec(&file).expect("JSON of plain values");
     bytes.push(b'\n');
     bytes
@@ -262,16 +309,27 @@ pub fn merge(paths: &[PathBuf]) -> Result<Merged, Error> {
     let total = sweep.points();
     let mut results: Vec<Option<PointResult>> = vec![None; total];
     for (path, f) in &shards {
-        let want = Shard { index: f.shard, count }.points(total);
-        if f.points.iter().map(|p| p.point).collect::<Vec<_>>() != want {
-            return Err(corrupt(path, &format!("it does not hold the points of shard {} of {count}", f.shard)));
+        let want =
+            Shard { index: f.shard, count }.pieces(total, sweep.runs).map_err(|e| corrupt(path, &e.to_string()))?;
+        let have: Vec<Option<Piece>> = f
+            .pieces
+            .iter()
+            .map(|p| Some(Piece { point: p.point, runs: p.first_run..p.first_run.checked_add(p.runs)? }))
+            .collect();
+        if have.into_iter().collect::<Option<Vec<_>>>() != Some(want) {
+            return Err(corrupt(path, &format!("it does not hold the pieces of shard {} of {count}", f.shard)));
         }
-        for p in &f.points {
-            let result = point_result(p, sweep.runs).ok_or_else(|| corrupt(path, "its totals are inconsistent"))?;
-            results[p.point] = Some(result);
+        for p in &f.pieces {
+            let piece = point_result(p).ok_or_else(|| corrupt(path, "its totals are inconsistent"))?;
+            match &mut results[p.point] {
+                Some(point) => point.merge(&piece),
+                slot => *slot = Some(piece),
+            }
         }
     }
-    let results = results.into_iter().flatten().collect();
+    // The pieces of shards 1 to N make every point's runs exactly once.
+    let results: Vec<PointResult> = results.into_iter().flatten().collect();
+    debug_assert!(results.len() == total && results.iter().all(|r| r.totals.runs() == sweep.runs));
     Ok(Merged { sweep, results, shards: count })
 }
 
@@ -320,6 +378,9 @@ fn read_shard(path: &Path) -> Result<ShardFile, Error> {
             ours: VERSION.to_string(),
         }
         .into());
+    }
+    if digest(&file) != file.digest {
+        return Err(corrupt(path, "its content does not match its digest"));
     }
     if fingerprint(&FingerprintParts::of_file(&file)) != file.fingerprint {
         return Err(corrupt(path, "its content does not match its fingerprint"));
@@ -379,9 +440,9 @@ fn spec_of(path: &Path, f: &ShardFile) -> Result<SweepSpec, Error> {
     })
 }
 
-/// A point's totals, if they are consistent with `runs` runs.
-fn point_result(p: &ShardPoint, runs: u64) -> Option<PointResult> {
-    p.totals.is_consistent(runs).then(|| PointResult { point: p.point, totals: p.totals.clone() })
+/// A piece's totals, if they are consistent with its number of runs.
+fn point_result(p: &ShardPiece) -> Option<PointResult> {
+    p.totals.is_consistent(p.runs).then(|| PointResult { point: p.point, totals: p.totals.clone() })
 }
 
 #[cfg(test)]
@@ -394,17 +455,40 @@ mod tests {
         for bad in ["3", "0/4", "5/4", "a/4", "1/0", "-1/4"] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
-        assert!(Shard { index: 1, count: 12 }.check(11).is_err());
-        assert!(Shard { index: 1, count: 11 }.check(11).is_ok());
+        // At most one shard per run of the whole sweep.
+        let err = Shard { index: 1, count: 12 }.pieces(1, 11).unwrap_err().to_string();
+        assert!(err.contains("split it into at most 11 shards"), "{err}");
+        assert!(Shard { index: 12, count: 12 }.pieces(1, 12).is_ok());
+        assert!(Shard { index: 1, count: 12 }.pieces(11, 2).is_ok());
+    }
+
+    /// Every piece of `points` × `runs` split `n` ways, shard by shard.
+    fn split(n: usize, points: usize, runs: u64) -> Vec<Vec<Piece>> {
+        (1..=n).map(|k| Shard { index: k, count: n }.pieces(points, runs).unwrap()).collect()
     }
 
     #[test]
-    fn shards_partition_the_points() {
-        let total = 23;
-        let mut all: Vec<usize> = (1..=4).flat_map(|k| Shard { index: k, count: 4 }.points(total)).collect();
-        all.sort();
-        assert_eq!(all, (0..total).collect::<Vec<_>>());
-        assert_eq!(Shard { index: 2, count: 4 }.points(total), [1, 5, 9, 13, 17, 21]);
+    fn shards_partition_the_work() {
+        let piece = |point, runs| Piece { point, runs };
+        // At least as many points as shards: every N-th point, whole.
+        let by_point = split(4, 23, 100);
+        assert_eq!(by_point[1].iter().map(|p| p.point).collect::<Vec<_>>(), [1, 5, 9, 13, 17, 21]);
+        assert!(by_point.iter().flatten().all(|p| p.runs == (0..100)));
+        // More shards than points: each point's runs in equal blocks.
+        assert_eq!(split(3, 1, 10), [[piece(0, 0..3)], [piece(0, 3..6)], [piece(0, 6..10)]]);
+        assert_eq!(
+            split(3, 2, 10),
+            [vec![piece(0, 0..5), piece(1, 5..10)], vec![piece(0, 5..10)], vec![piece(1, 0..5)]]
+        );
+        // Whatever the split, every run of every point is played once.
+        for (n, points, runs) in [(4, 23, 100), (7, 3, 50), (10, 1, 10), (10_000, 1, 20_000), (5, 2, 3)] {
+            let mut played: Vec<(usize, u64)> =
+                split(n, points, runs).into_iter().flatten().flat_map(|p| p.runs.map(move |r| (p.point, r))).collect();
+            played.sort();
+            let all: Vec<(usize, u64)> = (0..points).flat_map(|p| (0..runs).map(move |r| (p, r))).collect();
+            assert!(played == all, "{n} shards of {points} × {runs}");
+            assert!(split(n, points, runs).iter().all(|s| !s.is_empty() && s.iter().all(|p| !p.runs.is_empty())));
+        }
         assert_eq!(Shard { index: 2, count: 4 }.file_name(), "shard-2-of-4.json");
         assert_eq!(shard_name("shard-2-of-4.json"), Some((4, 2)));
         assert_eq!(shard_name("shard-x-of-4.json"), None);
@@ -423,8 +507,8 @@ mod tests {
         };
         // Pinned: shards written by one build must merge with another build
         // of the same version (no hash seeded per process or platform).
-        assert_eq!(fingerprint(&parts(1)), "6f56fe90014d00f7");
+        assert_eq!(fingerprint(&parts(1)), "614a22f89d99abe7454eac29d9ab1da3a65345a2a1fa5f11db2005963732ec51");
         assert_ne!(fingerprint(&parts(1)), fingerprint(&parts(2)));
-        assert_eq!(fingerprint(&parts(1)).len(), 16);
+        assert_eq!(fingerprint(&parts(1)).len(), 64);
     }
 }

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use assert_cmd::prelude::*;
-use tradewar::montecarlo::{Hooks, McConfig, run_batch, with_threads};
+use tradewar::montecarlo::{Hooks, McConfig, run_batch, run_range, with_threads};
 
 use crate::common::{classic, repo_path};
 
@@ -18,6 +18,38 @@ fn batch_is_identical_across_thread_counts() {
     let three = with_threads(3, || run_batch(&sc, &cfg, &Hooks::default(), None)).unwrap().unwrap();
     assert_eq!(one, three);
     assert_eq!(one.runs, 3000);
+}
+
+#[test]
+fn run_ranges_merge_to_the_whole_batch() {
+    // A sweep shard may play any range of a point's runs: run k keeps its
+    // streams, and the integer totals of disjoint ranges add up exactly.
+    let mut noisy =
+        classic(r#"{ kind = "generous_tit_for_tat" }"#, r#"{ kind = "random", p_escalate = 0.2 }"#, 0.05, 40, 1);
+    noisy.sides[1].misperception = 0.1;
+    let fixed = classic(r#"{ kind = "tit_for_tat" }"#, r#"{ kind = "always_escalate" }"#, 0.0, 40, 1);
+    assert!(fixed.is_deterministic() && !noisy.is_deterministic());
+    let hooks = Hooks::default();
+    for sc in [&noisy, &fixed] {
+        let whole = run_batch(sc, &McConfig { runs: 1000, seed: 5 }, &hooks, None).unwrap();
+        let mut parts = run_range(sc, 5, 0..333, &hooks, None).unwrap();
+        for range in [333..334, 334..1000] {
+            parts.merge(&with_threads(2, || run_range(sc, 5, range, &hooks, None)).unwrap().unwrap());
+        }
+        assert_eq!(parts, whole);
+        assert_eq!(run_range(sc, 5, 7..7, &hooks, None).unwrap().runs, 0);
+        // The sink sees the runs' own numbers, in order. (Ten runs on two
+        // threads make 8 parts of 2, the last ones empty: this used to
+        // underflow, and `simulate --runs 10 --threads 2 --runs-csv` crashed.)
+        let mut seen = Vec::new();
+        let mut sink = |run: u64, _: &_| {
+            seen.push(run);
+            Ok(())
+        };
+        let part = with_threads(2, || run_range(sc, 5, 990..1000, &hooks, Some(&mut sink))).unwrap().unwrap();
+        assert_eq!(seen, (990..1000).collect::<Vec<_>>());
+        assert_eq!(part.runs, 10);
+    }
 }
 
 #[test]

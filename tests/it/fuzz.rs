@@ -351,9 +351,10 @@ fn shard_corpus() -> &'static str {
             SweepSpec::from_args(&path, repo_text("scenarios/busan.toml"), &["sides.us.noise=0,0.1".into()]).unwrap();
         let spec = SweepSpec { runs: Some(4), ..spec };
         let sweep = Sweep::prepare(&spec).unwrap();
-        let results = sweep::run_sweep(&sweep, &[0, 1], &Hooks::default()).unwrap();
+        let pieces = sweep.pieces();
+        let results = sweep::run_sweep(&sweep, &pieces, &Hooks::default()).unwrap();
         let s = shard::Shard::parse("1/1").unwrap();
-        String::from_utf8(shard::shard_json(&sweep, s, &results)).unwrap()
+        String::from_utf8(shard::shard_json(&sweep, s, &pieces, &results)).unwrap()
     })
 }
 

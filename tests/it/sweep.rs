@@ -24,6 +24,13 @@ impl Fixture {
         Fixture { dir }
     }
 
+    /// A fixture whose `fixture.toml` is `text`.
+    fn with(text: &str) -> Fixture {
+        let f = Fixture::new();
+        std::fs::write(f.path("fixture.toml"), text).unwrap();
+        f
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
@@ -68,7 +75,7 @@ fn csv_columns_and_rows() {
     let rows = f.csv("out/sweep.csv");
     assert_eq!(
         rows[0].join(","),
-        "param_sides_row_strategy_generosity,param_sides_column_noise,outcome,runs,share,ci_low,ci_high,\
+        "param_sides.row.strategy.generosity,param_sides.column.noise,outcome,runs,share,ci_low,ci_high,\
          welfare_row_mean,welfare_row_ci_low,welfare_row_ci_high,\
          welfare_column_mean,welfare_column_ci_low,welfare_column_ci_high"
     );
@@ -195,7 +202,25 @@ fn mismatched_shards_are_refused() {
     let path = f.path("parts/shard-1-of-2.json");
     let text = std::fs::read_to_string(&path).unwrap().replacen("\"runs\":100", "\"runs\":101", 1);
     std::fs::write(&path, text).unwrap();
-    f.simulate(&["merge", "parts"]).code(2).stderr(predicate::str::contains("does not match its fingerprint"));
+    f.simulate(&["merge", "parts"]).code(2).stderr(predicate::str::contains("does not match its digest"));
+}
+
+#[test]
+fn issue_14_edited_totals_are_refused() {
+    let f = Fixture::new();
+    shards(&f, 2, "parts", &[]);
+    // Halve one point's welfare total: a consistent-looking but wrong file.
+    let path = f.path("parts/shard-1-of-2.json");
+    let mut json: serde_json::Value = serde_json::from_slice(&f.read("parts/shard-1-of-2.json")).unwrap();
+    let sum = &mut json["pieces"][0]["totals"]["welfare"][4][0][1];
+    let total: i128 = sum.as_str().unwrap().parse().unwrap();
+    assert_ne!(total, 0);
+    *sum = serde_json::Value::String((total / 2).to_string());
+    std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+    f.simulate(&["merge", "parts"]).code(2).stderr(
+        predicate::str::contains("shard-1-of-2.json").and(predicate::str::contains("does not match its digest")),
+    );
+    assert!(!f.path("parts/sweep.csv").exists(), "nothing is written");
 }
 
 fn png_size(path: &Path) -> (u32, u32) {
@@ -234,7 +259,7 @@ label = "Column's noise"
     std::fs::write(f.path("sweeps/noise.toml"), sweep).unwrap();
     f.simulate(&["sweep", "sweeps/noise.toml", "--no-charts", "--quiet"]).success();
     let rows = f.csv("output/noise-sweep/sweep.csv");
-    assert_eq!(rows[0][0], "param_sides_column_noise");
+    assert_eq!(rows[0][0], "param_sides.column.noise");
     assert_eq!(rows[5][2], "40", "runs per point from the sweep file");
     // The same sweep from the command line gives the same bytes.
     f.sweep(&["--vary", "sides.column.noise=0.02,0.1", "--runs", "40", "--no-charts", "--out", "cli"]).success();
@@ -261,4 +286,98 @@ fn shipped_sweep_files_are_valid() {
             panic!("{}: {e}", file.display());
         }
     }
+}
+
+/// Levers `tariffs` and `tariffs_erosion` (whose paths differ only in where
+/// a `_` and a `.` stand) and a truce whose label holds `=`.
+const AMBIGUOUS: &str = r#"
+rounds = 12
+runs = 40
+[[sides]]
+name = "us"
+strategy = { kind = "tit_for_tat" }
+noise = 0.05
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1]
+pain = 2
+erosion = 0.1
+erosion_floor = 0.5
+[[sides.levers]]
+name = "tariffs_erosion"
+ladder = [0, 1, 2]
+pain = 1
+floor = 0
+[[sides]]
+name = "china"
+strategy = { kind = "tit_for_tat" }
+noise = 0.05
+[[sides.levers]]
+name = "tariffs"
+ladder = [0, 1]
+pain = 2
+[[events]]
+kind = "suspension"
+label = "a=b"
+start = 3
+duration = 4
+renew_prob = 0.5
+measures = [{ side = "us", lever = "tariffs", level = 0 }]
+"#;
+
+#[test]
+fn issue_14_csv_columns_are_injective() {
+    let f = Fixture::with(AMBIGUOUS);
+    let vary = ["--vary", "us.levers.tariffs.erosion_floor=0.2,0.4", "--vary", "us.levers.tariffs_erosion.floor=0,1"];
+    f.sweep(&[&vary[..], &["--no-charts", "--out", "out"]].concat()).success();
+    let header = &f.csv("out/sweep.csv")[0];
+    assert_eq!(
+        header[..2],
+        ["param_sides.us.levers.tariffs.erosion_floor", "param_sides.us.levers.tariffs_erosion.floor"]
+    );
+    let mut unique = header.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), header.len(), "duplicate columns in {header:?}");
+}
+
+#[test]
+fn issue_14_vary_splits_after_quoted_segments() {
+    let f = Fixture::with(AMBIGUOUS);
+    f.sweep(&["--vary", r#"events."a=b".renew_prob=0,1"#, "--no-charts", "--out", "out"]).success();
+    let rows = f.csv("out/sweep.csv");
+    assert_eq!(rows[0][0], "param_events.a_b.renew_prob");
+    assert_eq!((rows[1][0].as_str(), rows[6][0].as_str()), ("0", "1"));
+}
+
+#[test]
+fn issue_16_shards_split_a_point_s_runs() {
+    // One point over three shards: each plays a block of its runs, and the
+    // merge is byte for byte the unsharded sweep.
+    let f = Fixture::new();
+    let one = ["--vary", "sides.column.noise=0.1", "--runs", "100"];
+    f.sweep(&[&one[..], &["--out", "whole"]].concat()).success();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        f.sweep(&[&one[..], &["--shard", &shard, "--threads", "2", "--out", "parts"]].concat()).success();
+    }
+    let json: serde_json::Value = serde_json::from_slice(&f.read("parts/shard-2-of-3.json")).unwrap();
+    assert_eq!((json["pieces"][0]["first_run"].as_u64(), json["pieces"][0]["runs"].as_u64()), (Some(33), Some(33)));
+    f.simulate(&["merge", "parts", "--quiet"]).success();
+    for file in ["sweep.csv", "sweep.png"] {
+        assert!(f.read(&format!("whole/{file}")) == f.read(&format!("parts/{file}")), "{file} differs after merge");
+    }
+    // Two points over five shards: blocks of runs dealt out in turn.
+    f.sweep(&["--vary", "sides.column.noise=0.1,0.2", "--runs", "60", "--no-charts", "--out", "whole2"]).success();
+    for k in 1..=5 {
+        let shard = format!("{k}/5");
+        f.sweep(&["--vary", "sides.column.noise=0.1,0.2", "--runs", "60", "--shard", &shard, "--out", "parts2"])
+            .success();
+    }
+    f.simulate(&["merge", "parts2", "--no-charts", "--quiet"]).success();
+    assert!(f.read("whole2/sweep.csv") == f.read("parts2/sweep.csv"), "sweep.csv differs after merge");
+    // At most one shard per run.
+    f.sweep(&["--vary", "sides.column.noise=0.1", "--runs", "2", "--shard", "3/3"])
+        .code(2)
+        .stderr(predicate::str::contains("split it into at most 2 shards"));
 }
