@@ -25,7 +25,7 @@ Each round t = 1..T, in this order (docs/model.md §3):
 
 use crate::rng::{Channel, Clock, LazyRng, Streams};
 use crate::scenario::{EventKind, INDEX_BINS, MAX_LEVERS, Param, Scenario};
-use crate::strategy::{Action, LeverChoice, Strategy, View};
+use crate::strategy::{Action, Feedback, LeverChoice, Strategy, View};
 
 /// Levers over both sides: per-lever state lives in fixed arrays of this size.
 const LEVERS: usize = 2 * MAX_LEVERS;
@@ -215,6 +215,8 @@ pub struct Game<'a> {
     demanded: [u32; 2],
     /// Side i's demand met at the start of every run.
     demand_met0: [bool; 2],
+    /// Each side's payoff in the run's starting state (no erosion yet).
+    start_payoff: [f64; 2],
     /// Levers taken away (`set_disabled`): pinned at their bottom rung.
     disabled: u32,
     // Per-run parameters.
@@ -326,6 +328,7 @@ impl<'a> Game<'a> {
             demands,
             demanded,
             demand_met0: [false; 2],
+            start_payoff: [0.0; 2],
             disabled: 0,
             pain: [0.0; LEVERS],
             cost: [0.0; LEVERS],
@@ -409,6 +412,7 @@ impl<'a> Game<'a> {
     pub fn play(&mut self, run: u64) -> &GameTrace {
         self.reset(run);
         self.record(0, [Action::C; 2], [true; 2]);
+        self.start_payoff = self.state_payoffs();
         let met0 = ((self.demand_met0[0] as u8) * DEMAND_MET) | ((self.demand_met0[1] as u8) * (DEMAND_MET << 1));
         self.trace.flags[0] = met0;
         if self.ipd {
@@ -561,12 +565,13 @@ impl<'a> Game<'a> {
             for i in 0..2 {
                 let view = &mut self.views[i];
                 view.observe(played[i], perceived[i]);
-                view.feedback(
-                    base[i].0 - u[i],
-                    normalised(u[i], range[i]),
-                    flags & (DEMAND_MET << i) != 0,
-                    rise[1 - i],
-                );
+                view.feedback(&Feedback {
+                    loss: base[i].0 - u[i],
+                    loss_from_start: self.start_payoff[i] - u[i],
+                    payoff: normalised(u[i], range[i]),
+                    demand_met: flags & (DEMAND_MET << i) != 0,
+                    their_rise: rise[1 - i],
+                });
                 self.strategies[i].observe(view);
             }
         }
@@ -741,12 +746,13 @@ impl<'a> Game<'a> {
             let side = &self.sc.sides[i];
             let view = &mut self.views[i];
             view.observe(played[i], perceived[i]);
-            view.feedback(
-                side.baseline_welfare - u[i],
-                normalised(u[i], side.payoff_range),
-                flags & (DEMAND_MET << i) != 0,
-                rise[1 - i],
-            );
+            view.feedback(&Feedback {
+                loss: side.baseline_welfare - u[i],
+                loss_from_start: self.start_payoff[i] - u[i],
+                payoff: normalised(u[i], side.payoff_range),
+                demand_met: flags & (DEMAND_MET << i) != 0,
+                their_rise: rise[1 - i],
+            });
             self.strategies[i].observe(view);
         }
     }
@@ -1050,6 +1056,34 @@ impl<'a> Game<'a> {
             self.trace.utility[i] += d * u[i];
         }
         u
+    }
+}
+
+impl Game<'_> {
+    /// Each side's payoff in the current state, as `payoffs` would score it,
+    /// without recording it or ageing erosion.
+    fn state_payoffs(&self) -> [f64; 2] {
+        let mut pain_from = [0.0; 2];
+        let mut cost_of = [0.0; 2];
+        let mut political = [0.0; 2];
+        for i in 0..2 {
+            for l in self.lo[i]..self.hi[i] {
+                let x = self.intensity[self.base[l] + self.rung[l] as usize];
+                let eta = self.floor_share[l] + (1.0 - self.floor_share[l]) * self.decay[l];
+                pain_from[i] += self.pain[l] * x * eta;
+                cost_of[i] += self.cost[l] * x;
+                political[i] += self.political_pain[l] * x * eta;
+                political[1 - i] -= self.political_gain[l] * x;
+            }
+        }
+        [0, 1].map(|i| {
+            let side = &self.sc.sides[i];
+            side.baseline_welfare
+                - pain_from[1 - i]
+                - cost_of[i]
+                - side.mutual_escalation_cost * self.index[i] * self.index[1 - i]
+                - political[1 - i]
+        })
     }
 }
 

@@ -42,7 +42,7 @@ mod tests;
 pub use grudger::GrimTrigger;
 pub use learning::Learner;
 pub use memoryone::{MemoryOne, WinStayLoseShift};
-pub use payoff::{Coercer, Resolve};
+pub use payoff::{Coercer, ResoluteTitForTat, Resolve};
 pub use reciprocal::{ContriteTitForTat, Proportional};
 pub use simple::{AlwaysConcede, AlwaysEscalate, Random};
 pub use titfortat::{GenerousTitForTat, SuspiciousTitForTat, TitForTat, TitForTwoTats};
@@ -86,6 +86,10 @@ pub struct View {
     /// baseline payoff minus its payoff (pain suffered net of its gains,
     /// undiscounted; docs/model.md §5).
     pub loss: f64,
+    /// The same loss counted from the payoff of the run's starting state
+    /// instead of the baseline: what the standoff has cost beyond the status
+    /// quo.
+    pub loss_from_start: f64,
     /// Last round's payoff, normalised to [0, 1] by the side's payoff range.
     pub payoff: f64,
     /// Whether the side's demand is met (after last round).
@@ -115,12 +119,27 @@ impl View {
     /// Record what the finished round paid and changed (engine only; the
     /// posture history is `observe`'s).
     #[inline]
-    pub fn feedback(&mut self, loss: f64, payoff: f64, demand_met: bool, their_rise: u32) {
-        self.loss += loss;
-        self.payoff = payoff;
-        self.demand_met = demand_met;
-        self.their_rise = their_rise;
+    pub fn feedback(&mut self, f: &Feedback) {
+        self.loss += f.loss;
+        self.loss_from_start += f.loss_from_start;
+        self.payoff = f.payoff;
+        self.demand_met = f.demand_met;
+        self.their_rise = f.their_rise;
     }
+}
+
+/// What one round paid and changed, for `View::feedback`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Feedback {
+    /// Baseline payoff minus the round's payoff.
+    pub loss: f64,
+    /// The starting state's payoff minus the round's payoff.
+    pub loss_from_start: f64,
+    /// The round's payoff normalised to [0, 1].
+    pub payoff: f64,
+    pub demand_met: bool,
+    /// Rungs the other side raised.
+    pub their_rise: u32,
 }
 
 /// How a side chooses which lever an escalation raises (docs/model.md §3).
@@ -382,6 +401,7 @@ registry! {
     ContriteTitForTat => ContriteTitForTat,
     Proportional => Proportional,
     Resolve => Resolve,
+    ResoluteTitForTat => ResoluteTitForTat,
     Coercer => Coercer,
     Learner => Learner,
 }

@@ -320,7 +320,7 @@ fn p_escalate_reads_the_escalation_count_only_as_ever_or_never() {
 fn after(v: &View, mine: Action, theirs: Action, loss: f64, payoff: f64, met: bool, rise: u32) -> View {
     let mut v = *v;
     v.observe(mine, theirs);
-    v.feedback(loss, payoff, met, rise);
+    v.feedback(&Feedback { loss, loss_from_start: loss, payoff, demand_met: met, their_rise: rise });
     v
 }
 
@@ -370,7 +370,7 @@ fn proportional_retaliation_matches_the_size_of_the_escalation() {
 #[test]
 fn resolve_holds_out_until_its_loss_reaches_its_resolve_then_concedes_for_good() {
     use Action::{C, D};
-    let mut s = Kind::Resolve.with(&[10.0]);
+    let mut s = Kind::Resolve.with(&[10.0, 0.0]);
     let mut chance = |_: f64| -> bool { unreachable!() };
     let mut v = View::first();
     let mut moves = String::new();
@@ -417,4 +417,33 @@ fn learner_reinforces_what_paid() {
     e.observe(&v);
     // q_C = 0.5·1 + 0.8, q_D = 0.5·1 + 0.2.
     assert!((e.p_escalate(&v) - 0.7 / 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn resolute_tit_for_tat_reciprocates_until_the_standoff_costs_too_much() {
+    use Action::{C, D};
+    // No generosity; concedes once the loss beyond the status quo reaches 5.
+    let mut s = Kind::ResoluteTitForTat.with(&[0.0, 5.0, 1.0]);
+    let mut chance = |_: f64| -> bool { unreachable!() };
+    let mut v = View::first();
+    let mut moves = String::new();
+    // The other side escalates every round; each round costs 2 beyond the
+    // status quo (and 10 from the baseline, which `reference = 1` ignores).
+    for _ in 0..6 {
+        let a = s.decide(&v, &mut chance);
+        moves.push(if a.is_d() { 'D' } else { 'C' });
+        v.observe(a, D);
+        v.feedback(&Feedback { loss: 10.0, loss_from_start: 2.0, payoff: 0.3, demand_met: false, their_rise: 1 });
+        s.observe(&v);
+    }
+    // Round 1 conceded (nothing to answer), rounds 2–3 answered, then the loss
+    // of 6 ≥ 5 ends it.
+    assert_eq!(moves, "CDDCCC");
+    assert_eq!(s.decide(&v, &mut chance), C);
+    // Counted from the baseline instead, it gives in after the first round.
+    let b = Kind::ResoluteTitForTat.with(&[0.0, 5.0, 0.0]);
+    let mut v = View::first();
+    v.observe(C, D);
+    v.feedback(&Feedback { loss: 10.0, loss_from_start: 2.0, payoff: 0.3, demand_met: false, their_rise: 1 });
+    assert_eq!(b.decide(&v, &mut chance), C);
 }
