@@ -92,9 +92,12 @@ pub struct GameTrace {
     /// political terms, what strategies that read payoffs weigh.
     pub utility: [f64; 2],
     /// The first concession to a demand: (side, round) — a side lowered a
-    /// lever the other demands while the other lowered nothing that round or
-    /// the round before (docs/model.md §2b).
+    /// lever the other demands while the other kept up pressure (a lever above
+    /// its floor) and lowered nothing that round or the round before
+    /// (docs/model.md §2b).
     pub first_yield: Option<(usize, u32)>,
+    /// The lever (of the conceding side) of the first concession.
+    pub first_yield_lever: usize,
     /// Highest escalation index of each side over rounds 0..=T.
     pub peak: [f64; 2],
     /// Rounds holding a retaliation exchange (see `exchanged`).
@@ -118,6 +121,7 @@ impl GameTrace {
             welfare: [0.0; 2],
             utility: [0.0; 2],
             first_yield: None,
+            first_yield_lever: 0,
             peak: [0.0; 2],
             exchanges: 0,
         }
@@ -520,8 +524,11 @@ impl<'a> Game<'a> {
             if tr.first_yield.is_none() {
                 for i in 0..2 {
                     let j = 1 - i;
-                    if lowered[i] && self.demanded[i] != 0 && !lowered[j] && self.lowered_last[j] == 0 {
+                    // Under pressure: the other side's lever is up (above its floor, 0).
+                    let pressed = rung[j] > 0;
+                    if lowered[i] && self.demanded[i] != 0 && pressed && !lowered[j] && self.lowered_last[j] == 0 {
                         tr.first_yield = Some((i, t));
+                        tr.first_yield_lever = 0;
                     }
                 }
             }
@@ -730,8 +737,15 @@ impl<'a> Game<'a> {
         if self.trace.first_yield.is_none() {
             for i in 0..2 {
                 let j = 1 - i;
-                if self.lowered[i] & self.demanded[i] != 0 && self.lowered[j] == 0 && self.lowered_last[j] == 0 {
+                // Under pressure: one of the other side's levers is above its floor.
+                let pressed = (self.lo[j]..self.hi[j]).any(|l| self.rung[l] > self.floor0[l]);
+                if self.lowered[i] & self.demanded[i] != 0
+                    && pressed
+                    && self.lowered[j] == 0
+                    && self.lowered_last[j] == 0
+                {
                     self.trace.first_yield = Some((i, t));
+                    self.trace.first_yield_lever = (self.lowered[i] & self.demanded[i]).trailing_zeros() as usize;
                 }
             }
         }

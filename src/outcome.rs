@@ -78,8 +78,10 @@ pub struct RunSummary {
     pub rounds_to_detente: Option<u32>,
     /// For coercion runs: the side whose demand was met.
     pub coercer: Option<usize>,
-    /// The first concession to a demand: (side that conceded, round).
+    /// The first concession to a demand: (side that conceded, round, lever
+    /// of that side it lowered).
     pub first_yield: Option<(usize, u32)>,
+    pub first_yield_lever: usize,
     /// Whether each side's demand is met after the last round.
     pub demand_met: [bool; 2],
 }
@@ -156,6 +158,7 @@ pub fn classify(trace: &GameTrace, rules: &OutcomeRules) -> RunSummary {
         rounds_to_detente,
         coercer,
         first_yield: trace.first_yield,
+        first_yield_lever: trace.first_yield_lever,
         demand_met: [trace.demand_met(t_end, 0), trace.demand_met(t_end, 1)],
     }
 }

@@ -12,6 +12,7 @@ across threads, shards or machines.
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::{Outcome, RunSummary};
+use crate::scenario::MAX_LEVERS;
 use crate::stats::Moments;
 
 /// An outcome, or every run.
@@ -119,6 +120,8 @@ pub struct Totals {
     /// Per side: runs in which it made the first concession to a demand,
     /// with the round it came in (the runs without one are the rest).
     pub first_yield: [Moments; 2],
+    /// Per side and lever: runs whose first concession lowered that lever.
+    pub first_yield_lever: [[u64; MAX_LEVERS]; 2],
 }
 
 impl Totals {
@@ -153,6 +156,7 @@ impl Totals {
         }
         if let Some((side, round)) = s.first_yield {
             self.first_yield[side].add(round as f64, weight);
+            self.first_yield_lever[side][s.first_yield_lever] += weight;
         }
     }
 
@@ -171,6 +175,9 @@ impl Totals {
         for i in 0..2 {
             self.coercion_by[i] += other.coercion_by[i];
             self.first_yield[i].merge(&other.first_yield[i]);
+            for (a, b) in self.first_yield_lever[i].iter_mut().zip(&other.first_yield_lever[i]) {
+                *a += b;
+            }
         }
     }
 
@@ -203,5 +210,8 @@ impl Totals {
             && self.rounds_to_detente.n <= self.runs_of(Outcome::Detente)
             && coerced == Some(self.runs_of(Outcome::Coercion))
             && yields.is_some_and(|y| y <= runs)
+            && (0..2).all(|i| {
+                self.first_yield_lever[i].iter().try_fold(0u64, |a, &c| a.checked_add(c)) == Some(self.first_yield[i].n)
+            })
     }
 }

@@ -99,12 +99,14 @@ fn summary_record(scenario: &str, r: &SummaryRow) -> Vec<String> {
 /// `concessions.csv`: who made the first concession to a demand (or nobody),
 /// and who coerced whom, as shares of the runs.
 pub fn concessions_csv(report: &Report) -> Vec<u8> {
-    let header = ["scenario", "measure", "side", "runs", "share", "ci_low", "ci_high", "mean_round"].map(String::from);
+    let header =
+        ["scenario", "measure", "side", "lever", "runs", "share", "ci_low", "ci_high", "mean_round"].map(String::from);
     let rows = report.concessions.iter().map(|c| {
         vec![
             report.meta.scenario_id.clone(),
             c.measure.to_string(),
             c.side.map_or("none".to_string(), |i| report.meta.sides[i].clone()),
+            c.lever.clone().unwrap_or_default(),
             c.runs.to_string(),
             num(c.share, 6),
             num(c.ci_low, 6),

@@ -106,21 +106,31 @@ pub struct ConcessionRow {
     pub ci_high: f64,
     /// First concessions: the mean round it came in.
     pub mean_round: Option<f64>,
+    /// For `first_concession_on`: the lever of the side it lowered.
+    pub lever: Option<String>,
 }
 
 /// The concession rows of a set of totals: first concession by each side,
-/// by nobody, then coercion by each side.
-pub fn concession_rows(t: &Totals) -> Vec<ConcessionRow> {
+/// by nobody, then on which lever, then coercion by each side.
+pub fn concession_rows(sc: &Scenario, t: &Totals) -> Vec<ConcessionRow> {
     let n = t.runs();
-    let row = |measure, side, runs: u64, mean_round| {
+    let row = |measure, side, runs: u64, mean_round, lever: Option<String>| {
         let (ci_low, ci_high) = stats::wilson(runs, n, stats::Z95);
         let share = if n == 0 { 0.0 } else { runs as f64 / n as f64 };
-        ConcessionRow { measure, side, runs, share, ci_low, ci_high, mean_round }
+        ConcessionRow { measure, side, runs, share, ci_low, ci_high, mean_round, lever }
     };
     let mut rows: Vec<ConcessionRow> =
-        (0..2).map(|i| row("first_concession", Some(i), t.first_yield[i].n, t.first_yield[i].mean())).collect();
-    rows.push(row("first_concession", None, t.no_yield(), None));
-    rows.extend((0..2).map(|i| row("coercion", Some(i), t.coercion_by[i], None)));
+        (0..2).map(|i| row("first_concession", Some(i), t.first_yield[i].n, t.first_yield[i].mean(), None)).collect();
+    rows.push(row("first_concession", None, t.no_yield(), None, None));
+    for (i, side) in sc.sides.iter().enumerate() {
+        for (l, lever) in side.levers.iter().enumerate() {
+            let k = t.first_yield_lever[i][l];
+            if k > 0 {
+                rows.push(row("first_concession_on", Some(i), k, None, Some(lever.name.clone())));
+            }
+        }
+    }
+    rows.extend((0..2).map(|i| row("coercion", Some(i), t.coercion_by[i], None, None)));
     rows
 }
 
@@ -141,7 +151,7 @@ impl Report {
             meta: RunMeta::new(sc, batch.runs, batch.seed),
             strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
             summary: summary_rows(batch),
-            concessions: concession_rows(&batch.totals),
+            concessions: concession_rows(sc, &batch.totals),
             trajectory: trajectory_rows(sc, batch),
             events: event_marks(sc),
         }
@@ -251,7 +261,7 @@ impl Report {
             .map(|c| {
                 json!({
                     "measure": c.measure, "side": c.side.map_or(Value::Null, |i| json!(self.meta.sides[i])),
-                    "runs": c.runs, "share": c.share, "ci_low": c.ci_low, "ci_high": c.ci_high,
+                    "lever": c.lever, "runs": c.runs, "share": c.share, "ci_low": c.ci_low, "ci_high": c.ci_high,
                     "mean_round": opt(c.mean_round),
                 })
             })

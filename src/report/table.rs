@@ -43,7 +43,18 @@ fn concessions_line(report: &Report) -> String {
         .filter(|c| c.measure == "coercion")
         .map(|c| format!("by {} {} ({})", label(c.side), pct(c.share), ci(c)))
         .collect();
-    format!("first concession to a demand: {}\none-sided coercion: {}\n", first.join(", "), coercion.join(", "))
+    let on: Vec<String> = report
+        .concessions
+        .iter()
+        .filter(|c| c.measure == "first_concession_on")
+        .map(|c| format!("{} {} {}", label(c.side), c.lever.as_deref().unwrap_or("").replace('_', " "), pct(c.share)))
+        .collect();
+    format!(
+        "first concession to a demand: {}\n  by lever: {}\none-sided coercion: {}\n",
+        first.join(", "),
+        on.join(", "),
+        coercion.join(", ")
+    )
 }
 
 /// The table, ready to print.

@@ -34,7 +34,10 @@ fn run_writes_documented_outputs() {
          exchanges_mean,rounds_to_detente_mean,payoff_us_mean,payoff_us_ci_low,payoff_us_ci_high,\
          payoff_china_mean,payoff_china_ci_low,payoff_china_ci_high,final_index_us_mean,final_index_china_mean"
     );
-    assert_eq!(header(&out.join("concessions.csv")), "scenario,measure,side,runs,share,ci_low,ci_high,mean_round");
+    assert_eq!(
+        header(&out.join("concessions.csv")),
+        "scenario,measure,side,lever,runs,share,ci_low,ci_high,mean_round"
+    );
     assert_eq!(header(&out.join("trajectory.csv")), "round,side,series,unit,mean,p10,p50,p90");
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let outcomes: Vec<&str> = summary.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
