@@ -591,6 +591,10 @@ impl<'a> Game<'a> {
         for i in 0..2 {
             self.views[i] = View::first();
             self.views[i].demand_met = self.demand_met0[i];
+            if let Some(m) = sc.sides[i].last_move {
+                self.views[i].their_last = Some(m);
+                self.views[i].their_defections = m.is_d() as u32;
+            }
             self.rose_last[i] = 0;
             self.fell_last[i] = 0;
             self.lowered_last[i] = 0;

@@ -68,6 +68,8 @@ pub struct Side {
     pub demands: Vec<Demand>,
     /// Whether `demands` were written in the file.
     pub demands_given: bool,
+    /// The other side's last move before round 1, as this side remembers it.
+    pub last_move: Option<crate::strategy::Action>,
     /// Probability ε that an intended action is replaced by its opposite.
     pub noise: f64,
     /// Probability μ that this side reads the other's concession as an escalation.

@@ -54,6 +54,9 @@ pub struct RawSide {
     pub baseline_welfare: Option<S<f64>>,
     pub mutual_escalation_cost: Option<S<f64>>,
     pub primary: Option<S<String>>,
+    /// The other side's last move before round 1, as the side remembers it:
+    /// "escalate" or "concede" (default: none, a fresh start).
+    pub last_move: Option<S<String>>,
     /// What the side wants of the other: levers of the other side and the
     /// level each must come down to (docs/model.md §2b).
     #[serde(default)]

@@ -437,6 +437,16 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
         strategy_params: Vec::new(),
         demands: Vec::new(),
         demands_given: false,
+        last_move: match &s.last_move {
+            None => None,
+            Some(m) => match m.get_ref().as_str() {
+                "escalate" => Some(crate::strategy::Action::D),
+                "concede" => Some(crate::strategy::Action::C),
+                other => {
+                    return Err(unknown_name(cx, m.span(), "last move", "", other, &["escalate", "concede"]));
+                }
+            },
+        },
         payoff_range: (0.0, 0.0),
         noise: s.noise.as_ref().map(|v| prob(cx, v, "noise")).transpose()?.unwrap_or(0.0),
         misperception: s.misperception.as_ref().map(|v| prob(cx, v, "misperception")).transpose()?.unwrap_or(0.0),
