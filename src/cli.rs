@@ -34,7 +34,7 @@ pub enum Command {
     Strategies,
     /// Play every pair of candidate strategies; report best responses and the equilibria of the meta-game.
     Tournament(TournamentArgs),
-    /// What each lever is worth: Shapley values of every lever of each side (docs/model.md §10).
+    /// What each lever is worth: Shapley values of every lever of each side (docs/model.md §8b).
     Leverage(LeverageArgs),
     /// Print one run round by round: moves, perceptions and lever values.
     Playthrough {

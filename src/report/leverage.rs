@@ -1,7 +1,7 @@
 /*!
 `leverage.csv` and the terminal summary of `simulate leverage`: per side,
 per lever and per figure, the lever's Shapley value and its leave-one-out
-effect, each with a 95% interval (docs/model.md §10).
+effect, each with a 95% interval (docs/model.md §8b).
 */
 
 use std::fmt::Write;
