@@ -98,6 +98,8 @@ pub struct GameTrace {
     pub first_yield: Option<(usize, u32)>,
     /// The lever (of the conceding side) of the first concession.
     pub first_yield_lever: usize,
+    /// Truce spells, in the order they ended (those still in force last).
+    pub spells: Vec<Spell>,
     /// Highest escalation index of each side over rounds 0..=T.
     pub peak: [f64; 2],
     /// Rounds holding a retaliation exchange (see `exchanged`).
@@ -122,6 +124,7 @@ impl GameTrace {
             utility: [0.0; 2],
             first_yield: None,
             first_yield_lever: 0,
+            spells: Vec::with_capacity(sc.events.len() + 4),
             peak: [0.0; 2],
             exchanges: 0,
         }
@@ -191,6 +194,43 @@ struct EventState {
     expiry: u32,
     /// Rung each measure's lever had when the suspension began.
     pre: Vec<u8>,
+    /// A truce in force, since round `since`.
+    active: bool,
+    since: u32,
+    /// Acts perceived as violations during the current term.
+    violations: u32,
+    /// A violation ended it: it snaps back at the start of the next round.
+    collapse: bool,
+    /// Own levers (bits, per side) that the truce caps.
+    levers: [u32; 2],
+}
+
+/// How a truce spell ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpellEnd {
+    /// It expired and was not renewed.
+    Lapsed,
+    /// A perceived violation ended it early.
+    Collapsed,
+    /// Still in force after the last round.
+    Censored,
+}
+
+/// One truce spell of a run: event `event` in force from round `start`
+/// through round `end` (renewals extend a spell).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spell {
+    pub event: usize,
+    pub start: u32,
+    pub end: u32,
+    pub how: SpellEnd,
+}
+
+impl Spell {
+    /// Rounds in force.
+    pub fn duration(&self) -> u32 {
+        self.end + 1 - self.start
+    }
 }
 
 /// A reusable player of one scenario's runs.
@@ -262,6 +302,10 @@ pub struct Game<'a> {
     strategy_rng: [LazyRng; 2],
     params_rng: LazyRng,
     events_rng: LazyRng,
+    talks_rng: LazyRng,
+    violations_rng: LazyRng,
+    /// Each side's loss (b − u) in the last round, for the ripeness of talks.
+    last_loss: [f64; 2],
     trace: GameTrace,
     /// The scenario is the classic IPD structure (docs/model.md §7): one
     /// two-rung lever per side with floor 0, no events, no provocations.
@@ -300,6 +344,20 @@ impl<'a> Game<'a> {
                 pre: match &e.kind {
                     EventKind::Suspension { measures, .. } => vec![0; measures.len()],
                     EventKind::Scheduled { .. } => Vec::new(),
+                },
+                active: false,
+                since: 0,
+                violations: 0,
+                collapse: false,
+                levers: match &e.kind {
+                    EventKind::Suspension { measures, .. } => {
+                        let mut bits = [0u32; 2];
+                        for m in measures {
+                            bits[m.side] |= 1 << m.lever;
+                        }
+                        bits
+                    }
+                    EventKind::Scheduled { .. } => [0; 2],
                 },
             })
             .collect();
@@ -362,6 +420,9 @@ impl<'a> Game<'a> {
             strategy_rng: [LazyRng::new(Channel::Strategy(0)), LazyRng::new(Channel::Strategy(1))],
             params_rng: LazyRng::new(Channel::Params),
             events_rng: LazyRng::new(Channel::Events),
+            talks_rng: LazyRng::new(Channel::Talks),
+            violations_rng: LazyRng::new(Channel::Violations),
+            last_loss: [0.0; 2],
             trace: GameTrace::new(sc),
             ipd,
         };
@@ -417,6 +478,7 @@ impl<'a> Game<'a> {
         self.reset(run);
         self.record(0, [Action::C; 2], [true; 2]);
         self.start_payoff = self.state_payoffs();
+        self.last_loss = [0, 1].map(|i| self.sc.sides[i].baseline_welfare - self.start_payoff[i]);
         let met0 = ((self.demand_met0[0] as u8) * DEMAND_MET) | ((self.demand_met0[1] as u8) * (DEMAND_MET << 1));
         self.trace.flags[0] = met0;
         if self.ipd {
@@ -424,6 +486,13 @@ impl<'a> Game<'a> {
         } else {
             for t in 1..=self.sc.rounds {
                 self.round(t);
+            }
+            // Truces still in force are censored at the last round.
+            for (k, e) in self.events.iter().enumerate() {
+                if e.active {
+                    let spell = Spell { event: k, start: e.since, end: self.sc.rounds, how: SpellEnd::Censored };
+                    self.trace.spells.push(spell);
+                }
             }
         }
         &self.trace
@@ -588,6 +657,8 @@ impl<'a> Game<'a> {
         let sc = self.sc;
         self.params_rng.reset(run);
         self.events_rng.reset(run);
+        self.talks_rng.reset(run);
+        self.violations_rng.reset(run);
         for i in 0..2 {
             self.views[i] = View::first();
             self.views[i].demand_met = self.demand_met0[i];
@@ -643,7 +714,12 @@ impl<'a> Game<'a> {
         }
         for e in &mut self.events {
             e.expiry = 0;
+            e.active = false;
+            e.since = 0;
+            e.violations = 0;
+            e.collapse = false;
         }
+        self.trace.spells.clear();
         let tr = &mut self.trace;
         tr.welfare = [0.0; 2];
         tr.utility = [0.0; 2];
@@ -755,6 +831,13 @@ impl<'a> Game<'a> {
         }
         self.lowered_last = self.lowered;
 
+        // Acts perceived as violating a truce in force: a rise of a lever it
+        // caps, a provocation (any forced rise), a concession misread as an
+        // escalation. Each may end the truce (docs/model.md §6).
+        if !self.events.is_empty() {
+            self.check_violations(&rose, &played, &perceived);
+        }
+
         // 6. Trace, welfare and payoffs.
         self.record(t, played, [rose[0] | fell[0] != 0, rose[1] | fell[1] != 0]);
         let u = self.payoffs(t);
@@ -762,6 +845,7 @@ impl<'a> Game<'a> {
         // 7. Views and strategies learn the round.
         for i in 0..2 {
             let side = &self.sc.sides[i];
+            self.last_loss[i] = side.baseline_welfare - u[i];
             let view = &mut self.views[i];
             view.observe(played[i], perceived[i]);
             view.feedback(&Feedback {
@@ -796,33 +880,109 @@ impl<'a> Game<'a> {
                         self.force(l, *to as u8);
                     }
                 }
-                EventKind::Suspension { duration, renew_prob, measures } => {
-                    let expiry = self.events[k].expiry;
-                    if t == e.start {
-                        self.events[k].expiry = e.start.saturating_add(*duration);
-                        for (m_idx, m) in measures.iter().enumerate() {
-                            let l = self.lo[m.side] + m.lever;
-                            self.events[k].pre[m_idx] = self.rung[l];
-                            self.cap[l] = self.cap[l].min(m.level as u8);
-                            self.rung[l] = self.rung[l].min(m.level as u8);
-                        }
-                    } else if expiry != 0 && t == expiry {
-                        if self.events_rng.chance(self.streams, *renew_prob) {
-                            self.events[k].expiry = expiry.saturating_add(*duration);
-                        } else {
-                            self.events[k].expiry = 0;
-                            for (m_idx, m) in measures.iter().enumerate() {
-                                let l = self.lo[m.side] + m.lever;
-                                if self.disabled & 1 << l != 0 {
-                                    continue;
-                                }
-                                let back = m.snap_back.map_or(self.events[k].pre[m_idx], |r| r as u8);
-                                self.cap[l] = self.top[l];
-                                // The measure is back in force: the new status quo.
-                                self.floor[l] = self.floor[l].max(back);
-                                self.force(l, self.rung[l].max(back));
+                EventKind::Suspension { duration, renew_prob, renew_penalty, talks, .. } => {
+                    let state = &self.events[k];
+                    if state.active {
+                        if state.collapse {
+                            self.end_truce(k, t, SpellEnd::Collapsed);
+                        } else if t == state.expiry {
+                            let p = renew_prob * (1.0 - renew_penalty).powi(state.violations as i32);
+                            if self.events_rng.chance(self.streams, p) {
+                                let state = &mut self.events[k];
+                                state.expiry = state.expiry.saturating_add(*duration);
+                                state.violations = 0;
+                            } else {
+                                self.end_truce(k, t, SpellEnd::Lapsed);
                             }
                         }
+                        continue;
+                    }
+                    let begins = match talks {
+                        // A scheduled truce begins once, at its start.
+                        None => t == e.start && state.since == 0,
+                        // Talks are held from `start` on (or at the summits
+                        // listed), and conclude a truce when both sides hurt
+                        // enough: Zartman's mutually hurting stalemate.
+                        Some(talks) => {
+                            t >= e.start
+                                && (talks.rounds.is_empty() || talks.rounds.contains(&t))
+                                && self.last_loss.iter().all(|&l| l >= talks.ripeness)
+                                && self.talks_rng.chance(self.streams, talks.agree_prob)
+                        }
+                    };
+                    if begins {
+                        self.begin_truce(k, t, *duration, talks.is_some());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Truce `k` begins in round `t`: its levers are capped (and lowered to
+    /// the cap). A negotiated truce also restores the scenario's floors of its
+    /// levers: the new deal replaces any snap-back status quo.
+    fn begin_truce(&mut self, k: usize, t: u32, duration: u32, negotiated: bool) {
+        let EventKind::Suspension { measures, .. } = &self.sc.events[k].kind else { return };
+        let state = &mut self.events[k];
+        state.active = true;
+        state.since = t;
+        state.expiry = t.saturating_add(duration);
+        state.violations = 0;
+        state.collapse = false;
+        for (m_idx, m) in measures.iter().enumerate() {
+            let l = self.lo[m.side] + m.lever;
+            self.events[k].pre[m_idx] = self.rung[l];
+            if negotiated {
+                self.floor[l] = self.floor0[l].min(self.floor[l]);
+            }
+            self.cap[l] = self.cap[l].min(m.level as u8);
+            self.rung[l] = self.rung[l].min(m.level as u8);
+        }
+    }
+
+    /// Truce `k` ends at the start of round `t` (lapsed or collapsed): every
+    /// cap lifts and each lever rises to at least its snap-back rung, the new
+    /// status quo.
+    fn end_truce(&mut self, k: usize, t: u32, how: SpellEnd) {
+        let EventKind::Suspension { measures, .. } = &self.sc.events[k].kind else { return };
+        let state = &mut self.events[k];
+        state.active = false;
+        state.expiry = 0;
+        state.collapse = false;
+        self.trace.spells.push(Spell { event: k, start: state.since, end: t - 1, how });
+        for (m_idx, m) in measures.iter().enumerate() {
+            let l = self.lo[m.side] + m.lever;
+            if self.disabled & 1 << l != 0 {
+                continue;
+            }
+            let back = m.snap_back.map_or(self.events[k].pre[m_idx], |r| r as u8);
+            self.cap[l] = self.top[l];
+            // The measure is back in force: the new status quo.
+            self.floor[l] = self.floor[l].max(back);
+            self.force(l, self.rung[l].max(back));
+        }
+    }
+
+    /// After round t's moves: each act perceived as violating a truce in force
+    /// counts against its renewal and ends it with the truce's
+    /// `violation_prob`. Acts of side i: a rise of a lever the truce caps, a
+    /// forced rise (provocation) of any of its levers, and a concession the
+    /// other side misread as an escalation.
+    fn check_violations(&mut self, rose: &[u32; 2], played: &[Action; 2], perceived: &[Action; 2]) {
+        let sc = self.sc;
+        for (k, e) in sc.events.iter().enumerate() {
+            let EventKind::Suspension { violation_prob, .. } = &e.kind else { continue };
+            if !self.events[k].active || self.events[k].collapse {
+                continue;
+            }
+            for i in 0..2 {
+                let acts = (rose[i] & self.events[k].levers[i] != 0) as u32
+                    + (self.forced[i] != 0) as u32
+                    + (played[i] == Action::C && perceived[1 - i] == Action::D) as u32;
+                for _ in 0..acts {
+                    self.events[k].violations += 1;
+                    if self.violations_rng.chance(self.streams, *violation_prob) {
+                        self.events[k].collapse = true;
                     }
                 }
             }

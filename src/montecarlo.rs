@@ -105,6 +105,8 @@ pub struct Batch {
     /// Sides with one lever: their index histogram is derived from the rung
     /// counts when the batch is integrated (the engine does not log it).
     derived_index: [bool; 2],
+    /// Per event (empty for scheduled changes): its truce spells.
+    pub truces: Vec<TruceTotals>,
     /// While runs are being added, the histograms hold per-round *changes*
     /// (wrapping sums of +1 and −1); `integrate` turns them into counts.
     integrated: bool,
@@ -140,6 +142,14 @@ impl Batch {
             joint: vec![[0; 4]; rows],
             derived_index: [sc.sides[0].levers.len() == 1, sc.sides[1].levers.len() == 1],
             integrated: false,
+            truces: sc
+                .events
+                .iter()
+                .map(|e| match e.kind {
+                    crate::scenario::EventKind::Suspension { .. } => TruceTotals::new(sc.rounds),
+                    crate::scenario::EventKind::Scheduled { .. } => TruceTotals::default(),
+                })
+                .collect(),
         }
     }
 
@@ -150,6 +160,9 @@ impl Batch {
         debug_assert!(!self.integrated);
         self.runs += weight;
         self.totals.add(s, weight);
+        for spell in &trace.spells {
+            self.truces[spell.event].add(spell, weight);
+        }
         let levers = trace.levers();
         for c in trace.changes() {
             let (row, slot) = (c.round as usize, c.slot as usize);
@@ -206,6 +219,9 @@ impl Batch {
         assert_eq!(self.integrated, other.integrated, "merging a finished batch with an unfinished one");
         self.runs += other.runs;
         self.totals.merge(&other.totals);
+        for (a, b) in self.truces.iter_mut().zip(&other.truces) {
+            a.merge(b);
+        }
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(a, b)| *a = a.wrapping_add(*b));
         add(&mut self.lever_hist, &other.lever_hist);
         add(&mut self.index_hist, &other.index_hist);
@@ -253,6 +269,133 @@ impl Batch {
     pub fn joint_actions(&self, t: u32) -> [u64; 4] {
         self.joint[t as usize]
     }
+}
+
+/// Exact totals of one truce's spells over a batch (docs/model.md §6): how
+/// they ended, how long they lasted (for the Kaplan–Meier survival curve) and
+/// in which rounds they were in force.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TruceTotals {
+    pub lapsed: u64,
+    pub collapsed: u64,
+    pub censored: u64,
+    /// Index d: spells that ended (lapsed or collapsed) after d rounds in force.
+    pub ended_after: Vec<u64>,
+    /// Index d: spells still in force after d rounds when the run ended.
+    pub censored_after: Vec<u64>,
+    /// Index t: runs in which the truce was in force in round t.
+    pub in_force: Vec<u64>,
+    /// Index t: spells that began, and that collapsed, in round t.
+    pub began: Vec<u64>,
+    pub collapsed_in: Vec<u64>,
+}
+
+impl TruceTotals {
+    fn new(rounds: u32) -> TruceTotals {
+        let n = rounds as usize + 2;
+        TruceTotals {
+            ended_after: vec![0; n],
+            censored_after: vec![0; n],
+            in_force: vec![0; n],
+            began: vec![0; n],
+            collapsed_in: vec![0; n],
+            ..TruceTotals::default()
+        }
+    }
+
+    fn add(&mut self, spell: &crate::engine::Spell, weight: u64) {
+        use crate::engine::SpellEnd;
+        let d = spell.duration() as usize;
+        match spell.how {
+            SpellEnd::Lapsed => {
+                self.lapsed += weight;
+                self.ended_after[d] += weight;
+            }
+            SpellEnd::Collapsed => {
+                self.collapsed += weight;
+                self.ended_after[d] += weight;
+                self.collapsed_in[spell.end as usize + 1] += weight;
+            }
+            SpellEnd::Censored => {
+                self.censored += weight;
+                self.censored_after[d] += weight;
+            }
+        }
+        self.began[spell.start as usize] += weight;
+        for t in spell.start..=spell.end {
+            self.in_force[t as usize] += weight;
+        }
+    }
+
+    fn merge(&mut self, other: &TruceTotals) {
+        self.lapsed += other.lapsed;
+        self.collapsed += other.collapsed;
+        self.censored += other.censored;
+        for (a, b) in [
+            (&mut self.ended_after, &other.ended_after),
+            (&mut self.censored_after, &other.censored_after),
+            (&mut self.in_force, &other.in_force),
+            (&mut self.began, &other.began),
+            (&mut self.collapsed_in, &other.collapsed_in),
+        ] {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        }
+    }
+
+    /// Every spell.
+    pub fn spells(&self) -> u64 {
+        self.lapsed + self.collapsed + self.censored
+    }
+
+    /// The Kaplan–Meier survival curve of spell durations: for d = 1, 2, …,
+    /// (d, spells at risk, S(d), 95% interval by Greenwood's formula on the
+    /// log scale). A spell is at risk at d if it lasted at least d rounds;
+    /// censored spells leave the risk set without an event.
+    pub fn survival(&self) -> Vec<Survival> {
+        let mut at_risk = self.spells();
+        let (mut s, mut greenwood) = (1.0f64, 0.0f64);
+        let mut out = Vec::new();
+        for d in 1..self.ended_after.len() {
+            if at_risk == 0 {
+                break;
+            }
+            let ended = self.ended_after[d];
+            let n = at_risk as f64;
+            if ended > 0 {
+                s *= 1.0 - ended as f64 / n;
+                if at_risk > ended {
+                    greenwood += ended as f64 / (n * (n - ended as f64));
+                }
+            }
+            // A log-log interval stays within (0, 1).
+            let (lo, hi) = if s > 0.0 && s < 1.0 && greenwood > 0.0 {
+                let z = crate::stats::Z95 * greenwood.sqrt() / s.ln().abs();
+                (s.powf(z.exp()), s.powf((-z).exp()))
+            } else {
+                (s, s)
+            };
+            out.push(Survival { rounds: d as u32, at_risk, survival: s, ci_low: lo, ci_high: hi });
+            at_risk -= ended + self.censored_after[d];
+        }
+        out
+    }
+
+    /// The median duration in force: the first d with S(d) ≤ 1/2 (`None`
+    /// when the curve never gets there).
+    pub fn median(&self) -> Option<u32> {
+        self.survival().iter().find(|p| p.survival <= 0.5).map(|p| p.rounds)
+    }
+}
+
+/// One point of a truce's survival curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Survival {
+    /// Rounds in force.
+    pub rounds: u32,
+    pub at_risk: u64,
+    pub survival: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
 }
 
 /// Receives each run's summary, in run order (for `runs.csv`).

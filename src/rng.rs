@@ -34,6 +34,10 @@ pub enum Channel {
     Params,
     /// Renewal draws of expiring truces.
     Events,
+    /// Whether ripe talks conclude a negotiated truce.
+    Talks,
+    /// Whether an act perceived as a violation ends a truce.
+    Violations,
     /// A side's own stochastic strategy choices.
     Strategy(usize),
     /// A side's implementation noise.
@@ -49,6 +53,8 @@ impl Channel {
         let (side, k) = match self {
             Channel::Params => return 255,
             Channel::Events => return 254,
+            Channel::Talks => return 253,
+            Channel::Violations => return 252,
             Channel::Strategy(s) => (s, 0),
             Channel::Noise(s) => (s, 1),
             Channel::Misperception(s) => (s, 2),
@@ -206,7 +212,7 @@ mod tests {
 
     #[test]
     fn channels_are_distinct() {
-        let mut ids = vec![Channel::Params.id(), Channel::Events.id()];
+        let mut ids = vec![Channel::Params.id(), Channel::Events.id(), Channel::Talks.id(), Channel::Violations.id()];
         for s in 0..MAX_SIDES {
             ids.push(Channel::Strategy(s).id());
             ids.push(Channel::Noise(s).id());

@@ -41,9 +41,15 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     out.add("summary.csv", &csv::summary_csv(&report))?;
     out.add("trajectory.csv", &csv::trajectory_csv(&report))?;
     out.add("concessions.csv", &csv::concessions_csv(&report))?;
+    if !report.truces.is_empty() {
+        out.add("truces.csv", &report::truces::truces_csv(&report.truces))?;
+    }
     for (format, ext) in output::chart_formats(&sim.output) {
         out.add_chart(&format!("outcomes.{ext}"), chart::outcomes_chart(&report, format))?;
         out.add_chart(&format!("trajectory.{ext}"), chart::trajectory_chart(&report, format))?;
+        if !report.truces.is_empty() {
+            out.add_chart(&format!("truces.{ext}"), chart::truces::truces_chart(&report.meta, &report.truces, format))?;
+        }
     }
     if let Some(w) = runs_csv {
         let stream = w

@@ -18,6 +18,7 @@ pub mod playthrough;
 pub mod sweep;
 pub mod table;
 pub mod tournament;
+pub mod truces;
 
 use std::io::Write;
 use std::path::Path;
@@ -141,6 +142,8 @@ pub struct Report {
     pub strategies: Vec<String>,
     pub summary: Vec<SummaryRow>,
     pub concessions: Vec<ConcessionRow>,
+    /// One per truce (suspension or negotiation) of the scenario.
+    pub truces: Vec<truces::TruceReport>,
     pub trajectory: Vec<TrajectoryRow>,
     pub events: Vec<EventMark>,
 }
@@ -152,6 +155,7 @@ impl Report {
             strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
             summary: summary_rows(batch),
             concessions: concession_rows(sc, &batch.totals),
+            truces: truces::truce_reports(sc, batch),
             trajectory: trajectory_rows(sc, batch),
             events: event_marks(sc),
         }

@@ -142,6 +142,7 @@ pub fn render(report: &Report) -> String {
         }
     }
     out.push_str(&concessions_line(report));
+    out.push_str(&super::truces::truces_text(&report.truces, &report.meta.round_unit));
     out.push_str(
         "peak: highest escalation index reached (0 = every lever at its bottom rung, 1 = all at the top); \
          exchanges: rounds of mutual retaliation (one side hits back, the other hits back too)\n",

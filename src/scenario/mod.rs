@@ -273,11 +273,33 @@ pub struct Event {
 
 #[derive(Clone, Debug)]
 pub enum EventKind {
-    /// Levers capped at a rung for `duration` rounds; at expiry the suspension
-    /// is renewed with probability `renew_prob`, else the measures snap back.
-    Suspension { duration: u32, renew_prob: f64, measures: Vec<Measure> },
+    /// A truce: levers capped at a rung for `duration` rounds; at expiry it is
+    /// renewed with probability `renew_prob`·(1 − `renew_penalty`)^violations,
+    /// else the measures snap back. An act perceived as violating it ends it
+    /// early with probability `violation_prob`. Scheduled at `start`, or, with
+    /// `talks`, negotiated from `start` on when the standoff is ripe.
+    Suspension {
+        duration: u32,
+        renew_prob: f64,
+        measures: Vec<Measure>,
+        violation_prob: f64,
+        renew_penalty: f64,
+        talks: Option<Talks>,
+    },
     /// A lever set to a rung at the start of a round.
     Scheduled { side: usize, lever: usize, to: usize },
+}
+
+/// When a negotiated truce can begin (docs/model.md §6).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Talks {
+    /// Each side's loss in the last round (b − u) must be at least this:
+    /// the mutually hurting stalemate (Zartman).
+    pub ripeness: f64,
+    /// The chance that talks held in a ripe round conclude the truce.
+    pub agree_prob: f64,
+    /// The rounds talks are held in (summits); empty: every round.
+    pub rounds: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -397,7 +419,13 @@ impl Scenario {
                 && s.levers.iter().all(|l| l.params().iter().all(|p| !p.is_random()))
         });
         let events_fixed = self.events.iter().all(|e| match &e.kind {
-            EventKind::Suspension { renew_prob, .. } => *renew_prob == 0.0 || *renew_prob == 1.0,
+            EventKind::Suspension { renew_prob, violation_prob, renew_penalty, talks, .. } => {
+                let certain = |p: f64| p == 0.0 || p == 1.0;
+                certain(*renew_prob)
+                    && certain(*violation_prob)
+                    && (*renew_penalty == 0.0 || *renew_prob == 0.0)
+                    && talks.as_ref().is_none_or(|t| certain(t.agree_prob))
+            }
             EventKind::Scheduled { .. } => true,
         });
         sides_fixed && events_fixed

@@ -149,6 +149,17 @@ pub struct RawEvent {
     pub start: Option<S<i64>>,
     pub duration: Option<S<i64>>,
     pub renew_prob: Option<S<f64>>,
+    /// Chance that an act perceived as violating the truce ends it.
+    pub violation_prob: Option<S<f64>>,
+    /// Each violation during a term multiplies the renewal chance by (1 − this).
+    pub renew_penalty: Option<S<f64>>,
+    /// Negotiations: each side's per-round loss that makes the standoff ripe.
+    pub ripeness: Option<S<f64>>,
+    /// Negotiations: the chance that ripe talks conclude the truce.
+    pub agree_prob: Option<S<f64>>,
+    /// Negotiations: the rounds talks are held in (default: every round).
+    #[serde(default)]
+    pub talks: Vec<S<i64>>,
     #[serde(default)]
     pub measures: Vec<S<RawMeasure>>,
     pub side: Option<S<String>>,

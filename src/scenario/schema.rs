@@ -118,7 +118,12 @@ impl Table {
 
     /// Whether this table takes `key` when its `kind` is `kind` (see [`kind_only`]).
     pub fn takes(&self, key: &str, kind: Option<&str>) -> bool {
-        KIND_ONLY.iter().all(|(table, k, keys)| *table != self.name || Some(*k) == kind || !keys.contains(&key))
+        let owners: Vec<&str> = KIND_ONLY
+            .iter()
+            .filter(|(table, _, keys)| *table == self.name && keys.contains(&key))
+            .map(|(_, k, _)| *k)
+            .collect();
+        owners.is_empty() || kind.is_some_and(|k| owners.contains(&k))
     }
 }
 
@@ -127,7 +132,12 @@ impl Table {
 /// one ("a `scheduled` event has no field `duration`"); docs/scenarios.md
 /// lists the same. `schema::tests` holds validation to this list.
 const KIND_ONLY: &[(&str, &str, &[&str])] = &[
-    ("RawEvent", "suspension", &["duration", "renew_prob", "measures"]),
+    ("RawEvent", "suspension", &["duration", "renew_prob", "measures", "violation_prob", "renew_penalty"]),
+    (
+        "RawEvent",
+        "negotiation",
+        &["duration", "renew_prob", "measures", "violation_prob", "renew_penalty", "ripeness", "agree_prob", "talks"],
+    ),
     ("RawEvent", "scheduled", &["side", "lever", "to"]),
 ];
 

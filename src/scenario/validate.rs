@@ -647,7 +647,7 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
     let missing = |field: &str| cx.err(raw.kind.span(), format!("a `{kind}` event needs `{field}`"));
     let reject = |field: &str, span: Range<usize>| cx.err(span, format!("a `{kind}` event has no field `{field}`"));
     let (label, kind) = match kind {
-        "suspension" => {
+        "suspension" | "negotiation" => {
             for (f, sp) in [
                 ("side", raw.side.as_ref().map(|v| v.span())),
                 ("lever", raw.lever.as_ref().map(|v| v.span())),
@@ -688,14 +688,45 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
                     })
                 })
                 .collect::<R<Vec<_>>>()?;
-            let label = raw.label.clone().unwrap_or_else(|| "suspension".into());
-            (label, EventKind::Suspension { duration, renew_prob, measures })
+            let violation_prob =
+                raw.violation_prob.as_ref().map(|v| prob(cx, v, "violation_prob")).transpose()?.unwrap_or(0.0);
+            let renew_penalty =
+                raw.renew_penalty.as_ref().map(|v| prob(cx, v, "renew_penalty")).transpose()?.unwrap_or(0.0);
+            let talks = if kind == "negotiation" {
+                let ripeness = raw.ripeness.as_ref().map(|v| finite(cx, v, "ripeness")).transpose()?.unwrap_or(0.0);
+                let agree_prob = raw.agree_prob.as_ref().map(|v| prob(cx, v, "agree_prob")).transpose()?.unwrap_or(1.0);
+                let rounds = raw
+                    .talks
+                    .iter()
+                    .map(|r| int_in(cx, r, "talks round", 1, rounds as i64).map(|x| x as u32))
+                    .collect::<R<Vec<u32>>>()?;
+                Some(Talks { ripeness, agree_prob, rounds })
+            } else {
+                for (f, sp) in [
+                    ("ripeness", raw.ripeness.as_ref().map(|v| v.span())),
+                    ("agree_prob", raw.agree_prob.as_ref().map(|v| v.span())),
+                    ("talks", raw.talks.first().map(|v| v.span())),
+                ] {
+                    if let Some(sp) = sp {
+                        return Err(reject(f, sp)
+                            .with_help("a truce that begins from play is a `negotiation` event (docs/scenarios.md)"));
+                    }
+                }
+                None
+            };
+            let label = raw.label.clone().unwrap_or_else(|| kind.to_string());
+            (label, EventKind::Suspension { duration, renew_prob, measures, violation_prob, renew_penalty, talks })
         }
         "scheduled" => {
             for (f, sp) in [
                 ("duration", raw.duration.as_ref().map(|v| v.span())),
                 ("renew_prob", raw.renew_prob.as_ref().map(|v| v.span())),
                 ("measures", raw.measures.first().map(|v| v.span())),
+                ("violation_prob", raw.violation_prob.as_ref().map(|v| v.span())),
+                ("renew_penalty", raw.renew_penalty.as_ref().map(|v| v.span())),
+                ("ripeness", raw.ripeness.as_ref().map(|v| v.span())),
+                ("agree_prob", raw.agree_prob.as_ref().map(|v| v.span())),
+                ("talks", raw.talks.first().map(|v| v.span())),
             ] {
                 if let Some(sp) = sp {
                     return Err(reject(f, sp));
@@ -712,7 +743,14 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
             (label, EventKind::Scheduled { side, lever, to })
         }
         other => {
-            return Err(unknown_name(cx, raw.kind.span(), "event kind", "", other, &["suspension", "scheduled"]));
+            return Err(unknown_name(
+                cx,
+                raw.kind.span(),
+                "event kind",
+                "",
+                other,
+                &["suspension", "negotiation", "scheduled"],
+            ));
         }
     };
     Ok(Event { label, start, kind })

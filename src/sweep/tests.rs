@@ -170,6 +170,19 @@ renew_prob = 0.5
 measures = [{ side = "us", lever = "tariffs", level = 0, snap_back = 20 }]
 
 [[events]]
+kind = "negotiation"
+label = "Talks"
+start = 2
+duration = 2
+renew_prob = 0.4
+violation_prob = 0.3
+renew_penalty = 0.5
+ripeness = 0.5
+agree_prob = 0.6
+talks = [3, 6]
+measures = [{ side = "china", lever = "rare_earths", level = 0, snap_back = 1 }]
+
+[[events]]
 kind = "scheduled"
 label = "Hike"
 start = 5

@@ -15,3 +15,4 @@ mod properties;
 mod reliability;
 mod sweep;
 mod tournament;
+mod truces;

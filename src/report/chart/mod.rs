@@ -27,6 +27,7 @@ pub mod leverage;
 pub mod run;
 pub mod sweep;
 pub mod tournament;
+pub mod truces;
 
 pub use run::{outcomes_chart, trajectory_chart};
 

@@ -68,6 +68,7 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
         strategies: vec!["tit-for-tat".to_string(), "generous TFT (forgives 10%)".to_string()],
         summary,
         concessions: Vec::new(),
+        truces: Vec::new(),
         trajectory,
         events: events.iter().map(|&(round, label)| EventMark { round, label: label.to_string() }).collect(),
     }
