@@ -197,7 +197,15 @@ fn rerun_replaces_the_whole_set_and_nothing_else() {
     let names: Vec<String> = files_of(&out).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         names,
-        [".simulate-manifest", "backtest.csv", "concessions.csv", "notes.txt", "summary.csv", "trajectory.csv"]
+        [
+            ".simulate-manifest",
+            "backtest.csv",
+            "concessions.csv",
+            "notes.txt",
+            "summary.csv",
+            "trajectory.csv",
+            "truces.csv"
+        ]
     );
     assert_no_temp_files(&out);
 }
