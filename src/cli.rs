@@ -36,6 +36,10 @@ pub enum Command {
     Tournament(TournamentArgs),
     /// What each lever is worth: Shapley values of every lever of each side (docs/model.md §8b).
     Leverage(LeverageArgs),
+    /// Two scenarios side by side with common random numbers: paired differences of every figure.
+    Compare(CompareArgs),
+    /// The effect of one violation of the truces: the scenario with and without it, paired.
+    Violation(ViolationArgs),
     /// Print one run round by round: moves, perceptions and lever values.
     Playthrough {
         #[arg(value_name = "SCENARIO")]
@@ -203,6 +207,48 @@ pub struct OutputArgs {
     /// No progress bar and no notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  simulate compare scenarios/busan.toml scenarios/busan-no-deal.toml\n  simulate compare scenarios/busan.toml scenarios/busan-erratic-us.toml --runs 20000"
+)]
+pub struct CompareArgs {
+    /// The baseline scenario (A).
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+    /// The scenario compared with it (B); same sides.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+    /// Print the comparison as JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "A violation raises LEVER of SIDE one rung at the start of round ROUND, above any truce cap: \
+a truce in force perceives it as a violation (docs/model.md §6). The scenario is played with and without \
+it, with the same random numbers.\n\nExample:\n  simulate violation scenarios/busan.toml --side us --lever export_controls --round 6")]
+pub struct ViolationArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// The side that commits the violation.
+    #[arg(long)]
+    pub side: String,
+    /// Its lever raised one rung.
+    #[arg(long)]
+    pub lever: String,
+    /// The round at whose start it happens.
+    #[arg(long)]
+    pub round: u32,
+    /// Print the comparison as JSON on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 #[derive(Debug, Args)]

@@ -343,7 +343,7 @@ impl<'a> Game<'a> {
                 expiry: 0,
                 pre: match &e.kind {
                     EventKind::Suspension { measures, .. } => vec![0; measures.len()],
-                    EventKind::Scheduled { .. } => Vec::new(),
+                    EventKind::Scheduled { .. } | EventKind::Violation { .. } => Vec::new(),
                 },
                 active: false,
                 since: 0,
@@ -357,7 +357,7 @@ impl<'a> Game<'a> {
                         }
                         bits
                     }
-                    EventKind::Scheduled { .. } => [0; 2],
+                    EventKind::Scheduled { .. } | EventKind::Violation { .. } => [0; 2],
                 },
             })
             .collect();
@@ -878,6 +878,12 @@ impl<'a> Game<'a> {
                     let l = self.lo[*side] + lever;
                     if t == e.start && self.disabled & 1 << l == 0 {
                         self.force(l, *to as u8);
+                    }
+                }
+                EventKind::Violation { side, lever } => {
+                    let l = self.lo[*side] + lever;
+                    if t == e.start && self.disabled & 1 << l == 0 && self.rung[l] < self.top[l] {
+                        self.force(l, self.rung[l] + 1);
                     }
                 }
                 EventKind::Suspension { duration, renew_prob, renew_penalty, talks, .. } => {

@@ -15,6 +15,7 @@ documented with its equations in `docs/model.md`.
 */
 
 pub mod calibrate;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod fmt;

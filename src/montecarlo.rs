@@ -147,7 +147,7 @@ impl Batch {
                 .iter()
                 .map(|e| match e.kind {
                     crate::scenario::EventKind::Suspension { .. } => TruceTotals::new(sc.rounds),
-                    crate::scenario::EventKind::Scheduled { .. } => TruceTotals::default(),
+                    _ => TruceTotals::default(),
                 })
                 .collect(),
         }

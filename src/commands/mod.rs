@@ -13,6 +13,7 @@ use tradewar::{Error, ScenarioError};
 
 use crate::cli::{Cli, Command};
 
+mod compare;
 mod fit;
 mod leverage;
 mod output;
@@ -136,6 +137,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Merge(args)) => sweep::merge(&args),
         Some(Command::Tournament(args)) => tournament::run(&args),
         Some(Command::Leverage(args)) => leverage::run(&args),
+        Some(Command::Compare(args)) => compare::compare(&args),
+        Some(Command::Violation(args)) => compare::violation(&args),
         Some(Command::Playthrough { scenario, run, runs, seed }) => {
             playthrough::playthrough(&scenario, run, runs, seed)
         }

@@ -11,6 +11,7 @@ or interrupted run never leaves a half-written output.
 */
 
 pub mod chart;
+pub mod compare;
 pub mod csv;
 pub mod fit;
 pub mod leverage;

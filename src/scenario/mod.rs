@@ -288,6 +288,9 @@ pub enum EventKind {
     },
     /// A lever set to a rung at the start of a round.
     Scheduled { side: usize, lever: usize, to: usize },
+    /// A deliberate breach: a lever raised one rung at the start of a round,
+    /// above any truce cap (perceived as a violation of the truces in force).
+    Violation { side: usize, lever: usize },
 }
 
 /// When a negotiated truce can begin (docs/model.md §6).
@@ -426,7 +429,7 @@ impl Scenario {
                     && (*renew_penalty == 0.0 || *renew_prob == 0.0)
                     && talks.as_ref().is_none_or(|t| certain(t.agree_prob))
             }
-            EventKind::Scheduled { .. } => true,
+            EventKind::Scheduled { .. } | EventKind::Violation { .. } => true,
         });
         sides_fixed && events_fixed
     }

@@ -139,6 +139,7 @@ const KIND_ONLY: &[(&str, &str, &[&str])] = &[
         &["duration", "renew_prob", "measures", "violation_prob", "renew_penalty", "ripeness", "agree_prob", "talks"],
     ),
     ("RawEvent", "scheduled", &["side", "lever", "to"]),
+    ("RawEvent", "violation", &["side", "lever"]),
 ];
 
 /// The keys of a table of type `table` that only its kind `kind` takes.

@@ -717,6 +717,30 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
             let label = raw.label.clone().unwrap_or_else(|| kind.to_string());
             (label, EventKind::Suspension { duration, renew_prob, measures, violation_prob, renew_penalty, talks })
         }
+        "violation" => {
+            for (f, sp) in [
+                ("to", raw.to.as_ref().map(|v| v.span())),
+                ("duration", raw.duration.as_ref().map(|v| v.span())),
+                ("renew_prob", raw.renew_prob.as_ref().map(|v| v.span())),
+                ("measures", raw.measures.first().map(|v| v.span())),
+                ("violation_prob", raw.violation_prob.as_ref().map(|v| v.span())),
+                ("renew_penalty", raw.renew_penalty.as_ref().map(|v| v.span())),
+                ("ripeness", raw.ripeness.as_ref().map(|v| v.span())),
+                ("agree_prob", raw.agree_prob.as_ref().map(|v| v.span())),
+                ("talks", raw.talks.first().map(|v| v.span())),
+            ] {
+                if let Some(sp) = sp {
+                    return Err(reject(f, sp).with_help("a violation raises `lever` of `side` one rung at `start`"));
+                }
+            }
+            let side = find_side(raw.side.as_ref().ok_or_else(|| missing("side"))?)?;
+            let lever = find_lever(side, raw.lever.as_ref().ok_or_else(|| missing("lever"))?)?;
+            let label = raw
+                .label
+                .clone()
+                .unwrap_or_else(|| format!("{} violation ({})", sides[side].name, sides[side].levers[lever].name));
+            (label, EventKind::Violation { side, lever })
+        }
         "scheduled" => {
             for (f, sp) in [
                 ("duration", raw.duration.as_ref().map(|v| v.span())),
@@ -749,7 +773,7 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
                 "event kind",
                 "",
                 other,
-                &["suspension", "negotiation", "scheduled"],
+                &["suspension", "negotiation", "scheduled", "violation"],
             ));
         }
     };

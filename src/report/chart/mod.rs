@@ -22,6 +22,7 @@ use crate::outcome::Outcome;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
+pub mod compare;
 pub mod fit;
 pub mod leverage;
 pub mod run;
