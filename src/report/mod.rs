@@ -10,6 +10,7 @@ temporary file in the destination folder, then renamed into place, so a failed
 or interrupted run never leaves a half-written output.
 */
 
+pub mod caption;
 pub mod chart;
 pub mod csv;
 pub mod fit;
@@ -20,6 +21,8 @@ pub mod tournament;
 
 use std::io::Write;
 use std::path::Path;
+
+pub use caption::{Calendar, Caption};
 
 use crate::error::ReportError;
 use crate::montecarlo::{Batch, RunMeta};
@@ -132,6 +135,10 @@ pub struct Report {
     pub concessions: Vec<ConcessionRow>,
     pub trajectory: Vec<TrajectoryRow>,
     pub events: Vec<EventMark>,
+    /// Rounds of the final window the outcome is read from.
+    pub window: u32,
+    /// The calendar of the rounds, when the scenario gives `first_round`.
+    pub calendar: Option<Calendar>,
 }
 
 impl Report {
@@ -143,6 +150,8 @@ impl Report {
             concessions: concession_rows(&batch.totals),
             trajectory: trajectory_rows(sc, batch),
             events: event_marks(sc),
+            window: sc.outcomes.window,
+            calendar: Calendar::of(sc),
         }
     }
 }
@@ -267,52 +276,39 @@ impl Report {
     }
 }
 
-/// Scheduled moments worth marking: events starting after round 1 and each
-/// suspension's first expiry (a snap-back unless renewed). Suspensions that
-/// lapse in the same round share one mark.
+/// Scheduled moments worth marking, each by name: every scheduled change
+/// (round 1 included: Liberation Day), suspensions that start after round 1
+/// (one in force from round 1 is the starting state), and each suspension's
+/// first expiry (a snap-back unless renewed, with the renewal odds). Marks
+/// are in round order, file order within a round.
 pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
     let mut marks = Vec::new();
-    let mut lapses: Vec<(u32, &str, f64)> = Vec::new();
     for e in &sc.events {
-        if e.start > 1 {
-            marks.push(EventMark { round: e.start, label: e.label.clone() });
-        }
-        if let EventKind::Suspension { duration, renew_prob, .. } = &e.kind {
-            let end = e.start + duration;
-            if end <= sc.rounds {
-                lapses.push((end, &e.label, *renew_prob));
+        match &e.kind {
+            EventKind::Scheduled { .. } => marks.push(EventMark { round: e.start, label: e.label.clone() }),
+            EventKind::Suspension { duration, renew_prob, .. } => {
+                if e.start > 1 {
+                    marks.push(EventMark { round: e.start, label: e.label.clone() });
+                }
+                let end = e.start + duration;
+                if end <= sc.rounds {
+                    let label = if *renew_prob > 0.0 {
+                        format!("{} lapses unless renewed (p = {})", e.label, crate::fmt::num(*renew_prob, 3))
+                    } else {
+                        format!("{} lapses", e.label)
+                    };
+                    marks.push(EventMark { round: end, label });
+                }
             }
         }
-    }
-    let mut rounds: Vec<u32> = lapses.iter().map(|l| l.0).collect();
-    rounds.dedup();
-    for round in rounds {
-        let here: Vec<_> = lapses.iter().filter(|l| l.0 == round).collect();
-        let label = match here.as_slice() {
-            [(_, label, p)] if *p > 0.0 => format!("{label} lapses unless renewed (p = {p})"),
-            [(_, label, _)] => format!("{label} lapses"),
-            many => {
-                let ps: Vec<String> = many.iter().map(|l| l.2.to_string()).collect();
-                format!("{} suspensions lapse unless renewed (p = {})", many.len(), ps.join(", "))
-            }
-        };
-        marks.push(EventMark { round, label });
     }
     marks.sort_by_key(|m| m.round);
     marks
 }
 
-/// "10,000": digits grouped by thousands.
+/// "10,000": digits grouped by thousands (`fmt::count`).
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    grouped
+    crate::fmt::count(n)
 }
 
 /// A file written under a temporary name (`.simulate-PID-N.tmp`) in its

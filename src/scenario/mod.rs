@@ -9,6 +9,7 @@ fails on it. The file format is documented field by field in
 */
 
 pub(crate) mod raw;
+pub mod starter;
 mod validate;
 
 use std::path::Path;
