@@ -465,6 +465,9 @@ fn charts_say_what_was_run() {
     // --title replaces the title.
     run(&["scenarios/classic-ipd.toml", "--runs", "20", "--title", "My own title"], &d("titled"));
     assert!(svg(&d("titled"), "outcomes.svg").contains("My own title"));
+    // Text in the embedded font, sized as the layout measured it.
+    let o = svg(&d("titled"), "outcomes.svg");
+    assert!(o.contains("@font-face") && o.contains("base64,") && !o.contains("font-family=\"sans-serif\""));
 }
 
 #[test]

@@ -24,6 +24,7 @@ use plotters::style::{FontStyle, register_font};
 
 pub mod fit;
 pub mod run;
+mod svg_font;
 pub mod sweep;
 pub mod tournament;
 
@@ -81,7 +82,9 @@ pub(super) fn render_chart(chart: &impl Draw, format: Format) -> Result<Vec<u8>,
                 chart.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
-            svg.into_bytes()
+            // The font the layout was measured with, so that no viewer
+            // substitutes its own.
+            svg_font::embed(&svg, DEJAVU_SANS, DEJAVU_SANS_BOLD).map_err(chart_error)?.into_bytes()
         }
     };
     Ok(bytes)
