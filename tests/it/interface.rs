@@ -211,6 +211,15 @@ fn mistyped_subcommands_and_options_get_a_suggestion() {
     typo(&["run", "scenarios/busan.toml"], "simulate SCENARIO");
     typo(&["scenarios/busan.toml", "--rnus", "5"], "--runs");
     typo(&["tournament", "scenarios/busan.toml", "--rnus", "5"], "did you mean the option `--runs`?");
+    // The example docs/history.md gives.
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.csv");
+    std::fs::write(&history, "round,date,side,lever,value,source\n0,2025-01-01,china,soybeans,25,x\n").unwrap();
+    let (h, out) = (history.display().to_string(), out_dir(&dir, "out"));
+    typo(
+        &["backtest", "scenarios/escalation-2025.toml", "--history", &h, "--out", &out],
+        "did you mean `soybean_purchases`?",
+    );
 }
 
 #[test]
