@@ -347,17 +347,22 @@ fn draw_trajectory<DB: DrawingBackend>(
     // The y axis title, rotated, on two lines so that it fits the plot's height.
     let (_, plot_ys) = chart.plotting_area().get_pixel_range();
     let y_mid = (plot_ys.start + plot_ys.end) / 2;
-    let rotated = |size| {
-        text(size, FontStyle::Normal, &INK)
-            .transform(FontTransform::Rotate270)
-            .pos(Pos::new(HPos::Center, VPos::Center))
-    };
+    // Measured upright (a rotated style measures its height), then turned.
     let height = plot_ys.end - plot_ys.start;
-    let (title, title_style) = fit_text("escalation index", &rotated(AXIS_PX), height)?;
-    root.draw(&Text::new(title, (MARGIN + 10, y_mid), title_style)).map_err(fail)?;
-    let (scale, scale_style) =
-        fit_text("(0 = every lever at its bottom rung, 1 = every lever at the top)", &rotated(TICK_PX), height)?;
-    root.draw(&Text::new(scale, (MARGIN + 34, y_mid), scale_style)).map_err(fail)?;
+    let rotate =
+        |style: TextStyle<'static>| style.transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Center));
+    let (title, title_style) = fit_text("escalation index", &text(AXIS_PX, FontStyle::Normal, &INK), height)?;
+    root.draw(&Text::new(title, (MARGIN + 10, y_mid), rotate(title_style))).map_err(fail)?;
+    let scale_style = text(TICK_PX, FontStyle::Normal, &INK);
+    let long = "(0 = every lever at its bottom rung, 1 = every lever at the top)";
+    let short = "(0 = all levers at the bottom, 1 = all at the top)";
+    let fits = |s: &str| -> Result<bool, String> {
+        let (fitted, _) = fit_text(s, &scale_style, height)?;
+        Ok(fitted == s)
+    };
+    let scale = if fits(long)? { long } else { short };
+    let (scale, scale_style) = fit_text(scale, &scale_style, height)?;
+    root.draw(&Text::new(scale, (MARGIN + 34, y_mid), rotate(scale_style))).map_err(fail)?;
     Ok(())
 }
 

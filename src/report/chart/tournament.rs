@@ -34,7 +34,8 @@ struct Heatmap<'a> {
     caption: &'a Caption,
 }
 
-/// Width of the row-label column, and of the key panel on the right.
+/// Widest row-label column (narrower when the labels are short), and the
+/// width of the key panel on the right.
 const ROW_LABELS_W: i32 = 250;
 const PANEL_W: i32 = 390;
 /// Gap between the heatmap and the panel; room for the rotated row title.
@@ -62,6 +63,14 @@ impl Heatmap<'_> {
         (self.r.setup.candidates[0].len(), self.r.setup.candidates[1].len())
     }
 
+    /// Width of the row-label column: the widest label and a gap, at most
+    /// `ROW_LABELS_W` (longer labels wrap).
+    fn row_labels_w(&self) -> i32 {
+        let style = text(LEGEND_PX, FontStyle::Normal, &INK);
+        let widest = self.r.labels[0].iter().map(|l| text_width(l, &style).unwrap_or(ROW_LABELS_W)).max().unwrap_or(0);
+        (widest + 26).clamp(100, ROW_LABELS_W)
+    }
+
     /// Height the panel needs: colour bar, key, then the equilibria list.
     fn panel_height(&self) -> i32 {
         let listed = self.r.equilibria.len().min(MAX_LISTED) as i32;
@@ -72,7 +81,7 @@ impl Heatmap<'_> {
 impl Draw for Heatmap<'_> {
     fn size(&self) -> (u32, u32) {
         let (n, m) = self.shape();
-        let width = 2 * MARGIN + ROW_TITLE_W + ROW_LABELS_W + m as i32 * MIN_CELL_W + GAP + PANEL_W;
+        let width = 2 * MARGIN + ROW_TITLE_W + self.row_labels_w() + m as i32 * MIN_CELL_W + GAP + PANEL_W;
         let grid_h = HEADER_H + COL_LABELS_H + n as i32 * MIN_CELL_H + MARGIN;
         let height = grid_h.max(HEADER_H + self.panel_height());
         (SIZE.0.max(width as u32), SIZE.1.max(height as u32))
@@ -103,7 +112,8 @@ impl Draw for Heatmap<'_> {
 
         // Grid geometry: the cells take the room the labels and the panel
         // leave, so that a small tournament fills the image.
-        let grid_left = MARGIN + ROW_TITLE_W + ROW_LABELS_W;
+        let row_labels_w = self.row_labels_w();
+        let grid_left = MARGIN + ROW_TITLE_W + row_labels_w;
         let avail_w = width - grid_left - GAP - PANEL_W - MARGIN;
         let cell_w = (avail_w / m as i32).clamp(MIN_CELL_W, MAX_CELL_W);
         let grid_top = header_h + COL_LABELS_H;
@@ -138,7 +148,7 @@ impl Draw for Heatmap<'_> {
             }
         }
         for i in 0..n {
-            let lines = wrap(&r.labels[0][i], ROW_LABELS_W - 14, 2, &|s| text_width(s, &label_style))?;
+            let lines = wrap(&r.labels[0][i], row_labels_w - 14, 2, &|s| text_width(s, &label_style))?;
             let (_, y) = cell(i, 0);
             let mid = y + cell_h / 2;
             for (k, line) in lines.iter().enumerate() {
