@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 use tradewar::Error;
 use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_json, sweep_table};
-use tradewar::report::{self, Caption, chart};
+use tradewar::report::{Caption, chart};
 use tradewar::sweep::{self, Input, PointResult, Sweep, SweepSpec, shard};
 
 use super::output::{self, OutputSet};
@@ -75,10 +75,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         })?;
 
     let work = format!(
-        "{} point{} × {} runs in {:.2} s",
-        points.len(),
-        if points.len() == 1 { "" } else { "s" },
-        report::thousands(sweep.runs),
+        "{} × {} in {:.2} s",
+        tradewar::fmt::count_of(points.len() as u64, "point"),
+        tradewar::fmt::count_of(sweep.runs, "run"),
         elapsed.as_secs_f64()
     );
     match args.shard {
@@ -116,10 +115,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
             .with("merged", args.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>()),
     );
     let work = format!(
-        "{} shards: {} points × {} runs in {:.2} s",
-        merged.shards,
-        merged.sweep.points(),
-        report::thousands(merged.sweep.runs),
+        "{}: {} × {} in {:.2} s",
+        tradewar::fmt::count_of(merged.shards as u64, "shard"),
+        tradewar::fmt::count_of(merged.sweep.points() as u64, "point"),
+        tradewar::fmt::count_of(merged.sweep.runs, "run"),
         started.elapsed().as_secs_f64()
     );
     write_outputs(out, &merged.sweep, &merged.results, &args.output, &work)
