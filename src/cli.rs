@@ -12,7 +12,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
     name = "simulate",
     version,
     about = "Monte Carlo simulator of tit-for-tat trade leverage: how often does a standoff settle into détente, and how often into a vicious cycle?",
-    after_help = "Examples:\n  simulate scenarios/busan.toml\n  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/\n  simulate validate scenarios/*.toml\n  simulate strategies\n  simulate sweep scenarios/busan.toml --vary sides.china.misperception=0:0.2:11\n  simulate tournament scenarios/busan.toml --us tit_for_tat,grim_trigger --china tit_for_tat,always_concede",
+    after_help = MAIN_HELP,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -23,15 +23,70 @@ pub struct Cli {
     pub run: RunArgs,
 }
 
+const MAIN_HELP: &str = "\
+Examples:
+  simulate scenarios/busan.toml
+  simulate scenarios/busan.toml --runs 100000 --threads 2 --out report/
+  simulate validate scenarios/*.toml
+  simulate strategies
+  simulate new my-standoff
+  simulate sweep scenarios/busan.toml \\
+      --vary sides.china.misperception=0:0.2:11
+  simulate tournament scenarios/busan.toml \\
+      --us tit_for_tat,grim_trigger --china tit_for_tat,always_concede
+  simulate completions bash > simulate.bash
+
+Documentation: README.md and docs/ in the source repository.";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check scenario files without running them.
     Validate {
         #[arg(required = true, value_name = "SCENARIO")]
         files: Vec<PathBuf>,
+        /// Print the result as one JSON document on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// List the strategies and their parameters.
-    Strategies,
+    Strategies {
+        /// Print the list as one JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a commented starter scenario to edit.
+    #[command(after_help = "Examples:\n  simulate new my-standoff\n  simulate new \"Tariff truce\" --out ~/truce.toml")]
+    New {
+        /// The scenario's name (its `name`, and the file's stem by default).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Where to write it [default: NAME.toml in the current folder].
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Install where your shell looks for completions, e.g.:\n  \
+        mkdir -p ~/.local/share/bash-completion/completions\n  \
+        simulate completions bash \\\n      \
+        > ~/.local/share/bash-completion/completions/simulate\n  \
+        simulate completions zsh > ~/.zfunc/_simulate\n  \
+        simulate completions fish > ~/.config/fish/completions/simulate.fish")]
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: simulate(1), or a subcommand's.
+    #[command(
+        after_help = "Examples:\n  simulate man > simulate.1 && man ./simulate.1\n  simulate man sweep > simulate-sweep.1"
+    )]
+    Man {
+        /// A subcommand, for its own page.
+        #[arg(value_name = "SUBCOMMAND")]
+        command: Option<String>,
+    },
     /// Play every pair of candidate strategies; report best responses and the equilibria of the meta-game.
     Tournament(TournamentArgs),
     /// What each lever is worth: Shapley values of every lever of each side (docs/model.md §8b).
@@ -76,6 +131,10 @@ pub struct RecordArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    simulate fit scenarios/escalation-2025.toml --history data/us-china-2025.csv\n  \
+    simulate fit scenarios/escalation-2025.toml --history data/us-china-2025.csv \\\n      \
+    --write-scenario scenarios/busan-fitted.toml --base scenarios/busan.toml")]
 pub struct FitArgs {
     #[command(flatten)]
     pub record: RecordArgs,
@@ -88,14 +147,17 @@ pub struct FitArgs {
     /// Also write a copy of the base scenario with each side's best strategy and noise.
     #[arg(long, value_name = "PATH")]
     pub write_scenario: Option<PathBuf>,
-    /// Base scenario for --write-scenario.
-    #[arg(long, value_name = "FILE", default_value = "scenarios/busan.toml", requires = "write_scenario")]
-    pub base: PathBuf,
+    /// Base scenario for --write-scenario [default: SCENARIO itself].
+    #[arg(long, value_name = "FILE", requires = "write_scenario")]
+    pub base: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    simulate backtest scenarios/escalation-2025.toml \\\n      \
+    --history data/us-china-2025.csv")]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub record: RecordArgs,
@@ -106,11 +168,17 @@ pub struct BacktestArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
+#[command(
+    after_help = "Examples:\n  \
     simulate sweep scenarios/busan.toml --vary sides.china.misperception=0:0.2:11\n  \
-    simulate sweep scenarios/busan.toml --vary us.strategy.generosity=0:0.5:6 --vary china.levers.rare_earths.erosion=0:0.1:6\n  \
-    simulate sweep sweeps/busan-misperception.toml --shard 3/8 --out /shared/busan-sweep\n  \
-    simulate sweep scenarios/busan.toml --list-params")]
+    simulate sweep scenarios/busan.toml --vary us.strategy.generosity=0:0.5:6 \\\n      \
+    --vary china.levers.rare_earths.erosion=0:0.1:6\n  \
+    simulate sweep sweeps/busan-misperception.toml --shard 3/8 \\\n      \
+    --out /shared/busan-sweep\n  \
+    simulate sweep scenarios/busan.toml --list-params",
+    mut_arg("runs", |a| a.help("Monte Carlo runs per point of the grid [default: the sweep file's or the scenario's `runs`, else 10,000]")),
+    mut_arg("out", |a| a.help("Output folder [default: output/<scenario or sweep file stem>-sweep]")),
+)]
 pub struct SweepArgs {
     /// A scenario file (parameters from --vary) or a sweep file (parameters inside).
     #[arg(value_name = "SCENARIO|SWEEP")]
@@ -135,6 +203,10 @@ fn parse_shard(s: &str) -> Result<tradewar::sweep::Shard, String> {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  simulate merge /shared/busan-sweep\n  simulate merge run1/ run2/ --out merged/",
+    mut_arg("out", |a| a.help("Output folder [default: the folder merged, when there is one]")),
+)]
 pub struct MergeArgs {
     /// Folders holding shard-K-of-N.json files (or the files themselves); the
     /// merged outputs go to the folder when there is one (else give --out).
@@ -154,9 +226,6 @@ pub struct RunArgs {
     /// Also write runs.csv: one row per run, in run order (streamed).
     #[arg(long)]
     pub runs_csv: bool,
-    /// Print the summary as JSON on stdout instead of the table.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// Options shared by a run and a tournament.
@@ -174,7 +243,7 @@ pub struct SimArgs {
 /// How many runs, from which seed, on how many threads.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// Monte Carlo runs (per point of a sweep, per cell of a tournament) [default: the scenario's `runs`, else 10000].
+    /// Monte Carlo runs [default: the scenario's `runs`, else 10,000].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=tradewar::scenario::MAX_RUNS as i64 as u64))]
     pub runs: Option<u64>,
     /// Master seed [default: the scenario's `seed`, else 2025]. Same seed and runs give identical output.
@@ -192,21 +261,34 @@ impl BatchArgs {
     }
 }
 
-/// Where outputs go and which to draw.
+/// Where outputs go, which to draw, and what to print.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output folder [default: output/<scenario file stem>, with -sweep or -tournament for those commands].
+    /// Output folder [default: output/<scenario file stem>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Do not draw the PNG charts.
     #[arg(long)]
     pub no_charts: bool,
-    /// Also draw the charts as SVG.
+    /// Also draw the charts as SVG (with the font embedded).
     #[arg(long)]
     pub svg: bool,
-    /// No progress bar and no notes on stderr.
+    /// Title of the charts [default: the scenario's name and the period run].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Print the results as one JSON document on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors: no table, no notes, no progress bar (with --json, only the JSON).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+impl OutputArgs {
+    /// Whether to print notes on stderr.
+    pub fn notes(&self) -> bool {
+        !self.quiet
+    }
 }
 
 #[derive(Debug, Args)]
@@ -220,9 +302,6 @@ pub struct CompareArgs {
     /// The scenario compared with it (B); same sides.
     #[arg(value_name = "B")]
     pub b: PathBuf,
-    /// Print the comparison as JSON on stdout instead of the table.
-    #[arg(long)]
-    pub json: bool,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -244,9 +323,6 @@ pub struct ViolationArgs {
     /// The round at whose start it happens.
     #[arg(long)]
     pub round: u32,
-    /// Print the comparison as JSON on stdout instead of the table.
-    #[arg(long)]
-    pub json: bool,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -260,9 +336,6 @@ pub struct LeverageArgs {
     /// Value only this side's levers [default: both sides'].
     #[arg(long, value_name = "SIDE")]
     pub side: Option<String>,
-    /// Print the values as JSON on stdout instead of the table.
-    #[arg(long)]
-    pub json: bool,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -280,7 +353,11 @@ Examples:
   simulate leverage scenarios/busan.toml --side china --runs 20000";
 
 #[derive(Debug, Args)]
-#[command(after_help = TOURNAMENT_HELP)]
+#[command(
+    after_help = TOURNAMENT_HELP,
+    mut_arg("runs", |a| a.help("Monte Carlo runs per cell (pair of strategies) [default: the scenario's `runs`, else 10,000]")),
+    mut_arg("out", |a| a.help("Output folder [default: output/<scenario file stem>-tournament]")),
+)]
 pub struct TournamentArgs {
     /// Scenario file (TOML).
     #[arg(value_name = "SCENARIO")]
@@ -305,11 +382,13 @@ its defaults; `simulate strategies` lists the kinds and their parameters.
 
 Examples:
   simulate tournament scenarios/busan.toml \\
-      --us tit_for_tat,generous_tit_for_tat,grim_trigger,always_escalate \\
-      --china tit_for_tat,win_stay_lose_shift,generous_tit_for_tat,always_concede
-  simulate tournament scenarios/classic-ipd.toml --side row=tit_for_tat,always_escalate \\
+      --us tit_for_tat,resolute_tit_for_tat,grim_trigger,always_escalate \\
+      --china tit_for_tat,win_stay_lose_shift,always_concede
+  simulate tournament scenarios/classic-ipd.toml \\
+      --side row=tit_for_tat,always_escalate \\
       --side column=tit_for_tat,always_concede --runs 2000
-  simulate tournament scenarios/busan.toml --candidates forgiveness.toml";
+  simulate tournament scenarios/busan.toml \\
+      --candidates candidates/forgiveness.toml";
 
 /// Rewrite `simulate tournament ... --NAME LIST` (or `--NAME=LIST`), for any
 /// long option `tournament` does not define, into `--side NAME=LIST`, so that
@@ -356,4 +435,59 @@ pub fn expand_side_flags(args: impl IntoIterator<Item = OsString>) -> Vec<OsStri
         out.push(format!("{name}={value}").into());
     }
     out
+}
+
+/// A mistyped subcommand: `simulate sweeep scenarios/busan.toml`, where the
+/// first argument names no file. clap would read it as the scenario of a
+/// plain run and trip over the next argument; this says what was meant.
+/// `None` when the first argument is a subcommand, an option or a file, or
+/// resembles no subcommand and stands alone (then it fails as a scenario
+/// that cannot be read).
+pub fn subcommand_typo(args: &[OsString]) -> Option<String> {
+    let first = args.get(1)?.to_str()?;
+    if first.starts_with('-') || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let command = Cli::command();
+    let mut names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    names.push("help");
+    if names.contains(&first) {
+        return None;
+    }
+    let lower = first.to_lowercase();
+    if lower == "run" {
+        return Some(format!("no such file `{first}`: a scenario runs without a subcommand, as `simulate SCENARIO`"));
+    }
+    let nearest = names
+        .iter()
+        .map(|n| (edit_distance(&lower, n), *n))
+        .filter(|&(d, n)| d <= if n.len() <= 4 { 1 } else { 2 } || (lower.len() >= 3 && n.starts_with(&lower)))
+        .min();
+    if let Some((_, name)) = nearest {
+        return Some(format!("no such file `{first}`; did you mean the subcommand `{name}`?"));
+    }
+    // More positional arguments: clap would call the second a subcommand.
+    let more = args[2..].iter().any(|a| !a.to_string_lossy().starts_with('-'));
+    (more && !first.contains(['.', '/'])).then(|| {
+        format!(
+            "no such file or subcommand `{first}` (subcommands: {}; `simulate --help` lists them)",
+            names.iter().filter(|&&n| n != "help").copied().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+/// Levenshtein distance between two strings, by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }

@@ -26,6 +26,7 @@ pub mod outcome;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sha256;
 pub mod stats;
 pub mod strategy;
 pub mod sweep;

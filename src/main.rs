@@ -14,7 +14,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse_from(cli::expand_side_flags(std::env::args_os())) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(message) = cli::subcommand_typo(&args) {
+        commands::usage_error(&message);
+        return ExitCode::from(2);
+    }
+    let cli = match cli::Cli::try_parse_from(cli::expand_side_flags(args)) {
         Ok(cli) => cli,
         Err(e) => return commands::clap_output(e),
     };

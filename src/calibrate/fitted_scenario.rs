@@ -89,6 +89,15 @@ pub fn apply_fit(
 const HEADER_START: &str = "# Strategies and noise FITTED by `simulate fit`";
 const HEADER_END: &str = "#   base: ";
 
+/// Where the strategies of a fitted scenario come from, read from the header
+/// `apply_fit` writes: "data/us-china-2025.csv (Jan 2025 – Dec 2025, 12
+/// months)"; `None` for a scenario not written by a fit.
+pub fn fit_origin(text: &str) -> Option<String> {
+    let first = text.lines().next()?.strip_prefix(HEADER_START)?;
+    let origin = first.trim().strip_prefix("to ")?.trim_end_matches(':').trim();
+    (!origin.is_empty()).then(|| origin.to_string())
+}
+
 /// `text` without a header an earlier fit wrote, so that refitting a fitted
 /// file replaces its header instead of stacking a second one.
 fn strip_fit_header(text: &str) -> &str {

@@ -22,7 +22,7 @@ pub(super) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     comparable(&a, &b).map_err(|e| Failure::Input(anyhow!(e)))?;
     let stem = format!("{}-vs-{}", a.id, b.id);
     let names = [a.name.clone(), b.name.clone()];
-    run(&a, &b, &args.sim, &stem, "compare", &names, args.json)
+    run(&a, &b, &args.sim, &stem, "compare", &names, args.sim.output.json)
 }
 
 pub(super) fn violation(args: &ViolationArgs) -> Result<(), Failure> {
@@ -45,7 +45,7 @@ pub(super) fn violation(args: &ViolationArgs) -> Result<(), Failure> {
     b.name = format!("{} + {label}", a.name);
     let stem = format!("{}-violation", a.id);
     let names = [a.name.clone(), format!("with the violation: {label}")];
-    run(&a, &b, &args.sim, &stem, "violation", &names, args.json)
+    run(&a, &b, &args.sim, &stem, "violation", &names, args.sim.output.json)
 }
 
 fn run(

@@ -11,20 +11,25 @@ use tradewar::calibrate::fit::{self, Candidate, FitConfig, Record, SideFit};
 use tradewar::calibrate::fitted_scenario::{self, FitOrigin};
 use tradewar::calibrate::history::{self, History};
 use tradewar::montecarlo::{self, McConfig};
-use tradewar::report::{self, fit as fit_out};
+use tradewar::report::{self, Caption, fit as fit_out};
 use tradewar::scenario::{self, Overrides, Scenario};
 
+use super::Failure;
 use super::output::{self, OutputSet};
-use super::{Failure, term};
+use super::provenance::Provenance;
 use crate::cli::{BacktestArgs, FitArgs};
 
 /// Points of the profile drawn in fit.png.
 const PROFILE_POINTS: usize = 101;
 
-fn load(path: &Path, history: &Path) -> Result<(Scenario, History), Failure> {
-    let sc = scenario::load(path)?;
+/// The scenario, the record, and what `provenance.json` says of them.
+fn load(path: &Path, history: &Path) -> Result<(Scenario, History, String, Provenance), Failure> {
+    let text = scenario::read_text(path)?;
+    let sc = scenario::parse(path, &text)?;
     let h = history::load(history, &sc)?;
-    Ok((sc, h))
+    let record = tradewar::input::read_bounded(history, tradewar::input::MAX_TEXT_BYTES).unwrap_or_default();
+    let provenance = Provenance::new().input("scenario", path, text.as_bytes()).input("history", history, &record);
+    Ok((sc, h, text, provenance))
 }
 
 /// `--write-scenario PATH`, checked before any work: a file path (not a
@@ -78,17 +83,23 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
 
 pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     // Everything that can be checked is checked before any work.
-    let (sc, h) = load(&args.record.scenario, &args.record.history)?;
+    let (sc, h, text, mut provenance) = load(&args.record.scenario, &args.record.history)?;
+    let caption = Caption::new(&sc, &args.record.scenario, &text, args.output.title.as_deref());
     let cfg = FitConfig { candidates: candidates(args).map_err(Failure::Input)?, profile_points: PROFILE_POINTS };
     let out_dir = output::out_dir(&args.output, &sc.id, "");
+    // The base of --write-scenario: --base, else the scenario fitted.
+    let base_path = args.base.as_deref().unwrap_or(&args.record.scenario);
     let base = match &args.write_scenario {
         Some(dest) => {
             check_destination(dest, &out_dir)?;
-            Some(scenario::read_text(&args.base)?)
+            let text = scenario::read_text(base_path)?;
+            provenance = provenance.input("base", base_path, text.as_bytes());
+            Some(text)
         }
         None => None,
     };
     let mut out = OutputSet::open(&out_dir, "fit", args.output.quiet)?;
+    out.provenance(provenance.with("write_scenario", args.write_scenario.as_ref().map(|p| p.display().to_string())));
 
     let fits: Vec<SideFit> = (0..sc.sides.len())
         .map(|i| fit::fit_side(i, &Record::from_history(&h, &sc, i), &cfg))
@@ -97,7 +108,7 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
 
     out.add("fit.csv", &fit_out::fit_csv(&sc, &h, &fits))?;
     for (format, ext) in output::chart_formats(&args.output) {
-        out.add_chart(&format!("fit.{ext}"), report::chart::fit::fit_chart(&sc, &h, &fits, format))?;
+        out.add_chart(&format!("fit.{ext}"), report::chart::fit::fit_chart(&sc, &h, &fits, &caption, format))?;
     }
     let fitted = match (&args.write_scenario, base) {
         (Some(_), Some(base)) => {
@@ -107,7 +118,7 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
             };
             let pairs: Vec<(&str, &fit::CandidateFit)> =
                 fits.iter().map(|sf| (sc.sides[sf.side].name.as_str(), &sf.fits[0])).collect();
-            Some(fitted_scenario::apply_fit(&args.base, &base, &pairs, &origin).map_err(|e| Failure::Input(e.into()))?)
+            Some(fitted_scenario::apply_fit(base_path, &base, &pairs, &origin).map_err(|e| Failure::Input(e.into()))?)
         }
         _ => None,
     };
@@ -117,37 +128,42 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
         written.also(dest);
     }
 
-    let mut text = fit_out::fit_text(&sc, &h, &fits);
-    if !sc.events.is_empty() {
-        text.push_str("\nnote: the scenario's events (truces, scheduled changes) are not part of the likelihood\n");
-    }
-    for (i, s) in sc.sides.iter().enumerate() {
-        for t in h.ambiguous_holds(&sc, i) {
-            text.push_str(&format!(
-                "note: {} held in {} with every lever at its top: read as C, though the model would call a chosen escalation D\n",
-                s.name,
-                h.round_label(t)
-            ));
+    let text = || {
+        let mut text = fit_out::fit_text(&sc, &h, &fits);
+        if !sc.events.is_empty() {
+            text.push_str("\nnote: the scenario's events (truces, scheduled changes) are not part of the likelihood\n");
         }
-    }
-    term::print(&text)?;
+        for (i, s) in sc.sides.iter().enumerate() {
+            for t in h.ambiguous_holds(&sc, i) {
+                text.push_str(&format!(
+                    "note: {} held in {} with every lever at its top: read as C, though the model would call a chosen escalation D\n",
+                    s.name,
+                    h.round_label(t)
+                ));
+            }
+        }
+        tradewar::fmt::wrap(&text, tradewar::report::table::WIDTH)
+    };
+    output::show(&args.output, text, || fit_out::fit_json(&sc, &h, &fits))?;
     written.report(None);
     Ok(())
 }
 
 pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
-    let (sc, h) = load(&args.record.scenario, &args.record.history)?;
+    let (sc, h, text, provenance) = load(&args.record.scenario, &args.record.history)?;
     h.check_start(&sc)?;
     // Simulate exactly the record's months.
     let sc = if sc.rounds == h.rounds {
         sc
     } else {
         let overrides = Overrides { rounds: Some(h.rounds), rounds_from: Some("the history's rounds") };
-        scenario::load_with(&args.record.scenario, &overrides)?
+        scenario::parse_with(&args.record.scenario, &text, &overrides)?
     };
     let cfg = McConfig { runs: args.batch.runs.unwrap_or(sc.runs), seed: args.batch.seed.unwrap_or(sc.seed) };
     output::check_memory(&sc, &args.batch)?;
+    let caption = Caption::new(&sc, &args.record.scenario, &text, args.output.title.as_deref());
     let mut out = OutputSet::open(&output::out_dir(&args.output, &sc.id, ""), "backtest", args.output.quiet)?;
+    out.provenance(provenance.with("seed", cfg.seed).with("runs", cfg.runs).with("rounds", sc.rounds));
     let (batch, elapsed) = output::parallel(&sc.id, cfg.runs, &args.batch, args.output.quiet, |hooks| {
         montecarlo::run_batch(&sc, &cfg, hooks, None)
     })?;
@@ -155,10 +171,10 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
 
     out.add("backtest.csv", &fit_out::backtest_csv(&sc, &bt))?;
     for (format, ext) in output::chart_formats(&args.output) {
-        out.add_chart(&format!("backtest.{ext}"), report::chart::fit::backtest_chart(&sc, &h, &bt, format))?;
+        out.add_chart(&format!("backtest.{ext}"), report::chart::fit::backtest_chart(&sc, &h, &bt, &caption, format))?;
     }
     let written = out.commit()?;
-    term::print(&fit_out::backtest_text(&sc, &h, &bt))?;
+    output::show(&args.output, || fit_out::backtest_text(&sc, &h, &bt), || fit_out::backtest_json(&sc, &h, &bt))?;
     written.report(Some(&output::runs_done(cfg.runs, elapsed)));
     Ok(())
 }

@@ -56,7 +56,7 @@ pub(super) fn run(args: &LeverageArgs) -> Result<(), Failure> {
         files.add_chart(&format!("leverage.{ext}"), chart::leverage::leverage_chart(&values, format))?;
     }
     let written = files.commit()?;
-    if args.json {
+    if args.sim.output.json {
         let rows: Vec<serde_json::Value> = values
             .iter()
             .flat_map(out::lever_rows)

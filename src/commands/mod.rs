@@ -16,8 +16,10 @@ use crate::cli::{Cli, Command};
 mod compare;
 mod fit;
 mod leverage;
+mod meta;
 mod output;
 mod playthrough;
+mod provenance;
 mod run;
 mod signals;
 mod strategies;
@@ -84,7 +86,7 @@ impl From<Error> for Failure {
         match e {
             Error::Scenario(s) => Failure::Scenario(vec![s]),
             Error::Interrupted { done, total } => Failure::Interrupted(signals::interrupted_message(
-                &format!("stopped after {done} of {total} runs"),
+                &format!("stopped after {} of {}", tradewar::fmt::count(done), tradewar::fmt::count_of(total, "run")),
                 &signals::live().replaced,
             )),
             Error::Sweep(e) => Failure::Input(e.into()),
@@ -126,13 +128,24 @@ pub fn clap_output(e: clap::Error) -> ExitCode {
     }
 }
 
+/// A usage error found before clap parses: printed as clap prints its own
+/// (exit 2 is the caller's).
+pub fn usage_error(message: &str) {
+    term::note(&format!(
+        "error: {message}\n\nUsage: simulate [OPTIONS] <SCENARIO>\n       simulate <COMMAND>\n\nFor more information, try '--help'."
+    ));
+}
+
 pub fn dispatch(cli: Cli) -> Result<(), Failure> {
     signals::install();
     match cli.command {
-        Some(Command::Validate { files }) => validate::validate(&files),
+        Some(Command::Validate { files, json }) => validate::validate(&files, json),
         Some(Command::Fit(args)) => fit::fit(&args),
         Some(Command::Backtest(args)) => fit::backtest(&args),
-        Some(Command::Strategies) => strategies::strategies(),
+        Some(Command::Strategies { json }) => strategies::strategies(json),
+        Some(Command::New { name, out, force }) => meta::new_scenario(&name, out.as_deref(), force),
+        Some(Command::Completions { shell }) => meta::completions(shell),
+        Some(Command::Man { command }) => meta::man(command.as_deref()),
         Some(Command::Sweep(args)) => sweep::sweep(&args),
         Some(Command::Merge(args)) => sweep::merge(&args),
         Some(Command::Tournament(args)) => tournament::run(&args),

@@ -47,6 +47,7 @@ use tradewar::montecarlo::{self, Hooks};
 use tradewar::report::chart;
 use tradewar::scenario::Scenario;
 
+use super::provenance::{self, Provenance};
 use super::{Failure, signals, term};
 use crate::cli::{BatchArgs, OutputArgs};
 
@@ -146,13 +147,27 @@ fn progress_bar(total: u64, message: &str, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr_with_hz(10));
+    let width = terminal_size::terminal_size_of(std::io::stderr()).map_or(80, |(w, _)| usize::from(w.0));
     pb.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} runs, {per_sec:0}, ETA {eta}")
-            .expect("static template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(&progress_template(width)).expect("valid template").progress_chars("=> "),
     );
     pb.set_message(term::sanitize(message).into_owned());
     pb
+}
+
+/// The progress bar's layout for a terminal `width` columns wide: the label
+/// (`wide_msg`) takes what the counts, the bar and the ETA leave and is cut
+/// to fit, so that the line never wraps (which would break it mid-number).
+/// Counts take at most 2 × 14 columns (10^10 runs, grouped by thousands).
+pub(crate) fn progress_template(width: usize) -> String {
+    if width >= 70 {
+        let bar = (width / 4).clamp(10, 40);
+        format!("{{spinner}} {{wide_msg}} [{{bar:{bar}}}] {{human_pos}}/{{human_len}} runs · ETA {{eta}}")
+    } else if width >= 30 {
+        "{spinner} [{wide_bar}] {percent:>3}% · ETA {eta}".to_string()
+    } else {
+        "[{wide_bar}]".to_string()
+    }
 }
 
 /// One command's outputs in one folder, staged and then switched in whole.
@@ -164,6 +179,8 @@ pub(crate) struct OutputSet {
     files: Vec<Entry>,
     quiet: bool,
     committed: bool,
+    /// What made the set, for `provenance.json`.
+    provenance: Provenance,
     /// Held while the run lives: its staging folder is not a dead run's.
     _staging_lock: Lock,
 }
@@ -209,12 +226,18 @@ impl OutputSet {
             files: Vec::new(),
             quiet,
             committed: false,
+            provenance: Provenance::new(),
             _staging_lock: staging_lock,
         })
     }
 
     pub(crate) fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Say what made the set: `provenance.json` records it at the commit.
+    pub(crate) fn provenance(&mut self, p: Provenance) {
+        self.provenance = p;
     }
 
     /// Where `name` will be: the path messages show.
@@ -288,11 +311,27 @@ impl OutputSet {
             let _live = signals::live();
             roll_forward(&dir, &journal).map_err(fail)?;
         }
-        let names: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
-        let mut entries: Vec<Entry> = read_manifest(&dir.join(MANIFEST))
-            .into_iter()
-            .filter(|e| e.set != self.set && !names.contains(&e.name))
+        // provenance.json: this set's record, beside those of the folder's
+        // other sets (read under the lock, so no record is lost).
+        let old = read_manifest(&dir.join(MANIFEST));
+        let mut names: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
+        let mut alive: Vec<String> = old
+            .iter()
+            .filter(|e| e.set != self.set && !names.contains(&e.name) && e.name != provenance::FILE)
+            .map(|e| e.set.clone())
             .collect();
+        alive.sort();
+        alive.dedup();
+        let previous = old
+            .iter()
+            .any(|e| e.name == provenance::FILE)
+            .then(|| tradewar::input::read_bounded(&dir.join(provenance::FILE), 1 << 20).ok())
+            .flatten();
+        let record = provenance::merged(previous.as_deref(), &self.set, &self.provenance, &names, &alive);
+        self.add(provenance::FILE, record.as_bytes())?;
+        names.push(provenance::FILE.to_string());
+        let mut entries: Vec<Entry> =
+            old.into_iter().filter(|e| e.set != self.set && !names.contains(&e.name)).collect();
         entries.extend(self.files.iter().cloned());
         write_synced(&self.staging.join(MANIFEST), manifest_text(&entries).as_bytes()).map_err(fail)?;
         sync_dir(&self.staging).map_err(|e| fail(e.into()))?;
@@ -320,7 +359,7 @@ impl OutputSet {
                 dir.display()
             )))
         })?;
-        Ok(Written { dir: dir.clone(), names, quiet: self.quiet })
+        Ok(Written { dir: dir.clone(), names, quiet: self.quiet, elsewhere: Vec::new() })
     }
 }
 
@@ -360,21 +399,27 @@ pub(crate) struct Written {
     dir: PathBuf,
     names: Vec<String>,
     quiet: bool,
+    /// Files written outside the folder (`--write-scenario`).
+    elsewhere: Vec<PathBuf>,
 }
 
 impl Written {
     /// Also name a file written outside the folder (`--write-scenario`).
     pub(crate) fn also(&mut self, path: &Path) {
-        self.names.push(path.display().to_string());
+        self.elsewhere.push(path.to_path_buf());
     }
 
     /// The summary line on stderr, unless `--quiet`: "WORK; wrote FILES in
-    /// DIR", or "wrote FILES in DIR".
+    /// DIR", or "wrote FILES in DIR"; then "and PATH" for a file written
+    /// elsewhere.
     pub(crate) fn report(&self, work: Option<&str>) {
         if self.quiet {
             return;
         }
-        let wrote = format!("wrote {} in {}", self.names.join(", "), self.dir.display());
+        let mut wrote = format!("wrote {} in {}", self.names.join(", "), self.dir.display());
+        for path in &self.elsewhere {
+            wrote.push_str(&format!("; wrote {}", path.display()));
+        }
         term::note(&match work {
             Some(w) => format!("{w}; {wrote}"),
             None => wrote,
@@ -382,10 +427,27 @@ impl Written {
     }
 }
 
+/// Print a command's results on stdout: the JSON document with `--json`,
+/// else the text unless `--quiet`.
+pub(crate) fn show(
+    args: &OutputArgs,
+    text: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+) -> Result<(), Failure> {
+    if args.json {
+        term::print(&json())
+    } else if args.quiet {
+        Ok(())
+    } else {
+        term::print(&text())
+    }
+}
+
 /// "N runs in S s (R runs/s)".
 pub(crate) fn runs_done(runs: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
-    format!("{runs} runs in {secs:.2} s ({:.0} runs/s)", runs as f64 / secs.max(1e-9))
+    let rate = (runs as f64 / secs.max(1e-9)).round() as u64;
+    format!("{} in {secs:.2} s ({} runs/s)", tradewar::fmt::count_of(runs, "run"), tradewar::fmt::count(rate))
 }
 
 /// An exclusive advisory lock (`flock`) on a folder, held while the value

@@ -4,20 +4,30 @@ use std::io::BufWriter;
 
 use tradewar::montecarlo::{self, McConfig};
 use tradewar::outcome::RunSummary;
-use tradewar::report::{self, Report, chart, csv, table};
+use tradewar::report::{self, Caption, Report, chart, csv, table};
 use tradewar::scenario::{self, Overrides};
 
+use super::Failure;
 use super::output::{self, OutputSet};
-use super::{Failure, term};
+use super::provenance::Provenance;
 use crate::cli::RunArgs;
 
 pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     let path = args.scenario.as_deref().expect("clap requires SCENARIO");
     let sim = &args.sim;
-    let sc = scenario::load_with(path, &Overrides { rounds: sim.rounds, ..Overrides::default() })?;
+    let text = scenario::read_text(path)?;
+    let sc = scenario::parse_with(path, &text, &Overrides { rounds: sim.rounds, ..Overrides::default() })?;
     let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
     output::check_memory(&sc, &sim.batch)?;
+    let caption = Caption::new(&sc, path, &text, sim.output.title.as_deref());
     let mut out = OutputSet::open(&output::out_dir(&sim.output, &sc.id, ""), "run", sim.output.quiet)?;
+    out.provenance(
+        Provenance::new()
+            .input("scenario", path, text.as_bytes())
+            .with("seed", cfg.seed)
+            .with("runs", cfg.runs)
+            .with("rounds", sc.rounds),
+    );
 
     let mut runs_csv = match args.runs_csv {
         true => {
@@ -45,8 +55,8 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
         out.add("truces.csv", &report::truces::truces_csv(&report.truces))?;
     }
     for (format, ext) in output::chart_formats(&sim.output) {
-        out.add_chart(&format!("outcomes.{ext}"), chart::outcomes_chart(&report, format))?;
-        out.add_chart(&format!("trajectory.{ext}"), chart::trajectory_chart(&report, format))?;
+        out.add_chart(&format!("outcomes.{ext}"), chart::outcomes_chart(&report, &caption, format))?;
+        out.add_chart(&format!("trajectory.{ext}"), chart::trajectory_chart(&report, &caption, format))?;
         if !report.truces.is_empty() {
             out.add_chart(&format!("truces.{ext}"), chart::truces::truces_chart(&report.meta, &report.truces, format))?;
         }
@@ -60,7 +70,7 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let written = out.commit()?;
 
-    term::print(&if args.json { report.summary_json() } else { table::render(&report) })?;
+    output::show(&sim.output, || table::render(&report), || report.summary_json())?;
     written.report(Some(&output::runs_done(cfg.runs, elapsed)));
     Ok(())
 }

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use tradewar::Error;
-use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_table};
-use tradewar::report::{self, chart};
+use tradewar::report::sweep::{SweepReport, sweep_csv, sweep_json, sweep_table};
+use tradewar::report::{Caption, chart};
 use tradewar::sweep::{self, Input, Piece, PointResult, Sweep, SweepSpec, shard};
 
 use super::output::{self, OutputSet};
+use super::provenance::Provenance;
 use super::{Failure, term};
 use crate::cli::{MergeArgs, OutputArgs, SweepArgs};
 
@@ -40,6 +41,17 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     spec.runs = args.batch.runs.or(spec.runs);
     spec.seed = args.batch.seed.or(spec.seed);
     let sweep = Sweep::prepare(&spec)?;
+    let mut provenance = Provenance::new();
+    if let Some((path, text)) = &spec.file {
+        provenance = provenance.input("sweep", path, text.as_bytes());
+    }
+    let provenance = provenance
+        .input("scenario", &sweep.scenario_path, sweep.scenario_text.as_bytes())
+        .with("seed", sweep.seed)
+        .with("runs", sweep.runs)
+        .with("rounds", sweep.base.rounds)
+        .with("parameters", parameters(&sweep))
+        .with("shard", args.shard.map(|s| format!("{}/{}", s.index, s.count)));
     let pieces: Vec<Piece> = match args.shard {
         Some(s) => s.pieces(sweep.points(), sweep.runs).map_err(Error::from)?,
         None => sweep.pieces(),
@@ -52,16 +64,24 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         None => ("sweep".to_string(), format!("{} sweep", sweep.name)),
     };
     let mut out = OutputSet::open(&output::out_dir(&args.output, &sweep.name, "-sweep"), &set, args.output.quiet)?;
+    out.provenance(provenance);
     let runs: u64 = pieces.iter().map(Piece::count).sum();
     let (results, elapsed) = output::parallel(&label, runs, &args.batch, args.output.quiet, |hooks| {
         sweep::run_sweep(&sweep, &pieces, hooks)
     })?;
 
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let what = if pieces.iter().all(|p| p.count() == sweep.runs) {
-        format!("{} point{} × {} runs", pieces.len(), plural(pieces.len()), report::thousands(sweep.runs))
+        format!(
+            "{} × {}",
+            tradewar::fmt::count_of(pieces.len() as u64, "point"),
+            tradewar::fmt::count_of(sweep.runs, "run")
+        )
     } else {
-        format!("{} runs in {} piece{} of points", report::thousands(runs), pieces.len(), plural(pieces.len()))
+        format!(
+            "{} in {}",
+            tradewar::fmt::count_of(runs, "run"),
+            tradewar::fmt::count_of(pieces.len() as u64, "piece of points")
+        )
     };
     let work = format!("{what} in {:.2} s", elapsed.as_secs_f64());
     match args.shard {
@@ -69,7 +89,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             out.add(&s.file_name(), &shard::shard_json(&sweep, s, &pieces, &results))?;
             let dir = out.dir().to_path_buf();
             out.commit()?.report(Some(&work));
-            if !args.output.quiet {
+            if args.output.notes() {
                 term::note(&format!("when every shard is done: simulate merge {}", dir.display()));
             }
         }
@@ -87,12 +107,22 @@ pub fn merge(args: &MergeArgs) -> Result<(), Failure> {
     };
     let started = std::time::Instant::now();
     let merged = shard::merge(&args.dirs)?;
-    let out = OutputSet::open(&out_dir, "sweep", args.output.quiet)?;
+    let mut out = OutputSet::open(&out_dir, "sweep", args.output.quiet)?;
+    let sweep = &merged.sweep;
+    out.provenance(
+        Provenance::new()
+            .input("scenario (as the shards hold it)", &sweep.scenario_path, sweep.scenario_text.as_bytes())
+            .with("seed", sweep.seed)
+            .with("runs", sweep.runs)
+            .with("rounds", sweep.base.rounds)
+            .with("parameters", parameters(sweep))
+            .with("merged", args.dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>()),
+    );
     let work = format!(
-        "{} shards: {} points × {} runs in {:.2} s",
-        merged.shards,
-        merged.sweep.points(),
-        report::thousands(merged.sweep.runs),
+        "{}: {} × {} in {:.2} s",
+        tradewar::fmt::count_of(merged.shards as u64, "shard"),
+        tradewar::fmt::count_of(merged.sweep.points() as u64, "point"),
+        tradewar::fmt::count_of(merged.sweep.runs, "run"),
         started.elapsed().as_secs_f64()
     );
     write_outputs(out, &merged.sweep, &merged.results, &args.output, &work)
@@ -108,24 +138,38 @@ fn write_outputs(
     work: &str,
 ) -> Result<(), Failure> {
     let report = SweepReport::new(sweep, results);
+    let caption = Caption::new(&sweep.base, &sweep.scenario_path, &sweep.scenario_text, args.title.as_deref());
     out.add("sweep.csv", &sweep_csv(&report))?;
     for (format, _) in output::chart_formats(args) {
-        out.add_charts(chart::sweep::sweep_charts(&report, format))?;
+        out.add_charts(chart::sweep::sweep_charts(&report, &caption, format))?;
     }
     let written = out.commit()?;
-    term::print(&sweep_table(&report))?;
+    output::show(args, || sweep_table(&report), || sweep_json(&report))?;
     written.report(Some(work));
     Ok(())
+}
+
+/// The swept parameters and their values, for `provenance.json`.
+fn parameters(sweep: &Sweep) -> serde_json::Value {
+    serde_json::json!(
+        sweep
+            .params
+            .iter()
+            .map(|p| serde_json::json!({ "path": p.path.canonical, "values": p.values }))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// `--list-params`: every path a sweep may vary, with its value in the file.
 fn list_params(path: &Path, text: &str) -> Result<(), Failure> {
     let params = sweep::list_params(path, text)?;
     let width = params.iter().map(|p| p.canonical.len()).max().unwrap_or(0);
+    // Paths longer than the column (few) push their value along.
+    let width = width.min(48);
     let mut out = format!("parameters of {} (path, value in the file):\n", path.display());
     for p in &params {
         let value = p.current.as_deref().unwrap_or("(default)");
         out.push_str(&format!("  {:width$}  {value}\n", p.canonical));
     }
-    term::print(&out)
+    term::print(&tradewar::fmt::wrap(&out, tradewar::report::table::WIDTH))
 }

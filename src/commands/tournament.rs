@@ -10,23 +10,38 @@ use std::sync::Arc;
 
 use tradewar::ScenarioError;
 use tradewar::montecarlo::McConfig;
-use tradewar::report::{self, chart, tournament as out};
+use tradewar::report::{self, Caption, chart, tournament as out};
 use tradewar::scenario::{self, Overrides, Scenario};
 use tradewar::strategy::Strategy;
 use tradewar::tournament::{TournamentReport, candidates, run_tournament};
 
 use super::output::{self, OutputSet};
+use super::provenance::Provenance;
 use super::{Failure, term};
 use crate::cli::TournamentArgs;
 
 pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     let sim = &args.sim;
-    let sc = scenario::load_with(&args.scenario, &Overrides { rounds: sim.rounds, ..Overrides::default() })?;
+    let text = scenario::read_text(&args.scenario)?;
+    let sc = scenario::parse_with(&args.scenario, &text, &Overrides { rounds: sim.rounds, ..Overrides::default() })?;
     let candidates = candidates(args, &sc)?;
     let cfg = McConfig { runs: sim.batch.runs.unwrap_or(sc.runs), seed: sim.batch.seed.unwrap_or(sc.seed) };
     output::check_memory(&sc, &sim.batch)?;
+    let caption = Caption::new(&sc, &args.scenario, &text, sim.output.title.as_deref());
     let mut files =
         OutputSet::open(&output::out_dir(&sim.output, &sc.id, "-tournament"), "tournament", sim.output.quiet)?;
+    let mut provenance = Provenance::new().input("scenario", &args.scenario, text.as_bytes());
+    if let Some(file) = &args.candidates {
+        let bytes = tradewar::input::read_bounded(file, tradewar::input::MAX_TEXT_BYTES).unwrap_or_default();
+        provenance = provenance.input("candidates", file, &bytes);
+    }
+    files.provenance(provenance.with("seed", cfg.seed).with("runs", cfg.runs).with("rounds", sc.rounds).with(
+        "candidates",
+        serde_json::json!([
+            candidates[0].iter().map(|c| c.key()).collect::<Vec<_>>(),
+            candidates[1].iter().map(|c| c.key()).collect::<Vec<_>>()
+        ]),
+    ));
 
     let cells = (candidates[0].len() * candidates[1].len()) as u64;
     let label = format!("{}: {cells} cells", sc.id);
@@ -39,11 +54,12 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
     files.add("payoffs.csv", &out::payoffs_csv(&report))?;
     files.add("equilibria.csv", &out::equilibria_csv(&report))?;
     for (format, ext) in output::chart_formats(&sim.output) {
-        files.add_chart(&format!("tournament.{ext}"), chart::tournament::tournament_chart(&report, format))?;
+        files
+            .add_chart(&format!("tournament.{ext}"), chart::tournament::tournament_chart(&report, &caption, format))?;
     }
     let written = files.commit()?;
 
-    term::print(&out::render_summary(&report))?;
+    output::show(&sim.output, || out::render_summary(&report), || out::tournament_json(&report))?;
     written.report(Some(&format!(
         "{cells} cells × {} runs in {:.2} s",
         report::thousands(cfg.runs),
@@ -73,10 +89,16 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
         let Some(side) = sc.side_index(name) else {
             let err = ScenarioError::new(Path::new(&flag), &Arc::from(""), None, format!("unknown side `{name}`"));
             let err = candidates::unknown_side(err, name, sc);
-            let help = format!(
-                "{}; if `{flag}` was meant as an option, see `simulate tournament --help`",
-                err.help.as_deref().unwrap_or_default()
-            );
+            let help = match near_option(name) {
+                Some(option) => format!(
+                    "did you mean the option `--{option}`? (or a side: {})",
+                    err.help.as_deref().unwrap_or_default()
+                ),
+                None => format!(
+                    "{}; if `{flag}` was meant as an option, see `simulate tournament --help`",
+                    err.help.as_deref().unwrap_or_default()
+                ),
+            };
             return Err(scenario_error(err.with_help(help)));
         };
         if given.contains(&side) {
@@ -87,7 +109,7 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
     }
     let mut resolved = per_side.into_iter().enumerate().map(|(i, c)| {
         c.unwrap_or_else(|| {
-            if !args.sim.output.quiet {
+            if args.sim.output.notes() {
                 term::note(&format!(
                     "note: no candidates for side `{}`; it keeps the scenario's strategy, {}",
                     sc.sides[i].name,
@@ -100,6 +122,22 @@ fn candidates(args: &TournamentArgs, sc: &Scenario) -> Result<[Vec<Strategy>; 2]
     let first = resolved.next().unwrap_or_default();
     let second = resolved.next().unwrap_or_default();
     Ok([first, second])
+}
+
+/// An option of `simulate tournament` that `name` (given as `--name`, and
+/// so taken for a side) is probably a typo of.
+fn near_option(name: &str) -> Option<String> {
+    use clap::CommandFactory;
+    let command = crate::cli::Cli::command();
+    let tournament = command.find_subcommand("tournament")?;
+    tournament
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .filter(|long| *long != "side")
+        .map(|long| (crate::cli::edit_distance(name, long), long))
+        .filter(|&(d, long)| d > 0 && d <= if long.len() <= 3 { 1 } else { 2 })
+        .min()
+        .map(|(_, long)| long.to_string())
 }
 
 fn side_names(sc: &Scenario) -> String {

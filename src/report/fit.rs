@@ -6,9 +6,11 @@ text for the terminal. Pure: each function returns bytes or a string.
 use std::fmt::Write;
 
 use super::csv::{csv_bytes, num};
+use super::table::{TextTable, WIDTH, shorten};
 use crate::calibrate::backtest::Backtest;
 use crate::calibrate::fit::{CandidateFit, Estimate, SideFit};
 use crate::calibrate::history::History;
+use crate::fmt;
 use crate::scenario::Scenario;
 
 /// `fit.csv` columns.
@@ -106,9 +108,9 @@ pub fn backtest_csv(sc: &Scenario, bt: &Backtest) -> Vec<u8> {
 /// "0.12 [0.03, 0.41]".
 pub fn estimate_text(e: &Estimate) -> String {
     if e.fitted {
-        format!("{:.2} [{:.2}, {:.2}]", e.value, e.ci_low, e.ci_high)
+        format!("{} [{}, {}]", fmt::prob(e.value), fmt::prob(e.ci_low), fmt::prob(e.ci_high))
     } else {
-        format!("{:.2} (fixed)", e.value)
+        format!("{} (fixed)", fmt::prob(e.value))
     }
 }
 
@@ -148,7 +150,7 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
             own.len().saturating_sub(1),
             own.len()
         );
-        let q: Vec<String> = side.provocations.iter().map(|p| num(p.prob, 3)).collect();
+        let q: Vec<String> = side.provocations.iter().map(|p| fmt::prob(p.prob)).collect();
         if !q.is_empty() {
             let _ = writeln!(
                 out,
@@ -156,45 +158,46 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
                 q.join(", ")
             );
         }
-        let _ = writeln!(
-            out,
-            "  {:>4}  {:<24} {:>8} {:>2} {:>7} {:>7} {:>6}  {:<22} {:<20} {:<20}",
-            "rank",
-            "strategy",
-            "lnL",
-            "k",
-            "AIC",
-            "ΔAIC",
-            "weight",
-            "parameter [95% CI]",
-            "noise ε [95% CI]",
-            "misperception μ"
+        let mut ranking = TextTable::new(
+            ["  rank", "strategy", "lnL", "k", "AIC", "ΔAIC", "Akaike weight"].map(String::from).to_vec(),
         );
+        ranking.left.push(1);
+        let mut estimates = TextTable::new(
+            ["  rank", "strategy", "parameter [95% CI]", "noise ε [95% CI]", "misperception μ [95% CI]"]
+                .map(String::from)
+                .to_vec(),
+        );
+        estimates.left.extend([1, 2, 3, 4]);
         for (rank, f) in sf.fits.iter().enumerate() {
             let param = match (f.candidate.param, f.param) {
                 (Some(p), Some(e)) => format!("{} {}", p.spec.symbol, estimate_text(&e)),
                 _ => "—".to_string(),
             };
-            let _ = writeln!(
-                out,
-                "  {:>4}  {:<24} {:>8.2} {:>2} {:>7.2} {:>7.2} {:>6.3}  {:<22} {:<20} {:<20}",
-                rank + 1,
-                f.candidate.kind,
-                f.ln_l,
-                f.k,
-                f.aic,
-                f.delta_aic,
-                f.weight,
+            let rank = format!("  {}", rank + 1);
+            ranking.row(vec![
+                rank.clone(),
+                f.candidate.kind.to_string(),
+                fmt::stat(f.ln_l),
+                f.k.to_string(),
+                fmt::stat(f.aic),
+                fmt::stat(f.delta_aic),
+                fmt::stat(f.weight),
+            ]);
+            estimates.row(vec![
+                rank,
+                f.candidate.kind.to_string(),
                 param,
                 estimate_text(&f.noise),
                 f.misperception.map_or("— (not read)".to_string(), |m| estimate_text(&m)),
-            );
+            ]);
         }
+        out.push_str(&ranking.render());
+        out.push_str(&estimates.render());
         let best = &sf.fits[0];
         let _ = writeln!(out, "  best: {}", sentence(side.label.as_str(), history, best));
         for f in sf.fits.iter().filter(|f| !f.needs_noise.is_empty()) {
             let need = if f.noise.fitted && f.noise.ci_low > 0.0 {
-                format!("needs ε ≥ {:.3} (95% profile bound)", f.noise.ci_low)
+                format!("needs ε ≥ {} (95% profile bound)", fmt::prob(f.noise.ci_low))
             } else {
                 "needs ε > 0".to_string()
             };
@@ -217,7 +220,7 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
             );
         }
     }
-    out
+    fmt::wrap(&out, WIDTH)
 }
 
 /// One sentence an analyst can quote about a side's best fit.
@@ -235,12 +238,12 @@ pub fn sentence(label: &str, history: &History, f: &CandidateFit) -> String {
         };
         return format!(
             "No reciprocal strategy explains {label} moves from {period} better than a history-blind rule \
-             ({}, ε = {}): escalating in about {:.0}% of months whatever the other side did (lnL {:.2}, Akaike weight {:.2})",
+             ({}, ε = {}): escalating in about {:.0}% of months whatever the other side did (lnL {}, Akaike weight {})",
             f.strategy.describe(),
             estimate_text(&f.noise),
             100.0 * p_d,
-            f.ln_l,
-            f.weight
+            fmt::stat(f.ln_l),
+            fmt::stat(f.weight)
         );
     }
     let mut s = format!("{label} moves from {period} are best explained by {}", f.strategy.describe());
@@ -253,7 +256,7 @@ pub fn sentence(label: &str, history: &History, f: &CandidateFit) -> String {
     if let Some(m) = f.misperception {
         let _ = write!(s, " and misperception μ = {}", estimate_text(&m));
     }
-    let _ = write!(s, " (lnL {:.2}, Akaike weight {:.2})", f.ln_l, f.weight);
+    let _ = write!(s, " (lnL {}, Akaike weight {})", fmt::stat(f.ln_l), fmt::stat(f.weight));
     s
 }
 
@@ -262,23 +265,23 @@ pub fn backtest_text(sc: &Scenario, history: &History, bt: &Backtest) -> String 
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Backtest of {} against {} ({} runs, seed {}); percentile = mid-rank of the observed index among the runs",
+        "Backtest of {} against {} ({}, seed {}); percentile = mid-rank of the observed index among the runs",
         sc.name,
         history.path.display(),
-        super::thousands(bt.runs),
+        fmt::count_of(bt.runs, "run"),
         bt.seed
     );
     let _ = write!(out, "{:<10}", "month");
     for s in &sc.sides {
-        let _ = write!(out, "  {:>8} {:>6} {:>17}", s.name, "pct", "p10–p90");
+        let _ = write!(out, "  {:>8} {:>6} {:>11}", shorten(&s.name, 8), "pct", "p10–p90");
     }
     let _ = writeln!(out);
     for t in 1..=bt.rounds {
         let _ = write!(out, "{:<10}", history.round_label(t));
         for r in bt.rows.iter().filter(|r| r.round == t) {
-            let band = format!("{:.3}–{:.3}", r.p10, r.p90);
+            let band = format!("{}–{}", fmt::index(Some(r.p10)), fmt::index(Some(r.p90)));
             let flag = if r.inside { ' ' } else { '*' };
-            let _ = write!(out, "  {:>8.3} {:>5.1}{flag} {:>17}", r.observed, r.percentile, band);
+            let _ = write!(out, "  {:>8} {:>5.1}{flag} {:>11}", fmt::index(Some(r.observed)), r.percentile, band);
         }
         let _ = writeln!(out);
     }
@@ -293,5 +296,81 @@ pub fn backtest_text(sc: &Scenario, history: &History, bt: &Backtest) -> String 
         "both sides: {inside} of {n} side-months inside ({:.0}%; 80% expected if the model were right)",
         100.0 * inside as f64 / n.max(1) as f64
     );
-    out
+    fmt::wrap(&out, WIDTH)
+}
+
+/// A fitted value and its interval as JSON (`null` bounds when not fitted).
+fn estimate_json(e: Option<&Estimate>) -> serde_json::Value {
+    use serde_json::{Value, json};
+    match e {
+        Some(e) if e.fitted => json!({ "value": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "fitted": true }),
+        Some(e) => json!({ "value": e.value, "ci_low": Value::Null, "ci_high": Value::Null, "fitted": false }),
+        None => Value::Null,
+    }
+}
+
+/// The fit as one JSON document (`--json`): the rows of `fit.csv` per side,
+/// best first, with the sentence the terminal prints.
+pub fn fit_json(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
+    use serde_json::{Value, json};
+    let sides: Vec<Value> = fits
+        .iter()
+        .map(|sf| {
+            let side = &sc.sides[sf.side];
+            let candidates: Vec<Value> = sf
+                .fits
+                .iter()
+                .enumerate()
+                .map(|(rank, f)| {
+                    json!({
+                        "rank": rank + 1, "strategy": f.candidate.name(),
+                        "param_name": f.candidate.param.map(|p| p.name()),
+                        "param": estimate_json(f.param.as_ref()),
+                        "noise": estimate_json(Some(&f.noise)),
+                        "misperception": estimate_json(f.misperception.as_ref()),
+                        "ln_l": f.ln_l, "k": f.k, "aic": f.aic, "delta_aic": f.delta_aic, "akaike_weight": f.weight,
+                        "needs_noise": f.needs_noise.iter().map(|&t| history.round_label(t)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "side": side.name, "label": side.label, "postures": postures(history, sf.side),
+                "best": sentence(&side.label, history, &sf.fits[0]), "candidates": candidates,
+            })
+        })
+        .collect();
+    let v = json!({
+        "scenario": sc.name, "id": sc.id, "history": history.path.display().to_string(),
+        "first_month": history.round_label(1), "last_month": history.round_label(history.rounds),
+        "months": history.rounds, "sides": sides,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
+}
+
+/// The backtest as one JSON document (`--json`): the rows of `backtest.csv`
+/// and the band's coverage per side and overall.
+pub fn backtest_json(sc: &Scenario, history: &History, bt: &Backtest) -> String {
+    use serde_json::{Map, Value, json};
+    let rows: Vec<Value> = bt
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "round": r.round, "month": r.label, "side": sc.sides[r.side].name, "observed": r.observed,
+                "percentile": r.percentile, "p10": r.p10, "p50": r.p50, "p90": r.p90, "mean": r.mean, "inside": r.inside,
+            })
+        })
+        .collect();
+    let mut coverage = Map::new();
+    for (i, s) in sc.sides.iter().enumerate() {
+        let (inside, n) = bt.coverage(Some(i));
+        coverage.insert(s.name.clone(), json!({ "inside": inside, "months": n }));
+    }
+    let (inside, n) = bt.coverage(None);
+    coverage.insert("all".to_string(), json!({ "inside": inside, "months": n }));
+    let v = json!({
+        "scenario": sc.name, "id": sc.id, "history": history.path.display().to_string(), "runs": bt.runs,
+        "seed": bt.seed, "rows": rows, "coverage": coverage,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
 }

@@ -10,6 +10,7 @@ temporary file in the destination folder, then renamed into place, so a failed
 or interrupted run never leaves a half-written output.
 */
 
+pub mod caption;
 pub mod chart;
 pub mod compare;
 pub mod csv;
@@ -23,6 +24,8 @@ pub mod truces;
 
 use std::io::Write;
 use std::path::Path;
+
+pub use caption::{Calendar, Caption};
 
 use crate::error::ReportError;
 use crate::montecarlo::{Batch, RunMeta};
@@ -147,18 +150,28 @@ pub struct Report {
     pub truces: Vec<truces::TruceReport>,
     pub trajectory: Vec<TrajectoryRow>,
     pub events: Vec<EventMark>,
+    /// Rounds of the final window the outcome is read from.
+    pub window: u32,
+    /// The calendar of the rounds, when the scenario gives `first_round`.
+    pub calendar: Option<Calendar>,
 }
 
 impl Report {
     pub fn new(sc: &Scenario, batch: &Batch) -> Report {
+        let truces = truces::truce_reports(sc, batch);
+        let mut events = event_marks(sc);
+        events.extend(truce_marks(&truces));
+        events.sort_by_key(|m| m.round);
         Report {
             meta: RunMeta::new(sc, batch.runs, batch.seed),
             strategies: sc.sides.iter().map(|s| s.strategy.describe()).collect(),
             summary: summary_rows(batch),
             concessions: concession_rows(sc, &batch.totals),
-            truces: truces::truce_reports(sc, batch),
+            truces,
             trajectory: trajectory_rows(sc, batch),
-            events: event_marks(sc),
+            events,
+            window: sc.outcomes.window,
+            calendar: Calendar::of(sc),
         }
     }
 }
@@ -283,52 +296,72 @@ impl Report {
     }
 }
 
-/// Scheduled moments worth marking: events starting after round 1 and each
-/// suspension's first expiry (a snap-back unless renewed). Suspensions that
-/// lapse in the same round share one mark.
+/// Scheduled moments worth marking, each by name: every scheduled change
+/// (round 1 included: Liberation Day), suspensions that start after round 1
+/// (one in force from round 1 is the starting state), and each suspension's
+/// first expiry (a snap-back unless renewed, with the renewal odds). Marks
+/// are in round order, file order within a round.
 pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
     let mut marks = Vec::new();
-    let mut lapses: Vec<(u32, &str, f64)> = Vec::new();
     for e in &sc.events {
-        if e.start > 1 {
-            marks.push(EventMark { round: e.start, label: e.label.clone() });
-        }
-        if let EventKind::Suspension { duration, renew_prob, .. } = &e.kind {
-            let end = e.start + duration;
-            if end <= sc.rounds {
-                lapses.push((end, &e.label, *renew_prob));
+        match &e.kind {
+            EventKind::Scheduled { .. } | EventKind::Violation { .. } => {
+                marks.push(EventMark { round: e.start, label: e.label.clone() })
+            }
+            // A negotiated truce begins from play: its starts and collapses
+            // are marked from the runs (`truce_marks`).
+            EventKind::Suspension { talks: Some(_), .. } => {}
+            EventKind::Suspension { duration, renew_prob, .. } => {
+                if e.start > 1 {
+                    marks.push(EventMark { round: e.start, label: e.label.clone() });
+                }
+                let end = e.start + duration;
+                if end <= sc.rounds {
+                    let label = if *renew_prob > 0.0 {
+                        format!("{} lapses unless renewed (p = {})", e.label, crate::fmt::num(*renew_prob, 3))
+                    } else {
+                        format!("{} lapses", e.label)
+                    };
+                    marks.push(EventMark { round: end, label });
+                }
             }
         }
-    }
-    let mut rounds: Vec<u32> = lapses.iter().map(|l| l.0).collect();
-    rounds.dedup();
-    for round in rounds {
-        let here: Vec<_> = lapses.iter().filter(|l| l.0 == round).collect();
-        let label = match here.as_slice() {
-            [(_, label, p)] if *p > 0.0 => format!("{label} lapses unless renewed (p = {p})"),
-            [(_, label, _)] => format!("{label} lapses"),
-            many => {
-                let ps: Vec<String> = many.iter().map(|l| l.2.to_string()).collect();
-                format!("{} suspensions lapse unless renewed (p = {})", many.len(), ps.join(", "))
-            }
-        };
-        marks.push(EventMark { round, label });
     }
     marks.sort_by_key(|m| m.round);
     marks
 }
 
-/// "10,000": digits grouped by thousands.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
+/// Marks from the runs: for each truce, the round in which it most often
+/// began (negotiated truces) and the round in which it most often collapsed,
+/// with the share of runs.
+pub fn truce_marks(truces: &[truces::TruceReport]) -> Vec<EventMark> {
+    let mut marks = Vec::new();
+    let peak = |v: &[f64]| {
+        v.iter()
+            .enumerate()
+            .skip(1)
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .filter(|(_, s)| **s >= 0.01)
+            .map(|(t, s)| (t, *s))
+    };
+    for t in truces {
+        if t.negotiated
+            && let Some((round, share)) = peak(&t.began)
+        {
+            let label = format!("{} begins most often ({:.0}% of runs)", t.label, 100.0 * share);
+            marks.push(EventMark { round: round as u32, label });
         }
-        grouped.push(c);
+        if let Some((round, share)) = peak(&t.collapsed_in) {
+            let label = format!("{} collapses most often ({:.0}% of runs)", t.label, 100.0 * share);
+            marks.push(EventMark { round: round as u32, label });
+        }
     }
-    grouped
+    marks
+}
+
+/// "10,000": digits grouped by thousands (`fmt::count`).
+pub fn thousands(n: u64) -> String {
+    crate::fmt::count(n)
 }
 
 /// A file written under a temporary name (`.simulate-PID-N.tmp`) in its

@@ -8,6 +8,7 @@ playthroughs are).
 use std::fmt::Write;
 
 use super::csv::num;
+use super::table::WIDTH;
 use crate::engine::GameTrace;
 use crate::outcome::classify;
 use crate::scenario::Scenario;
@@ -24,13 +25,30 @@ pub fn render(sc: &Scenario, run: u64, trace: &GameTrace) -> String {
         "outcome: {}; welfare {}: {}, {}: {}; rounds of mutual retaliation: {}",
         summary.outcome.title(),
         sc.sides[0].name,
-        num(summary.welfare[0], 2),
+        crate::fmt::welfare(Some(summary.welfare[0])),
         sc.sides[1].name,
-        num(summary.welfare[1], 2),
+        crate::fmt::welfare(Some(summary.welfare[1])),
         summary.exchanges
     );
+    // One table of both sides when it fits the terminal, else one per side.
+    let both = table(sc, trace, &[0, 1]);
+    if crate::fmt::max_columns(&both) <= WIDTH {
+        out.push_str(&both);
+    } else {
+        for i in 0..sc.sides.len() {
+            let _ = writeln!(out, "\n{} ({}):", sc.sides[i].label, sc.sides[i].name);
+            out.push_str(&table(sc, trace, &[i]));
+        }
+    }
+    let _ = writeln!(out, "act: action played (D escalate, C concede); * retaliation; ? read as D by the other side");
+    crate::fmt::wrap(&out, WIDTH)
+}
+
+/// The rounds of `sides`' actions, lever values and escalation index.
+fn table(sc: &Scenario, trace: &GameTrace, sides: &[usize]) -> String {
     let mut header = vec!["round".to_string()];
-    for s in &sc.sides {
+    for &i in sides {
+        let s = &sc.sides[i];
         header.push(format!("{} act", s.name));
         header.extend(s.levers.iter().map(|l| l.name.clone()));
         header.push(format!("{} E", s.name));
@@ -38,7 +56,8 @@ pub fn render(sc: &Scenario, run: u64, trace: &GameTrace) -> String {
     let mut rows = vec![header];
     for t in 0..=trace.rounds {
         let mut row = vec![t.to_string()];
-        for (i, s) in sc.sides.iter().enumerate() {
+        for &i in sides {
+            let s = &sc.sides[i];
             let j = 1 - i;
             let act = if t == 0 {
                 "".to_string()
@@ -57,16 +76,16 @@ pub fn render(sc: &Scenario, run: u64, trace: &GameTrace) -> String {
             for (l, lever) in s.levers.iter().enumerate() {
                 row.push(num(lever.ladder[trace.rung(t, i, l)], 2));
             }
-            row.push(num(trace.index(t, i), 3));
+            row.push(crate::fmt::index(Some(trace.index(t, i))));
         }
         rows.push(row);
     }
     let widths: Vec<usize> =
         (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
     for r in &rows {
         let line: Vec<String> = r.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}", w = *w)).collect();
         let _ = writeln!(out, "{}", line.join("  ").trim_end());
     }
-    let _ = writeln!(out, "act: action played (D escalate, C concede); * retaliation; ? read as D by the other side");
     out
 }

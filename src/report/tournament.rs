@@ -8,8 +8,7 @@ identity columns first, then column groups named after the sides.
 */
 
 use super::csv::{csv_bytes, num};
-use super::table::{pad_left, pad_right, pct, signed};
-use super::thousands;
+use super::table::{TextTable, WIDTH, pad_left, pad_right, pct, shorten, signed};
 use crate::strategy::Strategy;
 use crate::tournament::{EquilibriumRow, Response, TIE_Z, TournamentReport};
 
@@ -110,16 +109,17 @@ pub fn render_summary(r: &TournamentReport) -> String {
     let [a, b] = [&r.setup.meta.side_labels[0], &r.setup.meta.side_labels[1]];
     out.push_str(&format!("{}: strategy tournament\n", r.setup.meta.scenario));
     out.push_str(&format!(
-        "{n} {a} × {m} {b} strategies, {} runs per cell × {} {}s, seed {} (the same random numbers in every cell)\n\n",
-        thousands(r.setup.meta.runs),
-        r.setup.meta.rounds,
-        r.setup.meta.round_unit,
+        "{n} {a} × {m} {b} strategies, {} per cell × {}, seed {} (the same random numbers in every cell)\n\n",
+        crate::fmt::count_of(r.setup.meta.runs, "run"),
+        crate::fmt::count_of(u64::from(r.setup.meta.rounds), &r.setup.meta.round_unit),
         r.setup.meta.seed
     ));
-    out.push_str(&matrix(r));
+    let grid = matrix(r);
+    out.push_str(&if crate::fmt::max_columns(&grid) <= WIDTH { grid } else { cell_list(r) });
     out.push_str(&format!(
-        "\nwelfare: mean cumulative welfare per run, {a} / {b}; * a best response, ~ within {TIE_Z} standard errors of it;\n\
-         détente and vicious cycle: share of runs (the rest end in one-sided coercion or a standoff)\n\n"
+        "\nwelfare: mean cumulative welfare per run ({}), {a} / {b}; * a best response, ~ within {TIE_Z} \
+         standard errors of it\ndétente and vicious cycle: share of runs (the rest end in one-sided coercion or a standoff)\n\n",
+        r.setup.meta.welfare_unit
     ));
 
     for side in 0..2 {
@@ -146,7 +146,57 @@ pub fn render_summary(r: &TournamentReport) -> String {
     out.push_str(&equilibria_text(r));
     out.push('\n');
     out.push_str(&plain_words(r));
-    out
+    crate::fmt::wrap(&out, WIDTH)
+}
+
+/// The cells as a list, one line each: the layout when the matrix is wider
+/// than `WIDTH`.
+fn cell_list(r: &TournamentReport) -> String {
+    let mark = |resp: Response| match resp {
+        Response::Best => "*",
+        Response::Tied => "~",
+        Response::No => " ",
+    };
+    let [a, b] = [&r.setup.meta.side_labels[0], &r.setup.meta.side_labels[1]];
+    let longest = r.labels.iter().flatten().chain([a, b]).map(|l| crate::fmt::columns(l)).max().unwrap_or(8);
+    (8..=longest.max(8))
+        .rev()
+        .map(|w| cells_table(r, w, &mark))
+        .find(|t| t.width() <= WIDTH)
+        .unwrap_or_else(|| cells_table(r, 8, &mark))
+        .render()
+}
+
+fn cells_table(r: &TournamentReport, label_width: usize, mark: &dyn Fn(Response) -> &'static str) -> TextTable {
+    let [a, b] = [&r.setup.meta.side_labels[0], &r.setup.meta.side_labels[1]];
+    let mut t = TextTable::new(vec![
+        shorten(a, label_width),
+        shorten(b, label_width),
+        "welfare".to_string(),
+        "détente".into(),
+        "vicious".into(),
+    ])
+    .group("share of runs", 3, 2);
+    t.left.push(1);
+    for (i, la) in r.labels[0].iter().enumerate() {
+        for (j, lb) in r.labels[1].iter().enumerate() {
+            let c = r.cell(i, j);
+            t.row(vec![
+                if j == 0 { shorten(la, label_width) } else { String::new() },
+                shorten(lb, label_width),
+                format!(
+                    "{}{} / {}{}",
+                    signed(Some(c.welfare[0]), 2),
+                    mark(c.best_response[0]),
+                    signed(Some(c.welfare[1]), 2),
+                    mark(c.best_response[1])
+                ),
+                pct(c.detente.p),
+                pct(c.vicious_cycle.p),
+            ]);
+        }
+    }
+    t
 }
 
 /// The payoff matrix as text, three lines per cell: welfare of each side
@@ -369,4 +419,64 @@ fn plain_words(r: &TournamentReport) -> String {
         ));
     }
     out
+}
+
+/// The tournament as one JSON document (`--json`): the cells of
+/// `payoffs.csv` and the equilibria of `equilibria.csv`.
+pub fn tournament_json(r: &TournamentReport) -> String {
+    use serde_json::{Map, Value, json};
+    let sides = &r.setup.meta.sides;
+    let share = |s: crate::tournament::Share| json!({ "p": s.p, "ci_low": s.ci_low, "ci_high": s.ci_high });
+    let per_side = |f: &dyn Fn(usize) -> Value| -> Value {
+        let mut m = Map::new();
+        for (i, s) in sides.iter().enumerate() {
+            m.insert(s.clone(), f(i));
+        }
+        Value::Object(m)
+    };
+    let candidates = per_side(&|i| {
+        json!(
+            r.setup.candidates[i]
+                .iter()
+                .zip(&r.labels[i])
+                .map(|(c, l)| json!({ "key": strategy_key(c), "label": l }))
+                .collect::<Vec<_>>()
+        )
+    });
+    let cells: Vec<Value> = r
+        .cells
+        .iter()
+        .map(|c| {
+            json!({
+                "strategies": per_side(&|i| json!(strategy_key(&r.setup.candidates[i][c.strategies[i]]))),
+                "runs": c.runs,
+                "welfare": per_side(&|i| json!({ "mean": c.welfare[i], "se": c.welfare_se[i] })),
+                "best_response": per_side(&|i| json!(c.best_response[i].key())),
+                "p_detente": share(c.detente), "p_vicious_cycle": share(c.vicious_cycle),
+                "pareto_efficient": c.pareto_efficient,
+            })
+        })
+        .collect();
+    let equilibria: Vec<Value> = r
+        .equilibria
+        .iter()
+        .enumerate()
+        .map(|(k, e)| {
+            json!({
+                "equilibrium": k + 1, "kind": kind(e),
+                "mix": per_side(&|i| json!(e.support(i).iter().map(|&s| json!({
+                    "key": strategy_key(&r.setup.candidates[i][s]), "probability": e.mix[i][s],
+                })).collect::<Vec<_>>())),
+                "welfare": per_side(&|i| json!(e.welfare[i])),
+                "p_detente": e.detente, "p_vicious_cycle": e.vicious_cycle,
+                "pareto_efficient": e.pareto_efficient, "robust": e.is_clear(), "component": e.component + 1,
+            })
+        })
+        .collect();
+    let v = json!({
+        "scenario": r.setup.meta.scenario, "id": r.setup.meta.scenario_id, "runs_per_cell": r.setup.meta.runs,
+        "seed": r.setup.meta.seed, "rounds": r.setup.meta.rounds, "welfare_unit": r.setup.meta.welfare_unit,
+        "sides": sides, "candidates": candidates, "cells": cells, "equilibria": equilibria, "degenerate": r.degenerate,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
 }

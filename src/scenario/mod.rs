@@ -11,6 +11,7 @@ fails on it. The file format is documented field by field in
 pub mod edit;
 pub(crate) mod raw;
 pub mod schema;
+pub mod starter;
 mod validate;
 
 use std::path::Path;

@@ -64,12 +64,22 @@ fn did_you_mean_from_message(msg: &str) -> Option<String> {
 /// be a typo.
 pub(crate) fn nearest<'a>(got: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = (got.chars().count() / 3).max(2);
-    candidates
+    let close = candidates
         .iter()
         .map(|c| (edit_distance(got, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // Else the one name sharing a long start with it (`soybeans` →
+    // `soybean_purchases`).
+    close.or_else(|| {
+        let common = |c: &str| got.chars().zip(c.chars()).take_while(|(a, b)| a == b).count();
+        let mut long = candidates.iter().filter(|c| common(c) >= 5);
+        match (long.next(), long.next()) {
+            (Some(c), None) => Some(*c),
+            _ => None,
+        }
+    })
 }
 
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {

@@ -117,15 +117,54 @@ pub fn stderr_of(o: &std::process::Output) -> String {
 
 /// Every regular file of a folder (names and bytes), sorted; sub-folders
 /// (staging) are left out: `assert_no_temp_files` checks those.
+/// `provenance.json` is kept without what differs between two identical
+/// runs (the date, the command line with its `--out`).
 pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&p).unwrap();
+            let bytes = match name.as_str() {
+                "provenance.json" => comparable_provenance(&bytes),
+                ".simulate-manifest" => comparable_manifest(&bytes),
+                _ => bytes,
+            };
+            (name, bytes)
+        })
         .collect();
     v.sort();
     v
+}
+
+/// A manifest without the size and hash of `provenance.json` (which holds
+/// the date).
+pub fn comparable_manifest(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.len() == 4 && f[1] == "provenance.json" { format!("{}\t{}", f[0], f[1]) } else { l.to_string() }
+        })
+        .collect();
+    lines.join("\n").into_bytes()
+}
+
+/// A `provenance.json` without each record's date and command line.
+pub fn comparable_provenance(bytes: &[u8]) -> Vec<u8> {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).expect("provenance.json is JSON");
+    if let Some(sets) = v.get_mut("sets").and_then(|s| s.as_object_mut()) {
+        for record in sets.values_mut() {
+            if let Some(r) = record.as_object_mut() {
+                r.remove("date");
+                r.remove("command");
+            }
+        }
+    }
+    serde_json::to_vec(&v).unwrap()
 }
 
 /// The names in a `files_of` snapshot, for messages.

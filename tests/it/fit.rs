@@ -237,13 +237,14 @@ fn fit_and_backtest_run_on_the_shipped_record() {
     let dir = tempfile::tempdir().unwrap();
     let fitted = dir.path().join("fitted.toml");
     simulate()
-        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--quiet", "--out"])
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--out"])
         .arg(dir.path())
         .arg("--write-scenario")
         .arg(&fitted)
+        .args(["--base", "scenarios/busan.toml"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("best: United States' moves from Jan 2025 to Dec 2025"));
+        .stdout(predicate::str::contains("best: United States' moves from Jan 2025 to Dec"));
     let csv = std::fs::read_to_string(dir.path().join("fit.csv")).unwrap();
     assert!(csv.starts_with("side,rank,strategy,param_name,param,param_ci_low,param_ci_high,noise,"));
     assert_eq!(csv.lines().count(), 1 + 2 * fit::default_candidates().len());
@@ -255,7 +256,7 @@ fn fit_and_backtest_run_on_the_shipped_record() {
 
     simulate()
         .args(["backtest", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--runs", "500"])
-        .args(["--quiet", "--out"])
+        .args(["--out"])
         .arg(dir.path())
         .assert()
         .success()

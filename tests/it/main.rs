@@ -10,6 +10,7 @@ mod faults;
 mod fit;
 mod fuzz;
 mod golden;
+mod interface;
 mod markov;
 mod properties;
 mod reliability;

@@ -202,6 +202,7 @@ fn rerun_replaces_the_whole_set_and_nothing_else() {
             "backtest.csv",
             "concessions.csv",
             "notes.txt",
+            "provenance.json",
             "summary.csv",
             "trajectory.csv",
             "truces.csv"
@@ -227,7 +228,10 @@ fn half_done_switch_and_stale_staging_are_finished_by_the_next_run() {
     // already moved into place: the rest is still in the journal.
     let journal = out.join(".simulate-commit");
     std::fs::create_dir(&journal).unwrap();
-    for (name, bytes) in &new {
+    for (name, _) in &new {
+        // The files as written (`new` holds provenance.json and the
+        // manifest made comparable).
+        let bytes = std::fs::read(dir.path().join("ref").join(name)).unwrap();
         let to = if name == "summary.csv" { out.join(name) } else { journal.join(name) };
         std::fs::write(to, bytes).unwrap();
     }
@@ -256,10 +260,17 @@ fn half_done_switch_and_stale_staging_are_finished_by_the_next_run() {
     let now = files_of(&out);
     assert_eq!(names_of(&now), expected);
     for (name, bytes) in &new {
-        if name != ".simulate-manifest" {
+        if name != ".simulate-manifest" && name != "provenance.json" {
             assert_eq!(now.iter().find(|(n, _)| n == name).map(|(_, b)| b), Some(bytes), "{name}");
         }
     }
+    // provenance.json keeps the finished switch's record beside the backtest's.
+    let record = |files: &[(String, Vec<u8>)], set: &str| {
+        let (_, bytes) = files.iter().find(|(n, _)| n == "provenance.json").unwrap();
+        serde_json::from_slice::<serde_json::Value>(bytes).unwrap()["sets"][set].clone()
+    };
+    assert_eq!(record(&now, "run"), record(&new, "run"));
+    assert!(record(&now, "backtest").is_object());
     assert!(!journal.exists() && !stale.exists() && !old_tmp.exists());
 }
 

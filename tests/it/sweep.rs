@@ -157,7 +157,7 @@ fn sharded_and_merged_equals_unsharded() {
     f.sweep(&[&GRID[..], &["--threads", "1", "--out", "whole"]].concat()).success();
     shards(&f, 4, "parts", &[]);
     assert!(!f.path("parts/sweep.csv").exists(), "a shard writes only its partial file");
-    f.simulate(&["merge", "parts", "--quiet"]).success().stdout(predicate::str::contains("vicious cycle"));
+    f.simulate(&["merge", "parts"]).success().stdout(predicate::str::contains("vicious cycle"));
     for file in ["sweep.csv", "sweep-vicious_cycle.png", "sweep-detente.png"] {
         assert!(f.read(&format!("whole/{file}")) == f.read(&format!("parts/{file}")), "{file} differs after merge");
     }

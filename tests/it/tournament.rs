@@ -107,7 +107,7 @@ fn tournament_command_writes_documented_outputs() {
         .arg("tournament")
         .arg(&scenario)
         .args(["--row", "tit_for_tat,always_escalate,always_concede"])
-        .args(["--side", "column=tit_for_tat,always_escalate,always_concede", "--runs", "20", "--quiet", "--out"])
+        .args(["--side", "column=tit_for_tat,always_escalate,always_concede", "--runs", "20", "--out"])
         .arg(&out)
         .assert()
         .success()
@@ -236,7 +236,8 @@ fn chart_renders_one_cell_as_png_and_svg_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b, svg) = (dir.path().join("a.png"), dir.path().join("b.png"), dir.path().join("t.svg"));
     for (path, format) in [(&a, Format::Png), (&b, Format::Png), (&svg, Format::Svg)] {
-        std::fs::write(path, tournament_chart(&r, format).unwrap()).unwrap();
+        let caption = tradewar::report::Caption::titled("one cell");
+        std::fs::write(path, tournament_chart(&r, &caption, format).unwrap()).unwrap();
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_eq!(decode_png(&a).0, (1200, 700));

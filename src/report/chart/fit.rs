@@ -15,11 +15,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
     AXIS_PX, BAND_ALPHA, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, draw_fitted, draw_header, fail,
-    render_chart, side_colour, text, text_width,
+    render_chart, side_colour, text, text_width, tint,
 };
 use crate::calibrate::backtest::Backtest;
 use crate::calibrate::fit::{PROFILE_DROP, SideFit};
 use crate::calibrate::history::History;
+use crate::report::Caption;
 use crate::scenario::Scenario;
 use crate::strategy::Kind;
 
@@ -34,21 +35,34 @@ const OUTSIDE: RGBColor = RGBColor(213, 94, 0);
 /// `fit.png`: per side, the profile log-likelihood (relative to its maximum)
 /// of the best strategy's parameter, or of ε when it has none, with the 95%
 /// interval shaded and the estimate marked.
-pub fn fit_chart(sc: &Scenario, history: &History, fits: &[SideFit], format: Format) -> Result<Vec<u8>, String> {
-    render_chart(&FitFigure { sc, history, fits }, format)
+pub fn fit_chart(
+    sc: &Scenario,
+    history: &History,
+    fits: &[SideFit],
+    caption: &Caption,
+    format: Format,
+) -> Result<Vec<u8>, String> {
+    render_chart(&FitFigure { sc, history, fits, caption }, format)
 }
 
 /// `backtest.png`: per side, the simulated escalation index (10th–90th
 /// percentile band and median) with the observed path drawn over it: filled
 /// circles inside the band, hollow orange diamonds outside.
-pub fn backtest_chart(sc: &Scenario, history: &History, bt: &Backtest, format: Format) -> Result<Vec<u8>, String> {
-    render_chart(&BacktestFigure { sc, history, bt }, format)
+pub fn backtest_chart(
+    sc: &Scenario,
+    history: &History,
+    bt: &Backtest,
+    caption: &Caption,
+    format: Format,
+) -> Result<Vec<u8>, String> {
+    render_chart(&BacktestFigure { sc, history, bt, caption }, format)
 }
 
 struct FitFigure<'a> {
     sc: &'a Scenario,
     history: &'a History,
     fits: &'a [SideFit],
+    caption: &'a Caption,
 }
 
 impl Draw for FitFigure<'_> {
@@ -56,7 +70,7 @@ impl Draw for FitFigure<'_> {
         SIZE
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        draw_fit(self.sc, self.history, self.fits, root)
+        draw_fit(self.sc, self.history, self.fits, self.caption, root)
     }
 }
 
@@ -64,6 +78,7 @@ struct BacktestFigure<'a> {
     sc: &'a Scenario,
     history: &'a History,
     bt: &'a Backtest,
+    caption: &'a Caption,
 }
 
 impl Draw for BacktestFigure<'_> {
@@ -71,7 +86,7 @@ impl Draw for BacktestFigure<'_> {
         SIZE
     }
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        draw_backtest(self.sc, self.history, self.bt, root)
+        draw_backtest(self.sc, self.history, self.bt, self.caption, root)
     }
 }
 
@@ -105,7 +120,7 @@ fn panel_axes<DB: DrawingBackend>(
         .margin_top(8)
         .margin_bottom(12)
         .x_label_area_size(56)
-        .y_label_area_size(70)
+        .y_label_area_size(92)
         .build_cartesian_2d(xs, ys)
         .map_err(fail)
 }
@@ -126,18 +141,29 @@ fn draw_fit<DB: DrawingBackend>(
     sc: &Scenario,
     history: &History,
     fits: &[SideFit],
+    caption: &Caption,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), String> {
+    let cut = (PROFILE_DROP).exp();
     let top = draw_header(
         root,
-        &format!("What explains each side's moves? Fit to {}", history.path.display()),
+        &caption.title_or(|_| format!("What explains each side's moves? Fit to {}", history.path.display())),
         &[
             format!(
-                "Profile log-likelihood of the best strategy (by AIC), {} – {}; shaded: 95% interval; dashed: the cut-off ΔlnL = −1.92",
+                "Each side's best strategy (by AIC), {} – {}: how much less likely the record is at each value of its \
+                 parameter than at the best fit",
                 history.round_label(1),
                 history.round_label(history.rounds)
             ),
-            format!("Scenario: {}", sc.name),
+            format!(
+                "shaded: 95% interval, the values under which the record is at most {} times less likely than at the best",
+                crate::fmt::num(cut, 1)
+            ),
+            format!(
+                "{} · simulate {}",
+                if caption.source.is_empty() { sc.name.clone() } else { caption.source.clone() },
+                crate::report::caption::VERSION
+            ),
         ],
     )?;
     for (sf, area) in fits.iter().zip(panels(root, top)) {
@@ -145,12 +171,12 @@ fn draw_fit<DB: DrawingBackend>(
         let best = &sf.fits[0];
         let p = &sf.profile;
         let subtitle = format!(
-            "best: {} · lnL {:.2} · estimate {:.3} [{:.3}, {:.3}]",
+            "best: {} · lnL {} · estimate {} [{}, {}]",
             best.strategy.describe(),
-            best.ln_l,
-            p.estimate.value,
-            p.estimate.ci_low,
-            p.estimate.ci_high
+            crate::fmt::stat(best.ln_l),
+            crate::fmt::prob(p.estimate.value),
+            crate::fmt::prob(p.estimate.ci_low),
+            crate::fmt::prob(p.estimate.ci_high)
         );
         let head = panel_title(&area, &sc.sides[sf.side].label, &subtitle, colour)?;
         let (_, plot) = area.split_vertically(head);
@@ -164,17 +190,25 @@ fn draw_fit<DB: DrawingBackend>(
             .bold_line_style(GRID)
             .light_line_style(TRANSPARENT)
             .axis_style(MUTED)
+            .disable_y_mesh()
             .x_labels(6)
-            .y_labels(6)
+            .y_labels(0)
             .x_label_formatter(&|x| format!("{x:.1}"))
-            .y_label_formatter(&|y| if *y > 0.5 { String::new() } else { format!("{y:.0}") })
             .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
             .x_desc(param_axis(best.strategy.kind(), p.param))
-            .y_desc("lnL − max lnL")
+            .y_desc("times less likely than at the best fit (log scale)")
             .axis_desc_style(text(AXIS_PX - 2.0, FontStyle::Normal, &INK))
             .draw()
             .map_err(fail)?;
+        // The y ticks: round ratios (1, 2, 10, 100, 1,000 times less likely).
+        let (xs, _) = chart.plotting_area().get_pixel_range();
+        for (ratio, label) in [(1.0f64, "best"), (2.0, "2×"), (10.0, "10×"), (100.0, "100×"), (1000.0, "1,000×")] {
+            let y = -ratio.ln();
+            chart.draw_series([PathElement::new(vec![(lo, y), (hi, y)], GRID.stroke_width(1))]).map_err(fail)?;
+            let (_, py) = chart.backend_coord(&(lo, y));
+            let style = text(TICK_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Right, VPos::Center));
+            root.draw(&Text::new(label, (xs.start - 8, py), style)).map_err(fail)?;
+        }
         // The 95% interval, shaded, and the cut-off line.
         let (ci_lo, ci_hi) = (p.estimate.ci_low.max(lo), p.estimate.ci_high.min(hi));
         if ci_hi >= ci_lo {
@@ -190,6 +224,10 @@ fn draw_fit<DB: DrawingBackend>(
                 MUTED.stroke_width(2),
             )])
             .map_err(fail)?;
+        let (cut_x, cut_y) = chart.backend_coord(&(hi, -PROFILE_DROP));
+        let cut_label = format!("95% cut-off: {}× less likely", crate::fmt::num(PROFILE_DROP.exp(), 1));
+        let style = text(TICK_PX - 1.0, FontStyle::Normal, &MUTED).pos(Pos::new(HPos::Right, VPos::Top));
+        root.draw(&Text::new(cut_label, (cut_x - 6, cut_y + 4), style)).map_err(fail)?;
         // The profile.
         let curve: Vec<(f64, f64)> =
             p.xs.iter()
@@ -204,7 +242,7 @@ fn draw_fit<DB: DrawingBackend>(
             .map_err(fail)?;
         chart.draw_series([Circle::new((e, 0.0), 6, OBSERVED.filled())]).map_err(fail)?;
         let (ex, ey) = chart.backend_coord(&(e, 0.0));
-        let label = format!("estimate {e:.3}");
+        let label = format!("estimate {}", crate::fmt::prob(e));
         let style = text(TICK_PX, FontStyle::Bold, &INK);
         let right_room = chart.plotting_area().get_pixel_range().0.end - ex;
         // Above the dot, in the headroom over ΔlnL = 0, clear of the curve.
@@ -219,24 +257,32 @@ fn draw_backtest<DB: DrawingBackend>(
     sc: &Scenario,
     history: &History,
     bt: &Backtest,
+    caption: &Caption,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), String> {
     let (inside, n) = bt.coverage(None);
     let top = draw_header(
         root,
-        &format!("Backtest: {} against the record", sc.name),
+        &caption.title_or(|title| format!("Backtest: {title} against the record")),
         &[
             format!(
-                "Escalation index, {} – {}: simulated 10th–90th percentile and median of {} runs (seed {}), observed path over it",
+                "Escalation index, {} – {}: simulated 10th–90th percentile and median of {}, observed path over it",
                 history.round_label(1),
                 history.round_label(bt.rounds),
-                crate::report::thousands(bt.runs),
-                bt.seed
+                crate::fmt::count_of(bt.runs, "run"),
             ),
-            format!("Observed inside the band in {inside} of {n} side-months; record: {}", history.path.display()),
+            format!(
+                "0 = every lever at its bottom rung, 1 = every lever at the top; observed inside the band in {inside} of {n} side-months"
+            ),
+            format!(
+                "record: {} · scenario: {}",
+                history.path.display(),
+                if caption.source.is_empty() { sc.name.clone() } else { caption.source.clone() }
+            ),
+            crate::report::Caption::stamp(bt.seed),
         ],
     )?;
-    let top = draw_backtest_legend(root, top + 2)?;
+    let top = draw_backtest_legend(root, top + 2, sc.sides.len())?;
     let x_end = bt.rounds.max(1) as f64;
     for (side, area) in panels(root, top).into_iter().enumerate() {
         let colour = side_colour(side);
@@ -266,7 +312,7 @@ fn draw_backtest<DB: DrawingBackend>(
             .x_label_style(text(TICK_PX - 1.0, FontStyle::Normal, &INK))
             .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
             .x_desc(format!("month (start = the state entering {})", history.round_label(1)))
-            .y_desc("escalation index (0 = none, 1 = all levers at the top)")
+            .y_desc("escalation index")
             .axis_desc_style(text(AXIS_PX - 3.0, FontStyle::Normal, &INK))
             .draw()
             .map_err(fail)?;
@@ -276,7 +322,7 @@ fn draw_backtest<DB: DrawingBackend>(
         let lower: Vec<(f64, f64)> =
             std::iter::once((0.0, start)).chain(rows.iter().map(|r| (r.round as f64, r.p10))).collect();
         let band: Vec<(f64, f64)> = upper.chain(lower.into_iter().rev()).collect();
-        chart.draw_series([Polygon::new(band, colour.mix(BAND_ALPHA + 0.1).filled())]).map_err(fail)?;
+        chart.draw_series([Polygon::new(band, band_colour(side).filled())]).map_err(fail)?;
         let median = std::iter::once((0.0, start)).chain(rows.iter().map(|r| (r.round as f64, r.p50)));
         chart.draw_series(LineSeries::new(median, colour.stroke_width(3))).map_err(fail)?;
         let observed: Vec<(f64, f64)> =
@@ -301,9 +347,21 @@ fn draw_backtest<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The key above the panels; returns the y below it.
-fn draw_backtest_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i32) -> Result<i32, String> {
+/// The solid tint of side `side`'s simulated band (the legend shows the same).
+fn band_colour(side: usize) -> RGBColor {
+    tint(side_colour(side), 0.72)
+}
+
+/// The key above the panels, each sample exactly as the panels draw it (a
+/// half per side for the band and the median); returns the y below it.
+fn draw_backtest_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    y: i32,
+    sides: usize,
+) -> Result<i32, String> {
     const SWATCH: i32 = 30;
+    let sides = sides.max(1) as i32;
+    let part = |x: i32, k: i32| (x + k * SWATCH / sides, x + (k + 1) * SWATCH / sides);
     let style = text(LEGEND_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Left, VPos::Center));
     let mid = y + 12;
     let mut x = MARGIN;
@@ -315,13 +373,21 @@ fn draw_backtest_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i3
     };
     entry(
         &|x| {
-            root.draw(&Rectangle::new([(x, mid - 8), (x + SWATCH, mid + 8)], MUTED.mix(BAND_ALPHA + 0.1).filled()))
-                .map_err(fail)
+            (0..sides).try_for_each(|k| {
+                let (a, b) = part(x, k);
+                root.draw(&Rectangle::new([(a, mid - 8), (b, mid + 8)], band_colour(k as usize).filled())).map_err(fail)
+            })
         },
         "simulated 10th–90th percentile",
     )?;
     entry(
-        &|x| root.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], MUTED.stroke_width(3))).map_err(fail),
+        &|x| {
+            (0..sides).try_for_each(|k| {
+                let (a, b) = part(x, k);
+                root.draw(&PathElement::new(vec![(a, mid), (b, mid)], side_colour(k as usize).stroke_width(3)))
+                    .map_err(fail)
+            })
+        },
         "simulated median",
     )?;
     entry(
@@ -391,8 +457,8 @@ pain = 1
         .unwrap();
         let bt = crate::calibrate::backtest::backtest(&sc, &h, &batch);
         for (name, result) in [
-            ("fit.png", fit_chart(&sc, &h, &fits, Format::Png)),
-            ("backtest.png", backtest_chart(&sc, &h, &bt, Format::Png)),
+            ("fit.png", fit_chart(&sc, &h, &fits, &Caption::titled("fit"), Format::Png)),
+            ("backtest.png", backtest_chart(&sc, &h, &bt, &Caption::titled("backtest"), Format::Png)),
         ] {
             let bytes = result.unwrap();
             let decoder = png::Decoder::new(std::io::Cursor::new(bytes));

@@ -26,6 +26,7 @@ pub mod compare;
 pub mod fit;
 pub mod leverage;
 pub mod run;
+mod svg_font;
 pub mod sweep;
 pub mod tournament;
 pub mod truces;
@@ -84,7 +85,9 @@ pub(super) fn render_chart(chart: &impl Draw, format: Format) -> Result<Vec<u8>,
                 chart.draw(&root).map_err(chart_error)?;
                 root.present().map_err(|e| chart_error(e.to_string()))?;
             }
-            svg.into_bytes()
+            // The font the layout was measured with, so that no viewer
+            // substitutes its own.
+            svg_font::embed(&svg, DEJAVU_SANS, DEJAVU_SANS_BOLD).map_err(chart_error)?.into_bytes()
         }
     };
     Ok(bytes)
@@ -128,6 +131,72 @@ const SIDE_COLOURS: [RGBColor; 4] =
     [RGBColor(0, 114, 178), RGBColor(230, 159, 0), RGBColor(0, 158, 115), RGBColor(213, 94, 0)];
 /// Opacity of a p10–p90 band.
 pub(super) const BAND_ALPHA: f64 = 0.2;
+/// Spacing of hatch lines, in pixels.
+pub(super) const HATCH_GAP: i32 = 6;
+
+/// `c` mixed with white: `share` of white (a solid colour, so that what a
+/// legend shows is exactly what the chart draws, with nothing blended).
+pub(super) fn tint(c: RGBColor, share: f64) -> RGBColor {
+    let mix = |v: u8| (f64::from(v) + share * (255.0 - f64::from(v))).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// The colour of a side's p10–p90 band: a light tint for the first side (a
+/// fill), a stronger one for the others (hatching).
+pub(super) fn band_tint(side: usize) -> RGBColor {
+    tint(side_colour(side), if side == 0 { 0.78 } else { 0.35 })
+}
+
+/// Diagonal hatching ("/") between two pixel polylines over the same x
+/// range, `upper` above `lower` (smaller y), clipped to `clip`: the segments
+/// of the lines x + y = c, c a multiple of `gap`, that lie between them.
+pub(super) fn hatch_segments(
+    upper: &[(i32, i32)],
+    lower: &[(i32, i32)],
+    gap: i32,
+    (xs, ys): (std::ops::Range<i32>, std::ops::Range<i32>),
+) -> Vec<((i32, i32), (i32, i32))> {
+    fn at(line: &[(i32, i32)], x: i32) -> Option<f64> {
+        let k = line.windows(2).position(|w| w[0].0 <= x && x <= w[1].0)?;
+        let ((x0, y0), (x1, y1)) = (line[k], line[k + 1]);
+        if x1 == x0 {
+            return Some(f64::from(y0.min(y1)));
+        }
+        Some(f64::from(y0) + f64::from(y1 - y0) * f64::from(x - x0) / f64::from(x1 - x0))
+    }
+    let single = |line: &[(i32, i32)]| -> Vec<(i32, i32)> {
+        // One point: a band one pixel wide.
+        if line.len() == 1 { vec![line[0], (line[0].0 + 1, line[0].1)] } else { line.to_vec() }
+    };
+    let (upper, lower) = (single(upper), single(lower));
+    let x_lo = upper[0].0.max(lower[0].0).max(xs.start);
+    let x_hi = upper[upper.len() - 1].0.min(lower[lower.len() - 1].0).min(xs.end - 1);
+    if x_hi < x_lo {
+        return Vec::new();
+    }
+    let inside = |x: i32, y: i32| match (at(&upper, x), at(&lower, x)) {
+        (Some(u), Some(l)) => f64::from(y) >= u - 0.5 && f64::from(y) <= l + 0.5 && ys.contains(&y),
+        _ => false,
+    };
+    let (c_lo, c_hi) = (x_lo + ys.start, x_hi + ys.end);
+    let mut segments = Vec::new();
+    let mut c = c_lo - c_lo.rem_euclid(gap);
+    while c <= c_hi {
+        let mut run: Option<(i32, i32)> = None;
+        for x in x_lo..=x_hi {
+            if inside(x, c - x) {
+                run = Some(run.map_or((x, x), |(a, _)| (a, x)));
+            } else if let Some((a, b)) = run.take() {
+                segments.push(((a, c - a), (b, c - b)));
+            }
+        }
+        if let Some((a, b)) = run {
+            segments.push(((a, c - a), (b, c - b)));
+        }
+        c += gap;
+    }
+    segments
+}
 
 pub(super) const MARGIN: i32 = 28;
 pub(super) const TITLE_PX: f64 = 28.0;
@@ -217,32 +286,47 @@ pub(super) fn draw_header<DB: DrawingBackend>(
     let mut y = MARGIN - 6;
     draw_fitted(root, title, &text(TITLE_PX, FontStyle::Bold, &INK), (MARGIN, y), width)?;
     y += 40;
+    let style = text(SUBTITLE_PX, FontStyle::Normal, &MUTED);
     for line in subtitles {
-        draw_fitted(root, line, &text(SUBTITLE_PX, FontStyle::Normal, &MUTED), (MARGIN, y), width)?;
-        y += 26;
+        for part in split_to_fit(line, &style, width)? {
+            draw_fitted(root, &part, &style, (MARGIN, y), width)?;
+            y += 26;
+        }
     }
     Ok(y)
 }
 
-/// "1 run", "10,000 runs".
-pub(super) fn count(n: u64, unit: &str) -> String {
-    let grouped = super::thousands(n);
-    if n == 1 { format!("{grouped} {unit}") } else { format!("{grouped} {unit}s") }
+/// `s` on one line if it fits `width`, else in two, broken at the last
+/// "; " or " · " that lets the first part fit.
+fn split_to_fit(s: &str, style: &TextStyle, width: i32) -> Result<Vec<String>, String> {
+    if text_width(s, style)? <= width {
+        return Ok(vec![s.to_string()]);
+    }
+    for sep in ["; ", " · ", " × "] {
+        let mut cuts: Vec<usize> = s.match_indices(sep).map(|(k, _)| k).collect();
+        cuts.reverse();
+        for k in cuts {
+            if text_width(&s[..k], style)? <= width {
+                let rest = s[k + sep.len()..].to_string();
+                let end = match sep {
+                    "; " => ";",
+                    " × " => " ×",
+                    _ => "",
+                };
+                return Ok(vec![s[..k].to_string() + end, rest]);
+            }
+        }
+    }
+    Ok(vec![s.to_string()])
 }
 
-/// A share in [0, 1] as a percentage with at most one decimal, never
+/// "1 run", "10,000 runs" (`fmt::count_of`).
+pub(super) fn count(n: u64, unit: &str) -> String {
+    crate::fmt::count_of(n, unit)
+}
+
+/// A share in [0, 1] as a percentage (`fmt::percent`): one decimal, never
 /// rounding a nonzero share to "0%" or a partial one to "100%".
 pub(super) fn percent(share: f64) -> String {
-    let p = share * 100.0;
-    if p <= 0.0 {
-        "0%".to_string()
-    } else if p < 0.05 {
-        "<0.1%".to_string()
-    } else if p >= 100.0 {
-        "100%".to_string()
-    } else if p >= 99.95 {
-        ">99.9%".to_string()
-    } else {
-        format!("{p:.1}%")
-    }
+    crate::fmt::percent(share)
 }

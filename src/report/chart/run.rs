@@ -18,24 +18,27 @@ use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::*;
-use crate::report::{INDEX_SERIES, Report, SummaryRow, TrajectoryRow};
+use crate::report::{Calendar, Caption, ConcessionRow, INDEX_SERIES, Report, SummaryRow, TrajectoryRow};
 use crate::totals::Slot;
 
 /// Bar chart of outcome shares (the four outcomes, not the `all` row) with
 /// Wilson 95% whiskers and the share printed on each bar as a percentage;
-/// title names the scenario, and a subtitle/caption gives runs, seed and the
-/// two strategies.
-pub fn outcomes_chart(report: &Report, format: Format) -> Result<Vec<u8>, String> {
-    render_chart(&(Kind::Outcomes, report), format)
+/// beside it, who made the first concession to a demand and who coerced the
+/// other. The title is the caption's; subtitles give runs, the scenario file
+/// and strategies, the program's version and the seed.
+pub fn outcomes_chart(report: &Report, caption: &Caption, format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&RunChart { kind: Kind::Outcomes, report, caption }, format)
 }
 
 /// Fan chart of each side's escalation index over rounds: median line and
-/// shaded p10–p90 band per side (a colour each, legend with the side labels),
-/// the mean as a dashed line; x axis in `round_unit`s from round 0 (the start),
-/// y axis the index from 0 to 1; scheduled events as labelled vertical dashed
-/// lines, labels staggered so they never overlap.
-pub fn trajectory_chart(report: &Report, format: Format) -> Result<Vec<u8>, String> {
-    render_chart(&(Kind::Trajectory, report), format)
+/// p10–p90 band per side (the first side's band a solid tint, the second's
+/// hatched, so that where they overlap both show and no colour appears that
+/// the legend lacks), the mean as a dashed line; x axis in months of the
+/// scenario's calendar when it has one (round 0 = the start), else in
+/// rounds; scheduled events as labelled vertical dashed lines, labels
+/// staggered so they never overlap.
+pub fn trajectory_chart(report: &Report, caption: &Caption, format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&RunChart { kind: Kind::Trajectory, report, caption }, format)
 }
 
 #[derive(Clone, Copy)]
@@ -44,24 +47,42 @@ enum Kind {
     Trajectory,
 }
 
-impl Draw for (Kind, &Report) {
+struct RunChart<'a> {
+    kind: Kind,
+    report: &'a Report,
+    caption: &'a Caption,
+}
+
+impl Draw for RunChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
-        match self.0 {
-            Kind::Outcomes => draw_outcomes(self.1, root),
-            Kind::Trajectory => draw_trajectory(self.1, root),
+        match self.kind {
+            Kind::Outcomes => draw_outcomes(self.report, self.caption, root),
+            Kind::Trajectory => draw_trajectory(self.report, self.caption, root),
         }
     }
 }
 
-/// "seed 7 · 24 months · United States: tit-for-tat vs China: grudger".
-fn setup_line(report: &Report) -> String {
+/// "busan.toml: hand-calibrated strategies · United States: tit-for-tat vs
+/// China: grudger".
+fn source_line(report: &Report, caption: &Caption) -> String {
     let strategies: Vec<String> =
         report.meta.side_labels.iter().zip(&report.strategies).map(|(side, s)| format!("{side}: {s}")).collect();
+    let mut parts = Vec::new();
+    if !caption.source.is_empty() {
+        parts.push(caption.source.clone());
+    }
+    parts.push(strategies.join(" vs "));
+    parts.join(" · ")
+}
+
+/// "simulate 0.1.0 · seed 7 · 2,000 runs × 24 months (Nov 2025 – Oct 2027)".
+fn stamp_line(report: &Report) -> String {
+    let period = report.calendar.map_or(String::new(), |c| format!(" ({})", c.period(report.meta.rounds)));
     format!(
-        "seed {} · {} · {}",
-        report.meta.seed,
-        count(u64::from(report.meta.rounds), &report.meta.round_unit),
-        strategies.join(" vs ")
+        "{} · {} × {}{period}",
+        Caption::stamp(report.meta.seed),
+        count(report.meta.runs, "run"),
+        count(u64::from(report.meta.rounds), &report.meta.round_unit)
     )
 }
 
@@ -73,24 +94,34 @@ const TOP_PCT: f64 = 109.0;
 /// Half the width of a bar, and of a whisker's cap, in category widths.
 const HALF_BAR: f64 = 0.28;
 const HALF_CAP: f64 = 0.05;
+/// Width of the concessions panel right of the outcome bars.
+const CONCESSIONS_W: i32 = 400;
 
-fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+fn draw_outcomes<DB: DrawingBackend>(
+    report: &Report,
+    caption: &Caption,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
     let rows: Vec<&SummaryRow> = report.summary.iter().filter(|r| r.slot != Slot::All).collect();
     let top = draw_header(
         root,
-        &report.meta.scenario,
+        &caption.title,
         &[
             format!(
-                "Share of {} ending in each outcome; whiskers show the Wilson 95% interval",
+                "Share of {} ending in each outcome (whiskers: Wilson 95% interval), and who gave way",
                 count(report.meta.runs, "run")
             ),
-            setup_line(report),
+            source_line(report, caption),
+            stamp_line(report),
         ],
     )?;
     let (_, body) = root.split_vertically(top);
+    let width = body.dim_in_pixel().0 as i32;
+    let panel = !report.concessions.is_empty();
+    let (bars, side) = body.split_horizontally(if panel { width - CONCESSIONS_W } else { width });
 
     let n = rows.len().max(1) as f64;
-    let mut chart = ChartBuilder::on(&body)
+    let mut chart = ChartBuilder::on(&bars)
         .margin_left(MARGIN)
         .margin_right(MARGIN)
         .margin_top(4)
@@ -116,6 +147,8 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
         .map_err(fail)?;
 
     let label_style = text(20.0, FontStyle::Bold, &INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let (xs, _) = chart.plotting_area().get_pixel_range();
+    let slot_width = (xs.end - xs.start) / rows.len().max(1) as i32;
     for (i, row) in rows.iter().enumerate() {
         let x = i as f64;
         let (share, lo, hi) = (100.0 * row.share, 100.0 * row.ci_low, 100.0 * row.ci_high);
@@ -136,10 +169,65 @@ fn draw_outcomes<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shi
         let label = EmptyElement::at((x, share.max(hi))) + Text::new(percent(row.share), (0, -8), label_style.clone());
         chart.draw_series([label]).map_err(fail)?;
         let (px, py) = chart.backend_coord(&(x, 0.0));
-        let title = text(18.0, FontStyle::Normal, &INK).pos(Pos::new(HPos::Center, VPos::Top));
-        root.draw(&Text::new(row.slot.title(), (px, py + 12), title)).map_err(fail)?;
+        let (title, style) = fit_text(row.slot.title(), &text(18.0, FontStyle::Normal, &INK), slot_width - 8)?;
+        root.draw(&Text::new(title, (px, py + 12), style.pos(Pos::new(HPos::Center, VPos::Top)))).map_err(fail)?;
     }
     chart.draw_series([PathElement::new(vec![(-0.5, 0.0), (n - 0.5, 0.0)], INK.stroke_width(1))]).map_err(fail)?;
+    if panel {
+        draw_concessions(report, &side)?;
+    }
+    Ok(())
+}
+
+/// The panel of who gave way: per side (and nobody), the share of runs in
+/// which it made the first concession to the other's demand, then the share
+/// in which it coerced the other; bars in the side's colour with the
+/// interval as a whisker.
+fn draw_concessions<DB: DrawingBackend>(report: &Report, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    let labels = &report.meta.side_labels;
+    let first: Vec<&ConcessionRow> = report.concessions.iter().filter(|c| c.measure == "first_concession").collect();
+    let coerced: Vec<&ConcessionRow> = report.concessions.iter().filter(|c| c.measure == "coercion").collect();
+    let width = area.dim_in_pixel().0 as i32 - MARGIN;
+    let heading = text(LEGEND_PX + 1.0, FontStyle::Bold, &INK);
+    let style = text(LEGEND_PX, FontStyle::Normal, &INK);
+    let label_w = 130;
+    let bar_w = width - label_w - 70;
+    let mut y = 12;
+    let group = |title: &str, rows: &[&ConcessionRow], y: &mut i32| -> Result<(), String> {
+        draw_fitted(area, title, &heading, (0, *y), width)?;
+        *y += 30;
+        for c in rows {
+            let (name, colour) = match c.side {
+                Some(i) => (labels[i].clone(), side_colour(i)),
+                None => ("nobody".to_string(), MUTED),
+            };
+            let mid = *y + 11;
+            let (name, fitted) = fit_text(&name, &style, label_w - 8)?;
+            area.draw(&Text::new(name, (0, mid), fitted.pos(Pos::new(HPos::Left, VPos::Center)))).map_err(fail)?;
+            let x0 = label_w;
+            let px = |share: f64| x0 + (share.clamp(0.0, 1.0) * f64::from(bar_w)).round() as i32;
+            area.draw(&Rectangle::new([(x0, *y), (x0 + bar_w, *y + 22)], GRID.filled())).map_err(fail)?;
+            area.draw(&Rectangle::new([(x0, *y), (px(c.share), *y + 22)], colour.filled())).map_err(fail)?;
+            area.draw(&PathElement::new(vec![(px(c.ci_low), mid), (px(c.ci_high), mid)], INK.stroke_width(2)))
+                .map_err(fail)?;
+            for end in [c.ci_low, c.ci_high] {
+                area.draw(&PathElement::new(vec![(px(end), mid - 5), (px(end), mid + 5)], INK.stroke_width(2)))
+                    .map_err(fail)?;
+            }
+            let value = match c.mean_round {
+                Some(r) => format!("{} (mean {} {})", percent(c.share), report.meta.round_unit, crate::fmt::rounds(r)),
+                None => percent(c.share),
+            };
+            area.draw(&Text::new(value, (x0, *y + 26), style.pos(Pos::new(HPos::Left, VPos::Top)))).map_err(fail)?;
+            *y += 56;
+        }
+        Ok(())
+    };
+    group("First concession to the other's demand", &first, &mut y)?;
+    y += 8;
+    group("Coerced the other (one-sided coercion)", &coerced, &mut y)?;
+    let note = text(TICK_PX - 2.0, FontStyle::Normal, &MUTED);
+    draw_fitted(area, "share of runs; whiskers: Wilson 95% interval", &note, (0, y), width)?;
     Ok(())
 }
 
@@ -158,17 +246,22 @@ const KEY_ENTRY_GAP: i32 = 24;
 const LABEL_PAD: i32 = 5;
 const LABEL_GAP: i32 = 12;
 
-fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+fn draw_trajectory<DB: DrawingBackend>(
+    report: &Report,
+    caption: &Caption,
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
     let top = draw_header(
         root,
-        &report.meta.scenario,
+        &caption.title,
         &[
             format!(
-                "Escalation index per {} across {}: median, 10th–90th percentile of runs and mean",
+                "Escalation index per {} across {}: median, mean and 10th–90th percentile of runs",
                 report.meta.round_unit,
                 count(report.meta.runs, "run")
             ),
-            setup_line(report),
+            source_line(report, caption),
+            stamp_line(report),
         ],
     )?;
     let top = draw_legend(root, report, top + 4)?;
@@ -179,18 +272,37 @@ fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, S
     let (body, _) = below.split_vertically(below.dim_in_pixel().1 as i32 - events.key_height());
     let mut chart = trajectory_axes(&body, x_end)?;
 
-    let unit_plural = format!("{}s", report.meta.round_unit);
+    let calendar = report.calendar;
+    let ticks = round_ticks(x_end, calendar.as_ref());
+    // The first month labelled, and every January, carry the year.
+    let first_month = ticks.iter().copied().find(|&t| t > 0);
+    let x_label = |t: &u32| -> String {
+        if !ticks.contains(t) {
+            return String::new();
+        }
+        match (calendar, *t) {
+            (_, 0) => "start".to_string(),
+            (Some(c), t) if c.is_january(t) || first_month == Some(t) => c.month(t),
+            (Some(c), t) => c.short_month(t).to_string(),
+            (None, t) => t.to_string(),
+        }
+    };
+    let x_desc = match calendar {
+        Some(c) => format!("{} (start: the state entering {})", report.meta.round_unit, c.month(1)),
+        None => format!("{}s (0 = start)", report.meta.round_unit),
+    };
     chart
         .configure_mesh()
         .bold_line_style(GRID)
         .light_line_style(TRANSPARENT)
         .axis_style(MUTED)
-        .x_labels(13)
+        .x_labels(x_end as usize + 1)
         .y_labels(6)
+        .x_label_formatter(&x_label)
         .y_label_formatter(&|y| format!("{y:.1}"))
-        .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .x_label_style(text(TICK_PX - 1.0, FontStyle::Normal, &INK))
         .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-        .x_desc(format!("{unit_plural} (0 = start)"))
+        .x_desc(x_desc)
         .axis_desc_style(text(AXIS_PX, FontStyle::Normal, &INK))
         .draw()
         .map_err(fail)?;
@@ -201,10 +313,23 @@ fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, S
         .iter()
         .map(|side| report.trajectory.iter().filter(|r| r.series == INDEX_SERIES && &r.side == side).collect())
         .collect();
-    for (i, rows) in series.iter().enumerate() {
-        let band: Vec<(u32, f64)> =
-            rows.iter().map(|r| (r.round, r.p90)).chain(rows.iter().rev().map(|r| (r.round, r.p10))).collect();
-        chart.draw_series([Polygon::new(band, side_colour(i).mix(BAND_ALPHA).filled())]).map_err(fail)?;
+    let to_px = |pts: Vec<(u32, f64)>| pts.iter().map(|p| chart.backend_coord(p)).collect::<Vec<_>>();
+    let bands: Vec<[Vec<(i32, i32)>; 2]> = series
+        .iter()
+        .map(|rows| {
+            [
+                to_px(rows.iter().map(|r| (r.round, r.p90)).collect()),
+                to_px(rows.iter().map(|r| (r.round, r.p10)).collect()),
+            ]
+        })
+        .collect();
+    // Every band's area first, then every band's edges, so that no band
+    // hides another's outline.
+    for (i, [upper, lower]) in bands.iter().enumerate() {
+        draw_band(root, upper, lower, i, chart.plotting_area().get_pixel_range())?;
+    }
+    for (i, [upper, lower]) in bands.iter().enumerate() {
+        draw_band_edges(root, upper, lower, i)?;
     }
 
     events.draw(root, &chart, top)?;
@@ -222,15 +347,48 @@ fn draw_trajectory<DB: DrawingBackend>(report: &Report, root: &DrawingArea<DB, S
     // The y axis title, rotated, on two lines so that it fits the plot's height.
     let (_, plot_ys) = chart.plotting_area().get_pixel_range();
     let y_mid = (plot_ys.start + plot_ys.end) / 2;
-    let rotated = |size| {
-        text(size, FontStyle::Normal, &INK)
-            .transform(FontTransform::Rotate270)
-            .pos(Pos::new(HPos::Center, VPos::Center))
+    // Measured upright (a rotated style measures its height), then turned.
+    let height = plot_ys.end - plot_ys.start;
+    let rotate =
+        |style: TextStyle<'static>| style.transform(FontTransform::Rotate270).pos(Pos::new(HPos::Center, VPos::Center));
+    let (title, title_style) = fit_text("escalation index", &text(AXIS_PX, FontStyle::Normal, &INK), height)?;
+    root.draw(&Text::new(title, (MARGIN + 10, y_mid), rotate(title_style))).map_err(fail)?;
+    let scale_style = text(TICK_PX, FontStyle::Normal, &INK);
+    let long = "(0 = every lever at its bottom rung, 1 = every lever at the top)";
+    let short = "(0 = all levers at the bottom, 1 = all at the top)";
+    let fits = |s: &str| -> Result<bool, String> {
+        let (fitted, _) = fit_text(s, &scale_style, height)?;
+        Ok(fitted == s)
     };
-    root.draw(&Text::new("escalation index", (MARGIN + 10, y_mid), rotated(AXIS_PX))).map_err(fail)?;
-    root.draw(&Text::new("(0 = none, 1 = every lever at the top)", (MARGIN + 34, y_mid), rotated(TICK_PX)))
-        .map_err(fail)?;
+    let scale = if fits(long)? { long } else { short };
+    let (scale, scale_style) = fit_text(scale, &scale_style, height)?;
+    root.draw(&Text::new(scale, (MARGIN + 34, y_mid), rotate(scale_style))).map_err(fail)?;
     Ok(())
+}
+
+/// Which rounds get a tick label: the start (0) and about a dozen others,
+/// every k-th round; with a calendar, every k-th month of the year (k = 1,
+/// 2, 3, 6 or 12, so that every January is one; beyond, every k-th year).
+fn round_ticks(x_end: u32, calendar: Option<&Calendar>) -> Vec<u32> {
+    const MAX_TICKS: u32 = 13;
+    match calendar {
+        Some(c) => {
+            let steps = [1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200];
+            let step = steps.iter().copied().find(|s| x_end / s < MAX_TICKS).unwrap_or(1200);
+            std::iter::once(0)
+                // Not so close to the start that the labels collide.
+                .chain((step.min(12)..=x_end).filter(|&t| {
+                    let (m, y) = c.month_and_year(t);
+                    if step < 12 { m % step == 0 } else { m == 0 && y.rem_euclid(i64::from(step / 12)) == 0 }
+                }))
+                .collect()
+        }
+        None => {
+            let steps = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000];
+            let step = steps.iter().copied().find(|s| x_end / s < MAX_TICKS).unwrap_or(5000);
+            (0..=x_end).filter(|t| t % step == 0).collect()
+        }
+    }
 }
 
 /// The trajectory chart's coordinates on `area`, with room for the axes.
@@ -249,8 +407,8 @@ fn trajectory_axes<DB: DrawingBackend>(
         .map_err(fail)
 }
 
-/// The key above the plot: a swatch per side, then how to read the lines and
-/// bands. Returns the y below it.
+/// The key above the plot: per side its band and median exactly as drawn,
+/// then how to read the lines and bands. Returns the y below it.
 fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Report, y: i32) -> Result<i32, String> {
     const SWATCH: i32 = 30;
     let style = text(LEGEND_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Left, VPos::Center));
@@ -260,32 +418,82 @@ fn draw_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, report: &Repor
     let entry = |swatch: &dyn Fn(i32) -> Result<(), String>, label: &str, x: &mut i32| -> Result<(), String> {
         swatch(*x)?;
         root.draw(&Text::new(label.to_string(), (*x + SWATCH + 8, mid), style.clone())).map_err(fail)?;
-        *x += SWATCH + 8 + text_width(label, &style)? + 28;
+        *x += SWATCH + 8 + text_width(label, &style)? + 24;
         Ok(())
     };
-    let band = |x: i32, colour: RGBColor| {
-        root.draw(&Rectangle::new([(x, mid - 8), (x + SWATCH, mid + 8)], colour.mix(BAND_ALPHA).filled())).map_err(fail)
+    let band_part = |x0: i32, x1: i32, side: usize| {
+        let (upper, lower) = ([(x0, mid - 9), (x1, mid - 9)], [(x0, mid + 9), (x1, mid + 9)]);
+        draw_band(root, &upper, &lower, side, (x0..x1 + 1, mid - 9..mid + 10))?;
+        draw_band_edges(root, &upper, &lower, side)
     };
+    let band = |x: i32, side: usize| band_part(x, x + SWATCH, side);
     let line = |x: i32, colour: RGBColor| {
         root.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], colour.stroke_width(3))).map_err(fail)
     };
     for (i, label) in report.meta.side_labels.iter().enumerate() {
         let colour = side_colour(i);
         let label = truncate_to_fit(label, side_label_width, &|s| text_width(s, &style))?;
-        entry(&|x| band(x, colour).and_then(|()| line(x, colour)), &label, &mut x)?;
+        entry(&|x| band(x, i).and_then(|()| line(x, colour)), &label, &mut x)?;
     }
     x += 12;
-    entry(&|x| line(x, MUTED), "median", &mut x)?;
-    entry(&|x| band(x, MUTED), "10th–90th percentile", &mut x)?;
+    entry(&|x| line(x, INK), "median", &mut x)?;
     entry(
         &|x| {
-            root.draw(&DashedPathElement::new(vec![(x, mid), (x + SWATCH, mid)], 7, 5, MUTED.stroke_width(2)))
+            root.draw(&DashedPathElement::new(vec![(x, mid), (x + SWATCH, mid)], 7, 5, INK.stroke_width(2)))
                 .map_err(fail)
         },
         "mean",
         &mut x,
     )?;
+    let band_label = "band: 10th–90th percentile of runs";
+    let fits = x + SWATCH + 8 + text_width(band_label, &style)? <= root.dim_in_pixel().0 as i32 - MARGIN;
+    let label = if fits { band_label } else { "10th–90th pct." };
+    // The generic band key: each side's band, side by side, exactly as drawn.
+    let sides = report.meta.sides.len().max(1) as i32;
+    entry(
+        &|x| (0..sides).try_for_each(|i| band_part(x + i * SWATCH / sides, x + (i + 1) * SWATCH / sides, i as usize)),
+        label,
+        &mut x,
+    )?;
     Ok(y + 28)
+}
+
+/// A p10–p90 band between `upper` and `lower` (pixel polylines over the same
+/// x range), clipped to `clip` (pixel ranges): the first side's as a solid
+/// light tint, the others' hatched with diagonal lines of their tint; both
+/// outlined in the side's colour. Every colour drawn is a side colour or one
+/// of its tints, the same the legend shows.
+fn draw_band<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    upper: &[(i32, i32)],
+    lower: &[(i32, i32)],
+    side: usize,
+    clip: (std::ops::Range<i32>, std::ops::Range<i32>),
+) -> Result<(), String> {
+    if upper.is_empty() || lower.is_empty() {
+        return Ok(());
+    }
+    if side == 0 {
+        let polygon: Vec<(i32, i32)> = upper.iter().chain(lower.iter().rev()).copied().collect();
+        root.draw(&Polygon::new(polygon, band_tint(side).filled())).map_err(fail)?;
+    } else {
+        for (a, b) in hatch_segments(upper, lower, HATCH_GAP, clip) {
+            root.draw(&PathElement::new(vec![a, b], band_tint(side).stroke_width(1))).map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
+/// A band's upper and lower edges, in the side's colour.
+fn draw_band_edges<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    upper: &[(i32, i32)],
+    lower: &[(i32, i32)],
+    side: usize,
+) -> Result<(), String> {
+    let edge = side_colour(side).stroke_width(1);
+    root.draw(&PathElement::new(upper.to_vec(), edge)).map_err(fail)?;
+    root.draw(&PathElement::new(lower.to_vec(), edge)).map_err(fail)
 }
 
 /// The scheduled events of a trajectory chart: their lines, and either their
@@ -376,17 +584,14 @@ impl EventLayout {
     }
 }
 
-/// Events within the plotted rounds, one per round (labels of events in the
-/// same round joined), in round order.
+/// Events within the plotted rounds, in round order, each with its own
+/// label (events of one round share a line and stack their labels; a label
+/// repeated in one round is shown once).
 fn merged_events(report: &Report) -> Vec<(u32, String)> {
     let mut merged: Vec<(u32, String)> = Vec::new();
     for mark in report.events.iter().filter(|m| m.round <= report.meta.rounds) {
-        match merged.iter_mut().find(|(round, _)| *round == mark.round) {
-            Some((_, label)) => {
-                label.push_str("; ");
-                label.push_str(&mark.label);
-            }
-            None => merged.push((mark.round, mark.label.clone())),
+        if !merged.iter().any(|(round, label)| *round == mark.round && *label == mark.label) {
+            merged.push((mark.round, mark.label.clone()));
         }
     }
     merged.sort_by_key(|(round, _)| *round);
@@ -508,8 +713,9 @@ fn stack_labels(marks: &[(i32, i32)], (min_x, max_x): (i32, i32)) -> Vec<Option<
         let free = |lane: usize| {
             slots.iter().all(|s| {
                 let overlaps = s.lane == lane && left < s.right + LABEL_GAP && s.left < right + LABEL_GAP;
-                let crossed = s.lane < lane && covers(left, right, s.line);
-                let crossing = s.lane > lane && covers(s.left, s.right, line);
+                // Labels of one line share its leader: they only must not overlap.
+                let crossed = s.lane < lane && s.line != line && covers(left, right, s.line);
+                let crossing = s.lane > lane && s.line != line && covers(s.left, s.right, line);
                 !(overlaps || crossed || crossing)
             })
         };

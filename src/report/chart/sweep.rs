@@ -4,12 +4,18 @@ the conventions of `chart` (size, embedded font, header, colours, atomic
 write):
 
 - one parameter: `sweep.png`, the share of each outcome against the
-  parameter, a line per outcome with its Wilson 95% band shaded;
+  parameter, a line per outcome with its Wilson 95% interval as whiskers
+  (bands would overlap and blend into colours no legend shows), and the
+  scenario's own value of the parameter marked by a vertical line;
 - two parameters: `sweep-vicious_cycle.png` and `sweep-detente.png`, heatmaps
   of the probability of that outcome over the grid (first parameter across,
-  second up), each cell labelled when there is room, with a labelled colour
-  scale from 0 to a round number above the largest value;
+  second up), each cell labelled when there is room, with one colour scale
+  for both (0 to a round number above the largest value of either, so that
+  the two read side by side), and the scenario's own point outlined;
 - more parameters: no chart (the CSV has every point).
+
+Axes name the parameters in words ("China misperception μ"); subtitles say
+what was swept, over which values, and which program and seed drew it.
 */
 
 use std::ops::Range;
@@ -19,11 +25,14 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use plotters::element::DashedPathElement;
+
 use super::{
-    AXIS_PX, BAND_ALPHA, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, count, draw_header, fail,
-    fit_text, outcome_colour, percent, render_chart, text, text_width,
+    AXIS_PX, Draw, Format, GRID, INK, LEGEND_PX, MARGIN, MUTED, TICK_PX, count, draw_header, fail, fit_text,
+    outcome_colour, percent, render_chart, text, text_width,
 };
 use crate::outcome::Outcome;
+use crate::report::Caption;
 use crate::report::csv::num;
 use crate::report::sweep::{SweepReport, SweepRow};
 
@@ -31,7 +40,7 @@ use crate::report::sweep::{SweepReport, SweepRow};
 pub const HEATMAP_OUTCOMES: [Outcome; 2] = [Outcome::ViciousCycle, Outcome::Detente];
 
 /// The charts that fit the sweep's number of parameters: (file name, bytes).
-pub fn sweep_charts(report: &SweepReport, format: Format) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub fn sweep_charts(report: &SweepReport, caption: &Caption, format: Format) -> Result<Vec<(String, Vec<u8>)>, String> {
     let ext = match format {
         Format::Png => "png",
         Format::Svg => "svg",
@@ -40,12 +49,21 @@ pub fn sweep_charts(report: &SweepReport, format: Format) -> Result<Vec<(String,
     match report.axes.len() {
         1 => {
             let name = format!("sweep.{ext}");
-            written.push((name, render_chart(&ShareLines { report }, format)?));
+            written.push((name, render_chart(&ShareLines { report, caption }, format)?));
         }
         2 => {
+            // One colour scale for both heatmaps.
+            let top = scale_top(
+                report
+                    .rows
+                    .iter()
+                    .filter(|r| HEATMAP_OUTCOMES.iter().any(|&o| r.summary.slot == o.into()))
+                    .map(|r| r.summary.share)
+                    .fold(0.0, f64::max),
+            );
             for outcome in HEATMAP_OUTCOMES {
                 let name = format!("sweep-{}.{ext}", outcome.key());
-                written.push((name, render_chart(&Heatmap { report, outcome }, format)?));
+                written.push((name, render_chart(&Heatmap { report, caption, outcome, top }, format)?));
             }
         }
         _ => {}
@@ -53,9 +71,25 @@ pub fn sweep_charts(report: &SweepReport, format: Format) -> Result<Vec<(String,
     Ok(written)
 }
 
-/// "2,000 runs per point · seed 7 · 24 months · the same random numbers at every point".
+/// "Swept: China misperception μ from 0 to 0.2 (11 values); everything
+/// else as in busan.toml (hand-calibrated strategies)".
+fn swept_line(report: &SweepReport, caption: &Caption) -> String {
+    let parts: Vec<String> = report
+        .axes
+        .iter()
+        .map(|a| {
+            let (lo, hi) = a.values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(x, y), &v| (x.min(v), y.max(v)));
+            format!("{} from {} to {} ({} values)", a.name, tick(lo), tick(hi), a.values.len())
+        })
+        .collect();
+    let rest = if caption.source.is_empty() { String::new() } else { format!("; the rest as in {}", caption.source) };
+    format!("Swept: {}{rest}", parts.join(" × "))
+}
+
+/// "simulate 0.1.0 · seed 7 · 2,000 runs per point × 24 months · the same
+/// random numbers at every point".
 fn setup_line(report: &SweepReport) -> String {
-    let mut parts = vec![format!("{} per point", count(report.meta.runs, "run")), format!("seed {}", report.meta.seed)];
+    let mut parts = vec![Caption::stamp(report.meta.seed), format!("{} per point", count(report.meta.runs, "run"))];
     if !report.varies("rounds") {
         parts.push(count(u64::from(report.meta.rounds), &report.meta.round_unit));
     }
@@ -73,6 +107,7 @@ fn tick(x: f64) -> String {
 
 struct ShareLines<'a> {
     report: &'a SweepReport,
+    caption: &'a Caption,
 }
 
 impl Draw for ShareLines<'_> {
@@ -81,9 +116,10 @@ impl Draw for ShareLines<'_> {
         let axis = &report.axes[0];
         let top = draw_header(
             root,
-            &report.meta.scenario,
+            &self.caption.title,
             &[
-                "Share of runs ending in each outcome at each value; bands: Wilson 95% intervals".to_string(),
+                "Share of runs ending in each outcome at each value; whiskers: Wilson 95% intervals".to_string(),
+                swept_line(report, self.caption),
                 setup_line(report),
             ],
         )?;
@@ -91,6 +127,8 @@ impl Draw for ShareLines<'_> {
         let (_, body) = root.split_vertically(top);
 
         let (lo, hi) = axis.values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        // The scenario's own value, when it lies on the axis.
+        let own = axis.own.filter(|v| (lo..=hi).contains(v));
         let pad = if hi > lo { 0.02 * (hi - lo) } else { lo.abs().max(1.0) * 0.1 };
         let mut chart = ChartBuilder::on(&body)
             .margin_left(MARGIN)
@@ -124,13 +162,27 @@ impl Draw for ShareLines<'_> {
                 (line_colour(*o), rows)
             })
             .collect();
-        for (colour, rows) in &series {
-            let band: Vec<(f64, f64)> = rows
-                .iter()
-                .map(|r| (r.values[0], 100.0 * r.summary.ci_high))
-                .chain(rows.iter().rev().map(|r| (r.values[0], 100.0 * r.summary.ci_low)))
-                .collect();
-            chart.draw_series([Polygon::new(band, colour.mix(BAND_ALPHA).filled())]).map_err(fail)?;
+        if let Some(v) = own {
+            let line = DashedPathElement::new(vec![(v, 0.0), (v, 100.0)], 8, 5, INK.stroke_width(2));
+            chart.draw_series([line]).map_err(fail)?;
+            let (x, y) = chart.backend_coord(&(v, 100.0));
+            let label = format!("the scenario's value: {}", tick(v));
+            let style = text(TICK_PX, FontStyle::Bold, &INK);
+            let right_room = root.dim_in_pixel().0 as i32 - MARGIN - x;
+            let (anchor, dx) =
+                if text_width(&label, &style)? + 8 < right_room { (HPos::Left, 6) } else { (HPos::Right, -6) };
+            root.draw(&Text::new(label, (x + dx, y + 4), style.pos(Pos::new(anchor, VPos::Top)))).map_err(fail)?;
+        }
+        // Whiskers spread a little around each value so that outcomes with
+        // close shares do not hide one another's.
+        let spread = if hi > lo { 0.004 * (hi - lo) } else { 0.0 };
+        for (k, (colour, rows)) in series.iter().enumerate() {
+            let dx = spread * (k as f64 - 1.5);
+            for r in rows {
+                let x = r.values[0] + dx;
+                let (a, b) = (100.0 * r.summary.ci_low, 100.0 * r.summary.ci_high);
+                chart.draw_series([PathElement::new(vec![(x, a), (x, b)], colour.stroke_width(2))]).map_err(fail)?;
+            }
         }
         for (colour, rows) in &series {
             let points: Vec<(f64, f64)> = rows.iter().map(|r| (r.values[0], 100.0 * r.summary.share)).collect();
@@ -167,8 +219,8 @@ fn line_colour(o: Outcome) -> RGBColor {
     }
 }
 
-/// The key above the plot: a line with its band per outcome. Returns the y
-/// below it.
+/// The key above the plot: per outcome its line, point and whisker as drawn.
+/// Returns the y below it.
 fn draw_outcome_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i32) -> Result<i32, String> {
     const SWATCH: i32 = 30;
     let style = text(LEGEND_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Left, VPos::Center));
@@ -176,9 +228,10 @@ fn draw_outcome_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i32
     let mut x = MARGIN;
     for o in Outcome::ALL {
         let colour = line_colour(o);
-        root.draw(&Rectangle::new([(x, mid - 8), (x + SWATCH, mid + 8)], colour.mix(BAND_ALPHA).filled()))
-            .map_err(fail)?;
+        let c = x + SWATCH / 2;
+        root.draw(&PathElement::new(vec![(c, mid - 9), (c, mid + 9)], colour.stroke_width(2))).map_err(fail)?;
         root.draw(&PathElement::new(vec![(x, mid), (x + SWATCH, mid)], colour.stroke_width(3))).map_err(fail)?;
+        root.draw(&Circle::new((c, mid), 4, colour.filled())).map_err(fail)?;
         root.draw(&Text::new(o.title(), (x + SWATCH + 8, mid), style.clone())).map_err(fail)?;
         x += SWATCH + 8 + text_width(o.title(), &style)? + 28;
     }
@@ -190,7 +243,10 @@ fn draw_outcome_legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, y: i32
 
 struct Heatmap<'a> {
     report: &'a SweepReport,
+    caption: &'a Caption,
     outcome: Outcome,
+    /// Top of the colour scale, shared by the sweep's heatmaps.
+    top: f64,
 }
 
 /// Width kept right of the plot for the colour scale.
@@ -205,9 +261,20 @@ impl Draw for Heatmap<'_> {
         let (ax, ay) = (&report.axes[0], &report.axes[1]);
         let top = draw_header(
             root,
-            &report.meta.scenario,
+            &self.caption.title,
             &[
-                format!("Share of runs ending in {} at each point of the grid", with_article(outcome)),
+                format!(
+                    "Share of runs ending in {} at each point of the grid{}",
+                    with_article(outcome),
+                    match (grid_position(&ax.values, ax.own), grid_position(&ay.values, ay.own)) {
+                        (Some(i), Some(j)) if i.fract() == 0.0 && j.fract() == 0.0 =>
+                            "; outlined: the scenario's own values",
+                        (Some(_), Some(_)) => "; cross: the scenario's own values",
+                        (Some(_), None) | (None, Some(_)) => "; dashed: the scenario's own value",
+                        (None, None) => "",
+                    }
+                ),
+                swept_line(report, self.caption),
                 setup_line(report),
             ],
         )?;
@@ -246,7 +313,7 @@ impl Draw for Heatmap<'_> {
         draw_axis_titles(root, chart.plotting_area().get_pixel_range(), &ax.title, &ay.title)?;
 
         let rows: Vec<&SweepRow> = report.outcome_rows(outcome).collect();
-        let top_share = scale_top(rows.iter().map(|r| r.summary.share).fold(0.0, f64::max));
+        let top_share = self.top;
         let ramp = ramp(outcome);
         let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
         let (x1, y1) = chart.backend_coord(&(1.0, 1.0));
@@ -266,10 +333,54 @@ impl Draw for Heatmap<'_> {
                     .map_err(fail)?;
             }
         }
+        // The scenario's own point: outlined when it is a cell of the grid,
+        // else a cross where it falls between cells.
+        let (gi, gj) = (grid_position(&ax.values, ax.own), grid_position(&ay.values, ay.own));
+        // One coordinate known: a dashed line through it across the grid.
+        let dashed = |a: (f64, f64), b: (f64, f64)| -> Result<(), String> {
+            let (a, b) = (chart.backend_coord(&a), chart.backend_coord(&b));
+            root.draw(&DashedPathElement::new(vec![a, b], 8, 5, WHITE.stroke_width(5))).map_err(fail)?;
+            root.draw(&DashedPathElement::new(vec![a, b], 8, 5, INK.stroke_width(2))).map_err(fail)
+        };
+        match (gi, gj) {
+            (Some(i), None) => dashed((i, -0.5), (i, ny as f64 - 0.5))?,
+            (None, Some(j)) => dashed((-0.5, j), (nx as f64 - 0.5, j))?,
+            _ => {}
+        }
+        if let (Some(i), Some(j)) = (gi, gj) {
+            let on_cell = i.fract() == 0.0 && j.fract() == 0.0;
+            if on_cell {
+                let (x0, y0) = chart.backend_coord(&(i - 0.5, j + 0.5));
+                let (x1, y1) = chart.backend_coord(&(i + 0.5, j - 0.5));
+                root.draw(&Rectangle::new([(x0 + 1, y0 + 1), (x1 - 1, y1 - 1)], INK.stroke_width(4))).map_err(fail)?;
+                root.draw(&Rectangle::new([(x0 + 4, y0 + 4), (x1 - 4, y1 - 4)], WHITE.stroke_width(1)))
+                    .map_err(fail)?;
+            } else {
+                let (x, y) = chart.backend_coord(&(i, j));
+                for (a, b) in [((x - 9, y - 9), (x + 9, y + 9)), ((x - 9, y + 9), (x + 9, y - 9))] {
+                    root.draw(&PathElement::new(vec![a, b], WHITE.stroke_width(5))).map_err(fail)?;
+                    root.draw(&PathElement::new(vec![a, b], INK.stroke_width(3))).map_err(fail)?;
+                }
+            }
+        }
         let (_, ys) = chart.plotting_area().get_pixel_range();
         let bar_left = root.dim_in_pixel().0 as i32 - SCALE_AREA_PX + 40;
         draw_scale(root, ramp, top_share, (bar_left, ys.start, ys.end), outcome)
     }
+}
+
+/// Where `value` falls on a grid of `values` (sorted either way), in cells:
+/// a whole number on a grid value, a fraction between two; `None` off the
+/// grid or with no value.
+fn grid_position(values: &[f64], value: Option<f64>) -> Option<f64> {
+    let v = value?;
+    if let Some(k) = values.iter().position(|&x| (x - v).abs() <= 1e-9 * x.abs().max(1.0)) {
+        return Some(k as f64);
+    }
+    values.windows(2).enumerate().find_map(|(k, w)| {
+        let (a, b) = (w[0], w[1]);
+        ((a < v && v < b) || (b < v && v < a)).then(|| k as f64 + (v - a) / (b - a))
+    })
 }
 
 /// "a vicious cycle", "détente".

@@ -20,32 +20,35 @@ use super::{
     AXIS_PX, Draw, Format, INK, LEGEND_PX, MARGIN, MUTED, SIZE, TICK_PX, count, draw_header, fail, percent,
     render_chart, side_colour, text, text_width, truncate_to_fit,
 };
+use crate::report::Caption;
 use crate::report::tournament::mix_words;
 use crate::tournament::{Response, TIE_Z, TournamentReport};
 
 /// Heatmap of P(vicious cycle) per cell with best responses and equilibria.
-pub fn tournament_chart(report: &TournamentReport, format: Format) -> Result<Vec<u8>, String> {
-    render_chart(&Heatmap { r: report }, format)
+pub fn tournament_chart(report: &TournamentReport, caption: &Caption, format: Format) -> Result<Vec<u8>, String> {
+    render_chart(&Heatmap { r: report, caption }, format)
 }
 
 struct Heatmap<'a> {
     r: &'a TournamentReport,
+    caption: &'a Caption,
 }
 
-/// Width of the row-label column, and of the key panel on the right.
+/// Widest row-label column (narrower when the labels are short), and the
+/// width of the key panel on the right.
 const ROW_LABELS_W: i32 = 250;
 const PANEL_W: i32 = 390;
 /// Gap between the heatmap and the panel; room for the rotated row title.
 const GAP: i32 = 36;
 const ROW_TITLE_W: i32 = 30;
-/// Height of the header (title and two subtitles) and of the column labels.
-const HEADER_H: i32 = 118;
+/// Height of the header (title and three subtitles) and of the column labels.
+const HEADER_H: i32 = 150;
 const COL_LABELS_H: i32 = 74;
 /// Cell size limits.
 const MIN_CELL_W: i32 = 190;
-const MAX_CELL_W: i32 = 240;
+const MAX_CELL_W: i32 = 420;
 const MIN_CELL_H: i32 = 126;
-const MAX_CELL_H: i32 = 160;
+const MAX_CELL_H: i32 = 300;
 /// Equilibria listed in the panel before "and k more".
 const MAX_LISTED: usize = 8;
 /// Best-response dot radius, equilibrium badge size.
@@ -60,17 +63,25 @@ impl Heatmap<'_> {
         (self.r.setup.candidates[0].len(), self.r.setup.candidates[1].len())
     }
 
+    /// Width of the row-label column: the widest label and a gap, at most
+    /// `ROW_LABELS_W` (longer labels wrap).
+    fn row_labels_w(&self) -> i32 {
+        let style = text(LEGEND_PX, FontStyle::Normal, &INK);
+        let widest = self.r.labels[0].iter().map(|l| text_width(l, &style).unwrap_or(ROW_LABELS_W)).max().unwrap_or(0);
+        (widest + 26).clamp(100, ROW_LABELS_W)
+    }
+
     /// Height the panel needs: colour bar, key, then the equilibria list.
     fn panel_height(&self) -> i32 {
         let listed = self.r.equilibria.len().min(MAX_LISTED) as i32;
-        70 + 6 * 28 + 44 + listed * 66 + 40
+        70 + 5 * 28 + 2 * 24 + 20 + 44 + listed * 66 + 40
     }
 }
 
 impl Draw for Heatmap<'_> {
     fn size(&self) -> (u32, u32) {
         let (n, m) = self.shape();
-        let width = 2 * MARGIN + ROW_TITLE_W + ROW_LABELS_W + m as i32 * MIN_CELL_W + GAP + PANEL_W;
+        let width = 2 * MARGIN + ROW_TITLE_W + self.row_labels_w() + m as i32 * MIN_CELL_W + GAP + PANEL_W;
         let grid_h = HEADER_H + COL_LABELS_H + n as i32 * MIN_CELL_H + MARGIN;
         let height = grid_h.max(HEADER_H + self.panel_height());
         (SIZE.0.max(width as u32), SIZE.1.max(height as u32))
@@ -82,25 +93,30 @@ impl Draw for Heatmap<'_> {
         let (width, height) = self.size();
         let (width, height) = (width as i32, height as i32);
         let [a, b] = [&r.setup.meta.side_labels[0], &r.setup.meta.side_labels[1]];
-        draw_header(
+        let source = if self.caption.file.is_empty() { String::new() } else { format!("{} · ", self.caption.file) };
+        let header_h = draw_header(
             root,
-            &r.setup.meta.scenario,
+            &self.caption.title,
             &[
                 format!("Strategy tournament: probability of a vicious cycle for each pair of strategies ({a} × {b})"),
                 format!(
-                    "{} per cell × {}, seed {}, the same random numbers in every cell",
+                    "{source}{} per cell × {}, the same random numbers in every cell",
                     count(r.setup.meta.runs, "run"),
                     count(u64::from(r.setup.meta.rounds), &r.setup.meta.round_unit),
-                    r.setup.meta.seed
                 ),
+                Caption::stamp(r.setup.meta.seed),
             ],
-        )?;
+        )?
+        .max(HEADER_H - 12)
+            + 12;
 
-        // Grid geometry.
-        let grid_left = MARGIN + ROW_TITLE_W + ROW_LABELS_W;
+        // Grid geometry: the cells take the room the labels and the panel
+        // leave, so that a small tournament fills the image.
+        let row_labels_w = self.row_labels_w();
+        let grid_left = MARGIN + ROW_TITLE_W + row_labels_w;
         let avail_w = width - grid_left - GAP - PANEL_W - MARGIN;
         let cell_w = (avail_w / m as i32).clamp(MIN_CELL_W, MAX_CELL_W);
-        let grid_top = HEADER_H + COL_LABELS_H;
+        let grid_top = header_h + COL_LABELS_H;
         let cell_h = ((height - grid_top - MARGIN) / n as i32).clamp(MIN_CELL_H, MAX_CELL_H);
         let cell = |i: usize, j: usize| (grid_left + j as i32 * cell_w, grid_top + i as i32 * cell_h);
 
@@ -109,7 +125,7 @@ impl Draw for Heatmap<'_> {
         let grid_w = m as i32 * cell_w;
         root.draw(&Text::new(
             format!("{} strategy", possessive(b)),
-            (grid_left + grid_w / 2, HEADER_H + 4),
+            (grid_left + grid_w / 2, header_h + 4),
             title_style.pos(Pos::new(HPos::Center, VPos::Top)),
         ))
         .map_err(fail)?;
@@ -132,7 +148,7 @@ impl Draw for Heatmap<'_> {
             }
         }
         for i in 0..n {
-            let lines = wrap(&r.labels[0][i], ROW_LABELS_W - 14, 2, &|s| text_width(s, &label_style))?;
+            let lines = wrap(&r.labels[0][i], row_labels_w - 14, 2, &|s| text_width(s, &label_style))?;
             let (_, y) = cell(i, 0);
             let mid = y + cell_h / 2;
             for (k, line) in lines.iter().enumerate() {
@@ -149,7 +165,7 @@ impl Draw for Heatmap<'_> {
                 self.draw_cell(root, i, j, (x, y), (cell_w, cell_h))?;
             }
         }
-        self.draw_panel(root, (grid_left + grid_w + GAP, HEADER_H))
+        self.draw_panel(root, (grid_left + grid_w + GAP, header_h))
     }
 }
 
@@ -174,11 +190,15 @@ impl Heatmap<'_> {
         // A strip for badges and dots on top, then four lines of text.
         let body = y + STRIP_H + (h - STRIP_H - BODY_H) / 2;
         root.draw(&Text::new(percent(c.vicious_cycle.p), (mid, body + 12), big)).map_err(fail)?;
-        let ci = format!("95% CI {}", interval(c.vicious_cycle.ci_low, c.vicious_cycle.ci_high));
+        let ci = format!("95% CI {}", crate::fmt::interval(c.vicious_cycle.ci_low, c.vicious_cycle.ci_high));
         let lines = [
             ci,
             format!("détente {}", percent(c.detente.p)),
-            format!("welfare {} / {}", short_number(c.welfare[0]), short_number(c.welfare[1])),
+            format!(
+                "welfare {} / {}",
+                crate::fmt::welfare(Some(c.welfare[0])),
+                crate::fmt::welfare(Some(c.welfare[1]))
+            ),
         ];
         for (k, line) in lines.iter().enumerate() {
             let line = truncate_to_fit(line, w - 12, &|s| text_width(s, &small))?;
@@ -275,10 +295,15 @@ impl Heatmap<'_> {
         root.draw(&Text::new(fit("cell played in a mixed equilibrium")?, (x + 34, y + 12), style.pos(left_mid)))
             .map_err(fail)?;
         y += 28;
-        let welfare =
-            format!("welfare: mean per run, {} / {}", r.setup.meta.side_labels[0], r.setup.meta.side_labels[1]);
-        root.draw(&Text::new(fit(&welfare)?, (x, y + 12), style.pos(left_mid))).map_err(fail)?;
-        y += 44;
+        let welfare = format!(
+            "welfare: mean cumulative welfare per run, in {} ({} / {})",
+            r.setup.meta.welfare_unit, r.setup.meta.side_labels[0], r.setup.meta.side_labels[1]
+        );
+        for line in wrap(&welfare, key_w, 2, &|t| text_width(t, &style))? {
+            root.draw(&Text::new(line, (x, y + 12), style.pos(left_mid))).map_err(fail)?;
+            y += 24;
+        }
+        y += 20;
 
         // Equilibria.
         let title = if r.degenerate {
@@ -390,15 +415,6 @@ fn wrap(
     lines.iter().map(|l| truncate_to_fit(l, width, measure)).collect()
 }
 
-/// "99.9–100%": an interval in percent with one decimal, rounded outwards
-/// so that it never looks narrower than it is.
-fn interval(lo: f64, hi: f64) -> String {
-    let down = (lo * 1000.0).floor() / 10.0;
-    let up = (hi * 1000.0).ceil() / 10.0;
-    let f = |x: f64| if x <= 0.0 || x >= 100.0 { format!("{x:.0}") } else { format!("{x:.1}") };
-    format!("{}–{}%", f(down), f(up))
-}
-
 /// "China's", "United States'".
 fn possessive(name: &str) -> String {
     if name.ends_with('s') { format!("{name}'") } else { format!("{name}'s") }
@@ -422,16 +438,4 @@ fn is_dark(c: RGBColor) -> bool {
         if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
     };
     0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2) < 0.2
-}
-
-/// A welfare figure with a real minus sign and at most 4 significant digits.
-fn short_number(x: f64) -> String {
-    let digits = if x.abs() >= 1000.0 {
-        0
-    } else if x.abs() >= 100.0 {
-        1
-    } else {
-        2
-    };
-    format!("{x:.digits$}").replace('-', "−")
 }

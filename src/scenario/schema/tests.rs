@@ -219,13 +219,17 @@ to = 1
 kind = "negotiation"
 duration = 2
 measures = [{ side = "us", lever = "tariffs", level = 0 }]
+[[events]]
+kind = "violation"
+side = "us"
+lever = "tariffs"
 "#;
 
 #[test]
 fn keys_only_one_kind_takes_are_refused_on_the_others() {
     let event = table(item(field(table(scenario()), "events")));
     crate::scenario::parse(Path::new("events.toml"), EVENTS).unwrap();
-    let kinds = ["suspension", "scheduled", "negotiation"];
+    let kinds = ["suspension", "scheduled", "negotiation", "violation"];
     let mut checked = 0;
     for (kind, keys) in kind_only("RawEvent") {
         for key in keys {
@@ -245,7 +249,7 @@ fn keys_only_one_kind_takes_are_refused_on_the_others() {
         }
     }
     // Each key is refused on every kind that does not take it.
-    // suspension: 5 keys × scheduled; negotiation: 5 shared × scheduled + 3 own × 2;
-    // scheduled: 3 keys × 2.
-    assert_eq!(checked, 5 + 5 + 6 + 6);
+    // suspension: 5 keys × (scheduled, violation); negotiation: 5 shared × 2 + 3
+    // own × 3; scheduled: side and lever × 2 + to × 3; violation: 2 keys × 2.
+    assert_eq!(checked, 10 + (10 + 9) + (4 + 3) + 4);
 }
