@@ -27,6 +27,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sha256;
+pub mod spread;
 pub mod stats;
 pub mod strategy;
 pub mod sweep;

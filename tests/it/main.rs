@@ -17,3 +17,4 @@ mod reliability;
 mod sweep;
 mod tournament;
 mod truces;
+mod uncertainty;
