@@ -25,6 +25,7 @@ pub mod montecarlo;
 pub mod outcome;
 pub mod report;
 pub mod rng;
+pub mod robustness;
 pub mod scenario;
 pub mod sha256;
 pub mod spread;

@@ -42,7 +42,7 @@ fn write_cells<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Resul
     w.write_record(None::<&[u8]>)
 }
 
-pub(super) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(crate) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     write_cells(&mut w, &header).expect("in-memory CSV");

@@ -2,6 +2,7 @@
 //! draw, runs grouped by `runs_per_draw`, the spread apart from Monte Carlo
 //! error.
 
+use assert_cmd::prelude::*;
 use tradewar::montecarlo::{Hooks, McConfig, run_batch, with_threads};
 use tradewar::report::Report;
 
@@ -57,4 +58,30 @@ fn the_spread_is_identical_across_thread_counts_and_in_the_outputs() {
         assert!(!line.split(',').nth(at).unwrap().is_empty(), "{line}");
     }
     assert!(report.summary_json().contains("\"draws\": 10"));
+}
+
+#[test]
+fn robustness_rows_at_the_scenarios_own_thresholds_equal_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, rob) = (dir.path().join("run"), dir.path().join("rob"));
+    let args = ["scenarios/april-2025.toml", "--runs", "400", "--seed", "5", "-q", "--no-charts", "--out"];
+    crate::common::simulate().args(args).arg(&run).assert().success();
+    crate::common::simulate().arg("robustness").args(args).arg(&rob).assert().success();
+    let summary = std::fs::read_to_string(run.join("summary.csv")).unwrap();
+    let grid = std::fs::read_to_string(rob.join("robustness.csv")).unwrap();
+    let share = |csv: &str, outcome: &str| -> Vec<String> {
+        csv.lines()
+            .filter(|l| l.contains(&format!(",{outcome},")) && (!l.contains(",false,")))
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                // summary: share is column 3; robustness: column 6.
+                if f.len() > 9 { f[3].to_string() } else { f[6].to_string() }
+            })
+            .collect()
+    };
+    for o in ["detente", "vicious_cycle", "coercion", "standoff"] {
+        let own = share(&grid, o);
+        assert_eq!(own.len(), 5, "one own row per threshold: {own:?}");
+        assert!(own.iter().all(|s| *s == share(&summary, o)[0]), "{o}: {own:?} vs {summary}");
+    }
 }
