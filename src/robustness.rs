@@ -41,7 +41,7 @@ pub fn grid(sc: &Scenario) -> Vec<GridPoint> {
                 continue;
             }
             seen.push(v);
-            let mut rules = r.clone();
+            let mut rules = *r;
             set(&mut rules, v);
             out.push(GridPoint { threshold, value: v, own: rules == *r, rules });
         }
