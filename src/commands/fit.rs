@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use tradewar::calibrate::backtest;
+use tradewar::calibrate::fit::recovery::{self, Recovery};
 use tradewar::calibrate::fit::{self, Candidate, FitConfig, Record, SideFit};
 use tradewar::calibrate::fitted_scenario::{self, FitOrigin};
 use tradewar::calibrate::history::{self, History};
@@ -81,9 +82,51 @@ fn candidates(args: &FitArgs) -> anyhow::Result<Vec<Candidate>> {
     Ok(list)
 }
 
+/// Default seed of the recovery test.
+const RECOVERY_SEED: u64 = 1;
+
+/// Each side's records (the record's, then each pooled episode's), the pooled
+/// episodes in words, and the provenance with their files.
+type Episodes = (Vec<Vec<Record>>, Vec<String>, Provenance);
+
+/// Each side's records: the main record's, then one per `--pool` episode (its
+/// sides matched to the scenario's by name).
+fn episodes(args: &FitArgs, sc: &Scenario, h: &History, mut provenance: Provenance) -> Result<Episodes, Failure> {
+    let mut per_side: Vec<Vec<Record>> = (0..sc.sides.len()).map(|i| vec![Record::from_history(h, sc, i)]).collect();
+    let mut names = Vec::new();
+    for (k, spec) in args.pool.iter().enumerate() {
+        let (scenario, history) = spec
+            .split_once('=')
+            .ok_or_else(|| Failure::Input(anyhow!("--pool takes SCENARIO=HISTORY, got `{spec}`")))?;
+        let (scenario, history) = (Path::new(scenario.trim()), Path::new(history.trim()));
+        let (psc, ph, ptext, _) = load(scenario, history)?;
+        let record = tradewar::input::read_bounded(history, tradewar::input::MAX_TEXT_BYTES).unwrap_or_default();
+        provenance = provenance.input(&format!("pool{}_scenario", k + 1), scenario, ptext.as_bytes()).input(
+            &format!("pool{}_history", k + 1),
+            history,
+            &record,
+        );
+        for (i, side) in sc.sides.iter().enumerate() {
+            let j = psc.sides.iter().position(|s| s.name == side.name).ok_or_else(|| {
+                Failure::Input(anyhow!("--pool {spec}: {} has no side `{}`", scenario.display(), side.name))
+            })?;
+            per_side[i].push(Record::from_history(&ph, &psc, j));
+        }
+        names.push(format!(
+            "{} ({} – {}, {} months)",
+            history.display(),
+            ph.round_label(1),
+            ph.round_label(ph.rounds),
+            ph.rounds
+        ));
+    }
+    Ok((per_side, names, provenance))
+}
+
 pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     // Everything that can be checked is checked before any work.
-    let (sc, h, text, mut provenance) = load(&args.record.scenario, &args.record.history)?;
+    let (sc, h, text, provenance) = load(&args.record.scenario, &args.record.history)?;
+    let (records, pooled, mut provenance) = episodes(args, &sc, &h, provenance)?;
     let caption = Caption::new(&sc, &args.record.scenario, &text, args.output.title.as_deref());
     let cfg = FitConfig { candidates: candidates(args).map_err(Failure::Input)?, profile_points: PROFILE_POINTS };
     let out_dir = output::out_dir(&args.output, &sc.id, "");
@@ -101,12 +144,27 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     let mut out = OutputSet::open(&out_dir, "fit", args.output.quiet)?;
     out.provenance(provenance.with("write_scenario", args.write_scenario.as_ref().map(|p| p.display().to_string())));
 
-    let fits: Vec<SideFit> = (0..sc.sides.len())
-        .map(|i| fit::fit_side(i, &Record::from_history(&h, &sc, i), &cfg))
+    let mut fits: Vec<SideFit> = (0..sc.sides.len())
+        .map(|i| fit::fit_pooled(i, &records[i], &cfg))
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::Input(e.into()))?;
+    let seed = args.seed.unwrap_or(RECOVERY_SEED);
+    let mut recoveries: Vec<Recovery> = Vec::new();
+    if let Some(n) = args.recovery {
+        for sf in &mut fits {
+            let truths = if args.recovery_all { sf.fits.len() } else { 1 };
+            for truth in &sf.fits[..truths] {
+                recoveries.push(recovery::recovery(sf.side, truth, &records[sf.side], &cfg, n, seed));
+            }
+            let best = recoveries.iter().rev().find(|r| r.side == sf.side && r.truth.candidate == sf.fits[0].candidate);
+            sf.recovered = best.map(|r| (r.records, r.recovered_share()));
+        }
+    }
 
     out.add("fit.csv", &fit_out::fit_csv(&sc, &h, &fits))?;
+    if args.recovery.is_some() {
+        out.add("recovery.csv", &fit_out::recovery_csv(&sc, &recoveries, seed))?;
+    }
     for (format, ext) in output::chart_formats(&args.output) {
         out.add_chart(&format!("fit.{ext}"), report::chart::fit::fit_chart(&sc, &h, &fits, &caption, format))?;
     }
@@ -116,8 +174,12 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
                 history: args.record.history.display().to_string(),
                 period: format!("{} – {}, {} months", h.round_label(1), h.round_label(h.rounds), h.rounds),
             };
-            let pairs: Vec<(&str, &fit::CandidateFit)> =
-                fits.iter().map(|sf| (sc.sides[sf.side].name.as_str(), &sf.fits[0])).collect();
+            let reasons: Vec<Vec<String>> = fits.iter().map(|sf| sf.identification().reasons).collect();
+            let pairs: Vec<fitted_scenario::FittedSide<'_>> = fits
+                .iter()
+                .zip(&reasons)
+                .map(|(sf, why)| (sc.sides[sf.side].name.as_str(), &sf.fits[0], why.as_slice()))
+                .collect();
             Some(fitted_scenario::apply_fit(base_path, &base, &pairs, &origin).map_err(|e| Failure::Input(e.into()))?)
         }
         _ => None,
@@ -129,7 +191,18 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     }
 
     let text = || {
-        let mut text = fit_out::fit_text(&sc, &h, &fits);
+        let mut text = String::new();
+        if !pooled.is_empty() {
+            text.push_str(&format!(
+                "Pooled with {}: one likelihood, the sum over the episodes; rounds past the first record's are \
+                 numbered on (\"pooled round k\")\n",
+                pooled.join(", ")
+            ));
+        }
+        text.push_str(&fit_out::fit_text(&sc, &h, &fits));
+        if !recoveries.is_empty() {
+            text.push_str(&fit_out::recovery_text(&sc, &recoveries, seed));
+        }
         if !sc.events.is_empty() {
             text.push_str("\nnote: the scenario's events (truces, scheduled changes) are not part of the likelihood\n");
         }

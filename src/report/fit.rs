@@ -8,13 +8,14 @@ use std::fmt::Write;
 use super::csv::{csv_bytes, num};
 use super::table::{TextTable, WIDTH, shorten};
 use crate::calibrate::backtest::Backtest;
+use crate::calibrate::fit::recovery::Recovery;
 use crate::calibrate::fit::{CandidateFit, Estimate, SideFit};
 use crate::calibrate::history::History;
 use crate::fmt;
 use crate::scenario::Scenario;
 
 /// `fit.csv` columns.
-pub const FIT_COLUMNS: [&str; 19] = [
+pub const FIT_COLUMNS: [&str; 23] = [
     "side",
     "rank",
     "strategy",
@@ -30,10 +31,36 @@ pub const FIT_COLUMNS: [&str; 19] = [
     "misperception_ci_high",
     "ln_l",
     "k",
+    "n",
     "aic",
-    "delta_aic",
+    "aicc",
+    "delta_aicc",
     "akaike_weight",
+    "ci_boundary",
+    "identified",
     "needs_noise",
+];
+
+/// `recovery.csv` columns.
+pub const RECOVERY_COLUMNS: [&str; 18] = [
+    "side",
+    "true_strategy",
+    "param_name",
+    "true_param",
+    "true_noise",
+    "true_misperception",
+    "records",
+    "rounds",
+    "recovered",
+    "recovered_share",
+    "history_blind_share",
+    "mean_akaike_weight",
+    "param_coverage",
+    "noise_coverage",
+    "misperception_coverage",
+    "mean_ci_width",
+    "seed",
+    "selected",
 ];
 
 /// `backtest.csv` columns.
@@ -50,12 +77,32 @@ fn estimate_cells(e: Option<&Estimate>) -> [String; 3] {
 
 /// Months a fit cannot explain without noise, as "Sep 2025;Nov 2025".
 fn months(history: &History, rounds: &[u32]) -> String {
-    rounds.iter().map(|&t| history.round_label(t)).collect::<Vec<_>>().join(";")
+    rounds.iter().map(|&t| round_label(history, t)).collect::<Vec<_>>().join(";")
 }
 
-/// One row per side × candidate, best first within each side.
+/// A round's month, or "pooled round k" for a round of a pooled episode
+/// (rounds run on past the record's).
+fn round_label(history: &History, t: u32) -> String {
+    if t <= history.rounds { history.round_label(t) } else { format!("pooled round {}", t - history.rounds) }
+}
+
+/// Which of a fit's estimates sit on a bound (their intervals are the
+/// one-sided χ̄² ones): "noise;misperception".
+fn boundary_cell(f: &CandidateFit) -> String {
+    let on = |e: Option<&Estimate>| e.is_some_and(|e| e.fitted && e.boundary);
+    let names = [
+        (on(f.param.as_ref()), f.candidate.param.map_or("param", |p| p.name())),
+        (on(Some(&f.noise)), "noise"),
+        (on(f.misperception.as_ref()), "misperception"),
+    ];
+    names.iter().filter(|(b, _)| *b).map(|(_, n)| *n).collect::<Vec<_>>().join(";")
+}
+
+/// One row per side × candidate, best first within each side; `identified`
+/// (of the side's record, on its best row) is `true` or `false`, empty on the others.
 pub fn fit_csv(sc: &Scenario, history: &History, fits: &[SideFit]) -> Vec<u8> {
     let rows = fits.iter().flat_map(|sf| {
+        let identified = sf.identification().identified();
         sf.fits.iter().enumerate().map(move |(rank, f)| {
             let [p, p_lo, p_hi] = estimate_cells(f.param.as_ref());
             let [e, e_lo, e_hi] = estimate_cells(Some(&f.noise));
@@ -76,9 +123,13 @@ pub fn fit_csv(sc: &Scenario, history: &History, fits: &[SideFit]) -> Vec<u8> {
                 m_hi,
                 num(f.ln_l, 4),
                 f.k.to_string(),
+                f.n.to_string(),
                 num(f.aic, 4),
-                num(f.delta_aic, 4),
+                num(f.aicc, 4),
+                num(f.delta_aicc, 4),
                 num(f.weight, 4),
+                boundary_cell(f),
+                if rank == 0 { identified.to_string() } else { String::new() },
                 months(history, &f.needs_noise),
             ]
         })
@@ -105,10 +156,85 @@ pub fn backtest_csv(sc: &Scenario, bt: &Backtest) -> Vec<u8> {
     csv_bytes(BACKTEST_COLUMNS.map(String::from).to_vec(), rows)
 }
 
-/// "0.12 [0.03, 0.41]".
+/// One row per side × true model.
+pub fn recovery_csv(sc: &Scenario, recoveries: &[Recovery], seed: u64) -> Vec<u8> {
+    let share = |c: Option<usize>, r: &Recovery| c.map_or(String::new(), |c| num(r.share(c), 4));
+    let rows = recoveries.iter().map(|r| {
+        let t = &r.truth;
+        vec![
+            sc.sides[r.side].name.clone(),
+            t.candidate.name().to_string(),
+            t.candidate.param.map_or(String::new(), |p| p.name().to_string()),
+            t.param.map_or(String::new(), |e| num(e.value, 4)),
+            if t.noise.fitted { num(t.noise.value, 4) } else { String::new() },
+            t.misperception.map_or(String::new(), |e| num(e.value, 4)),
+            r.records.to_string(),
+            r.rounds.to_string(),
+            r.recovered.to_string(),
+            num(r.recovered_share(), 4),
+            num(r.share(r.history_blind), 4),
+            num(r.mean_weight, 4),
+            share(r.param_covered, r),
+            share(r.noise_covered, r),
+            share(r.misperception_covered, r),
+            num(r.mean_width, 4),
+            seed.to_string(),
+            r.selected.iter().filter(|(_, n)| *n > 0).map(|(k, n)| format!("{k}:{n}")).collect::<Vec<_>>().join(";"),
+        ]
+    });
+    csv_bytes(RECOVERY_COLUMNS.map(String::from).to_vec(), rows)
+}
+
+/// The recovery test in words, per side and true model.
+pub fn recovery_text(sc: &Scenario, recoveries: &[Recovery], seed: u64) -> String {
+    let mut out = String::new();
+    if let Some(r) = recoveries.first() {
+        let _ = writeln!(
+            out,
+            "\nRecovery test: {} simulated records of {} months each from each true model below (seed {seed}), \
+             refitted with every candidate",
+            r.records, r.rounds
+        );
+    }
+    let mut table = TextTable::new(
+        ["  side", "true model", "ranked 1st", "blind 1st", "weight", "CI covers truth", "CI width"]
+            .map(String::from)
+            .to_vec(),
+    );
+    table.left.extend([0, 1]);
+    for r in recoveries {
+        let model = r.truth.candidate.label();
+        let cover = [("θ", r.param_covered), ("ε", r.noise_covered), ("μ", r.misperception_covered)]
+            .iter()
+            .filter_map(|(n, c)| c.map(|c| format!("{n} {:.0}%", 100.0 * r.share(c))))
+            .collect::<Vec<_>>()
+            .join(", ");
+        table.row(vec![
+            format!("  {}", sc.sides[r.side].name),
+            model,
+            format!("{:.0}%", 100.0 * r.recovered_share()),
+            format!("{:.0}%", 100.0 * r.share(r.history_blind)),
+            fmt::stat(r.mean_weight),
+            cover,
+            fmt::stat(r.mean_width),
+        ]);
+    }
+    out.push_str(&table.render());
+    let _ = writeln!(
+        out,
+        "  true model = the side's fit above, at its estimates; ranked 1st = the true model has the lowest \
+         AICc; blind 1st = a history-blind model has; weight = its mean Akaike weight; CI covers \
+         truth = its refitted 95% intervals contain the true values (95% if exact); CI width = mean width \
+         of the strategy parameter's interval (of ε without one)"
+    );
+    fmt::wrap(&out, WIDTH)
+}
+
+/// "0.12 [0.03, 0.41]", with "†" for a one-sided interval from a bound.
 pub fn estimate_text(e: &Estimate) -> String {
     if e.fitted {
-        format!("{} [{}, {}]", fmt::prob(e.value), fmt::prob(e.ci_low), fmt::prob(e.ci_high))
+        let mark = if e.boundary { "†" } else { "" };
+        format!("{} [{}, {}]{mark}", fmt::prob(e.value), fmt::prob(e.ci_low), fmt::prob(e.ci_high))
     } else {
         format!("{} (fixed)", fmt::prob(e.value))
     }
@@ -125,10 +251,13 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Fit to {} ({} – {}, {} months); 95% intervals are likelihood-profile intervals (ΔlnL = 1.92)",
+        "Fit to {} ({} – {}, {} months); models ranked by AICc (AIC corrected for {} observations); \
+         95% intervals are likelihood-profile intervals (ΔlnL = 1.92), † one-sided from a bound the \
+         estimate sits on (χ̄² = ½χ²₀ + ½χ²₁, ΔlnL = 1.35)",
         history.path.display(),
         history.round_label(1),
         history.round_label(history.rounds),
+        history.rounds,
         history.rounds
     );
     for sf in fits {
@@ -159,13 +288,11 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
             );
         }
         let mut ranking = TextTable::new(
-            ["  rank", "strategy", "lnL", "k", "AIC", "ΔAIC", "Akaike weight"].map(String::from).to_vec(),
+            ["  rank", "model", "lnL", "k", "AICc", "ΔAICc", "Akaike weight"].map(String::from).to_vec(),
         );
         ranking.left.push(1);
         let mut estimates = TextTable::new(
-            ["  rank", "strategy", "parameter [95% CI]", "noise ε [95% CI]", "misperception μ [95% CI]"]
-                .map(String::from)
-                .to_vec(),
+            ["  rank", "model", "parameter [CI]", "noise ε [CI]", "misperception μ [CI]"].map(String::from).to_vec(),
         );
         estimates.left.extend([1, 2, 3, 4]);
         for (rank, f) in sf.fits.iter().enumerate() {
@@ -176,16 +303,16 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
             let rank = format!("  {}", rank + 1);
             ranking.row(vec![
                 rank.clone(),
-                f.candidate.kind.to_string(),
+                f.candidate.label(),
                 fmt::stat(f.ln_l),
                 f.k.to_string(),
-                fmt::stat(f.aic),
-                fmt::stat(f.delta_aic),
+                fmt::stat(f.aicc),
+                fmt::stat(f.delta_aicc),
                 fmt::stat(f.weight),
             ]);
             estimates.row(vec![
                 rank,
-                f.candidate.kind.to_string(),
+                f.candidate.label(),
                 param,
                 estimate_text(&f.noise),
                 f.misperception.map_or("— (not read)".to_string(), |m| estimate_text(&m)),
@@ -195,6 +322,15 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
         out.push_str(&estimates.render());
         let best = &sf.fits[0];
         let _ = writeln!(out, "  best: {}", sentence(side.label.as_str(), history, best));
+        let id = sf.identification();
+        if !id.identified() {
+            let _ = writeln!(
+                out,
+                "  WARNING: this record does not identify a strategy for {}: {}",
+                side.label,
+                id.reasons.join("; ")
+            );
+        }
         for f in sf.fits.iter().filter(|f| !f.needs_noise.is_empty()) {
             let need = if f.noise.fitted && f.noise.ci_low > 0.0 {
                 format!("needs ε ≥ {} (95% profile bound)", fmt::prob(f.noise.ci_low))
@@ -205,6 +341,9 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
                 .needs_noise
                 .iter()
                 .map(|&t| {
+                    if t > history.rounds {
+                        return format!("the move of {}", round_label(history, t));
+                    }
                     format!(
                         "{} in {}",
                         if history.posture(t, sf.side).is_d() { "D" } else { "C" },
@@ -215,7 +354,7 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
             let _ = writeln!(
                 out,
                 "  note: without noise {} gives zero probability to {}: it {need}",
-                f.candidate.kind,
+                f.candidate.label(),
                 moves.join(", ")
             );
         }
@@ -237,10 +376,9 @@ pub fn sentence(label: &str, history: &History, f: &CandidateFit) -> String {
             }
         };
         return format!(
-            "No reciprocal strategy explains {label} moves from {period} better than a history-blind rule \
-             ({}, ε = {}): escalating in about {:.0}% of months whatever the other side did (lnL {}, Akaike weight {})",
-            f.strategy.describe(),
-            estimate_text(&f.noise),
+            "No reciprocal strategy explains {label} moves from {period} better than a {}: \
+             escalating in about {:.0}% of months whatever the other side did (lnL {}, Akaike weight {})",
+            crate::calibrate::fit::BERNOULLI,
             100.0 * p_d,
             fmt::stat(f.ln_l),
             fmt::stat(f.weight)
@@ -328,14 +466,16 @@ pub fn fit_json(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
                         "param": estimate_json(f.param.as_ref()),
                         "noise": estimate_json(Some(&f.noise)),
                         "misperception": estimate_json(f.misperception.as_ref()),
-                        "ln_l": f.ln_l, "k": f.k, "aic": f.aic, "delta_aic": f.delta_aic, "akaike_weight": f.weight,
-                        "needs_noise": f.needs_noise.iter().map(|&t| history.round_label(t)).collect::<Vec<_>>(),
+                        "ln_l": f.ln_l, "k": f.k, "n": f.n, "aic": f.aic, "aicc": f.aicc, "delta_aicc": f.delta_aicc,
+                        "akaike_weight": f.weight, "ci_boundary": boundary_cell(f),
+                        "needs_noise": f.needs_noise.iter().map(|&t| round_label(history, t)).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
             json!({
                 "side": side.name, "label": side.label, "postures": postures(history, sf.side),
                 "best": sentence(&side.label, history, &sf.fits[0]), "candidates": candidates,
+                "identified": sf.identification().identified(), "not_identified_because": sf.identification().reasons,
             })
         })
         .collect();

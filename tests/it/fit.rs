@@ -281,3 +281,41 @@ fn a_record_off_the_scenario_ladders_is_refused_with_the_rungs() {
             "data/us-china-2025.csv:17: value 30.8 is not a rung of `us.tariffs` (rungs: 20.8, 47, 57, 71, 81, 126.5)",
         ));
 }
+
+#[test]
+fn fit_recovery_writes_recovery_csv_and_warns_when_nothing_is_identified() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let fitted = dir.path().join("fitted.toml");
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--recovery", "4"])
+        .args(["--no-charts", "--out"])
+        .arg(dir.path())
+        .arg("--write-scenario")
+        .arg(&fitted)
+        .args(["--base", "scenarios/busan.toml"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Recovery test: 4 simulated records of 12 months")
+                .and(predicate::str::contains("WARNING: this record does not identify a strategy for China"))
+                .and(predicate::str::contains("history-blind Bernoulli(p)")),
+        );
+    let csv = std::fs::read_to_string(dir.path().join("recovery.csv")).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "side,true_strategy,param_name,true_param,true_noise,true_misperception,records,rounds,recovered,\
+         recovered_share,history_blind_share,mean_akaike_weight,param_coverage,noise_coverage,\
+         misperception_coverage,mean_ci_width,seed,selected"
+    );
+    assert_eq!(csv.lines().count(), 1 + 2, "one row per side: the best model");
+    let fit_csv = std::fs::read_to_string(dir.path().join("fit.csv")).unwrap();
+    assert!(fit_csv.lines().next().unwrap().contains(",aicc,delta_aicc,akaike_weight,ci_boundary,identified,"));
+    // China's history-blind fit is not written as a strategy: the base's is kept, with the warning.
+    let text = std::fs::read_to_string(&fitted).unwrap();
+    assert!(text.contains("#   china: WARNING: NOT IDENTIFIED by the record"), "{text}");
+    let sc = tradewar::scenario::load(&fitted).unwrap();
+    let base = tradewar::scenario::load(&crate::common::repo_path("scenarios/busan.toml")).unwrap();
+    assert_eq!(sc.sides[1].strategy, base.sides[1].strategy);
+}
