@@ -169,10 +169,15 @@ pub struct FitArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     simulate backtest scenarios/escalation-2025.toml \\\n      \
-    --history data/us-china-2025.csv")]
+    --history data/us-china-2025.csv\n  \
+    simulate backtest scenarios/escalation-2025.toml --history data/us-china-2025.csv \\\n      \
+    --train scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv")]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub record: RecordArgs,
+    /// Out of sample: fit the strategies to this episode, then forecast the record with them.
+    #[arg(long, value_name = "SCENARIO=HISTORY")]
+    pub train: Option<String>,
     #[command(flatten)]
     pub batch: BatchArgs,
     #[command(flatten)]

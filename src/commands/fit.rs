@@ -11,6 +11,7 @@ use tradewar::calibrate::fit::recovery::{self, Recovery};
 use tradewar::calibrate::fit::{self, Candidate, FitConfig, Record, SideFit};
 use tradewar::calibrate::fitted_scenario::{self, FitOrigin};
 use tradewar::calibrate::history::{self, History};
+use tradewar::calibrate::scoring;
 use tradewar::montecarlo::{self, McConfig};
 use tradewar::report::{self, Caption, fit as fit_out};
 use tradewar::scenario::{self, Overrides, Scenario};
@@ -222,32 +223,123 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The forecasters of a backtest: each side's model and naive baselines, and
+/// the scenario text to simulate. With `--train`, the strategies are fitted
+/// to the training episode and written into the scenario (`apply_fit`), and
+/// the baselines are the training episode's; without, the scenario's own
+/// strategies, and baselines from the record itself (in sample).
+struct Forecasters {
+    models: Vec<scoring::SideModel>,
+    baselines: Vec<scoring::Baseline>,
+    text: String,
+    /// "fitted to data/... (Jan 2018 – Feb 2020): us tit-for-tat ..." or None in sample.
+    train: Option<String>,
+}
+
+/// A side's model as the scenario gives it.
+fn scenario_model(sc: &Scenario, side: usize) -> scoring::SideModel {
+    let s = &sc.sides[side];
+    scoring::SideModel { strategy: s.strategy.clone(), noise: s.noise, misperception: s.misperception }
+}
+
+fn forecasters(
+    args: &BacktestArgs,
+    sc: &Scenario,
+    h: &History,
+    text: &str,
+    mut provenance: Provenance,
+) -> Result<(Forecasters, Provenance), Failure> {
+    let Some(spec) = &args.train else {
+        let baselines = (0..sc.sides.len()).map(|i| scoring::Baseline::from_postures(&[&h.postures(i)])).collect();
+        let models = (0..sc.sides.len()).map(|i| scenario_model(sc, i)).collect();
+        return Ok((Forecasters { models, baselines, text: text.to_string(), train: None }, provenance));
+    };
+    let (tscenario, thistory) =
+        spec.split_once('=').ok_or_else(|| Failure::Input(anyhow!("--train takes SCENARIO=HISTORY, got `{spec}`")))?;
+    let (tscenario, thistory) = (Path::new(tscenario.trim()), Path::new(thistory.trim()));
+    let (tsc, th, ttext, _) = load(tscenario, thistory)?;
+    let record = tradewar::input::read_bounded(thistory, tradewar::input::MAX_TEXT_BYTES).unwrap_or_default();
+    provenance =
+        provenance.input("train_scenario", tscenario, ttext.as_bytes()).input("train_history", thistory, &record);
+    let cfg = FitConfig { candidates: fit::default_candidates(), profile_points: 2 };
+    let mut fits = Vec::new();
+    let mut baselines = Vec::new();
+    for side in &sc.sides {
+        let j = tsc.sides.iter().position(|s| s.name == side.name).ok_or_else(|| {
+            Failure::Input(anyhow!("--train {spec}: {} has no side `{}`", tscenario.display(), side.name))
+        })?;
+        let sf = fit::fit_side(j, &Record::from_history(&th, &tsc, j), &cfg).map_err(|e| Failure::Input(e.into()))?;
+        baselines.push(scoring::Baseline::from_postures(&[&th.postures(j)]));
+        fits.push(sf);
+    }
+    let period = format!("{} – {}, {} months", th.round_label(1), th.round_label(th.rounds), th.rounds);
+    let origin = FitOrigin { history: thistory.display().to_string(), period: period.clone() };
+    let pairs: Vec<fitted_scenario::FittedSide<'_>> =
+        sc.sides.iter().zip(&fits).map(|(s, sf)| (s.name.as_str(), &sf.fits[0], &[][..])).collect();
+    let fitted = fitted_scenario::apply_fit(&args.record.scenario, text, &pairs, &origin)
+        .map_err(|e| Failure::Input(e.into()))?;
+    let models = fits
+        .iter()
+        .map(|sf| {
+            let f = &sf.fits[0];
+            scoring::SideModel {
+                strategy: f.strategy.clone(),
+                noise: f.noise.value,
+                misperception: f.misperception.map_or(0.0, |m| m.value),
+            }
+        })
+        .collect();
+    let described: Vec<String> = sc
+        .sides
+        .iter()
+        .zip(&fits)
+        .map(|(s, sf)| {
+            let f = &sf.fits[0];
+            let id = if sf.identification().identified() { "" } else { ", not identified" };
+            let what = match f.param {
+                Some(p) if f.candidate.is_history_blind() => format!("{} with p = {:.2}", fit::BERNOULLI, p.value),
+                _ => format!("{} (ε {:.2})", f.strategy.describe(), f.noise.value),
+            };
+            format!("{} {what} (Akaike weight {:.2}{id})", s.name, f.weight)
+        })
+        .collect();
+    let train = format!("fitted to {} ({period}): {}", thistory.display(), described.join("; "));
+    Ok((Forecasters { models, baselines, text: fitted, train: Some(train) }, provenance))
+}
+
 pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
     let (sc, h, text, provenance) = load(&args.record.scenario, &args.record.history)?;
     h.check_start(&sc)?;
-    // Simulate exactly the record's months.
-    let sc = if sc.rounds == h.rounds {
-        sc
-    } else {
-        let overrides = Overrides { rounds: Some(h.rounds), rounds_from: Some("the history's rounds") };
-        scenario::parse_with(&args.record.scenario, &text, &overrides)?
-    };
+    let (fc, provenance) = forecasters(args, &sc, &h, &text, provenance)?;
+    // Simulate exactly the record's months, with the forecasters' strategies.
+    let overrides = Overrides { rounds: Some(h.rounds), rounds_from: Some("the history's rounds") };
+    let sc = scenario::parse_with(&args.record.scenario, &fc.text, &overrides)?;
     let cfg = McConfig { runs: args.batch.runs.unwrap_or(sc.runs), seed: args.batch.seed.unwrap_or(sc.seed) };
     output::check_memory(&sc, &args.batch)?;
-    let caption = Caption::new(&sc, &args.record.scenario, &text, args.output.title.as_deref());
+    let caption = Caption::new(&sc, &args.record.scenario, &fc.text, args.output.title.as_deref());
     let mut out = OutputSet::open(&output::out_dir(&args.output, &sc.id, ""), "backtest", args.output.quiet)?;
     out.provenance(provenance.with("seed", cfg.seed).with("runs", cfg.runs).with("rounds", sc.rounds));
     let (batch, elapsed) = output::parallel(&sc.id, cfg.runs, &args.batch, args.output.quiet, |hooks| {
         montecarlo::run_batch(&sc, &cfg, hooks, None)
     })?;
     let bt = backtest::backtest(&sc, &h, &batch);
+    let scores = scoring::score(&sc, &h, &batch, &bt, &fc.models, &fc.baselines);
+    let train = fc.train.as_deref();
 
-    out.add("backtest.csv", &fit_out::backtest_csv(&sc, &bt))?;
+    out.add("backtest.csv", &fit_out::backtest_csv(&sc, &bt, &scores))?;
     for (format, ext) in output::chart_formats(&args.output) {
         out.add_chart(&format!("backtest.{ext}"), report::chart::fit::backtest_chart(&sc, &h, &bt, &caption, format))?;
+        out.add_chart(
+            &format!("scores.{ext}"),
+            report::chart::fit::scores_chart(&sc, &h, &bt, &scores, train, &caption, format),
+        )?;
     }
     let written = out.commit()?;
-    output::show(&args.output, || fit_out::backtest_text(&sc, &h, &bt), || fit_out::backtest_json(&sc, &h, &bt))?;
+    output::show(
+        &args.output,
+        || fit_out::backtest_text(&sc, &h, &bt) + &fit_out::scores_text(&sc, &scores, train),
+        || fit_out::backtest_json(&sc, &h, &bt),
+    )?;
     written.report(Some(&output::runs_done(cfg.runs, elapsed)));
     Ok(())
 }

@@ -11,6 +11,7 @@ use crate::calibrate::backtest::Backtest;
 use crate::calibrate::fit::recovery::Recovery;
 use crate::calibrate::fit::{CandidateFit, Estimate, SideFit};
 use crate::calibrate::history::History;
+use crate::calibrate::scoring::{self, ScoreRow};
 use crate::fmt;
 use crate::scenario::Scenario;
 
@@ -64,8 +65,36 @@ pub const RECOVERY_COLUMNS: [&str; 18] = [
 ];
 
 /// `backtest.csv` columns.
-pub const BACKTEST_COLUMNS: [&str; 10] =
-    ["round", "month", "side", "observed", "percentile", "p10", "p50", "p90", "mean", "inside"];
+pub const BACKTEST_COLUMNS: [&str; 28] = [
+    "round",
+    "month",
+    "side",
+    "observed",
+    "percentile",
+    "p10",
+    "p50",
+    "p90",
+    "mean",
+    "inside",
+    "posture",
+    "p_d_model",
+    "p_d_persistence",
+    "p_d_base_rate",
+    "p_d_coin",
+    "brier_model",
+    "brier_persistence",
+    "brier_base_rate",
+    "brier_coin",
+    "log_model",
+    "log_persistence",
+    "log_base_rate",
+    "log_coin",
+    "crps_model",
+    "crps_persistence",
+    "crps_uniform",
+    "pit",
+    "scored",
+];
 
 fn estimate_cells(e: Option<&Estimate>) -> [String; 3] {
     match e {
@@ -137,10 +166,11 @@ pub fn fit_csv(sc: &Scenario, history: &History, fits: &[SideFit]) -> Vec<u8> {
     csv_bytes(FIT_COLUMNS.map(String::from).to_vec(), rows)
 }
 
-/// One row per month × side.
-pub fn backtest_csv(sc: &Scenario, bt: &Backtest) -> Vec<u8> {
+/// One row per month × side: the observed index in the simulated
+/// distribution, then the forecasts and scores of `scores` (same rows).
+pub fn backtest_csv(sc: &Scenario, bt: &Backtest, scores: &[ScoreRow]) -> Vec<u8> {
     let rows = bt.rows.iter().map(|r| {
-        vec![
+        let mut row = vec![
             r.round.to_string(),
             r.label.clone(),
             sc.sides[r.side].name.clone(),
@@ -151,9 +181,119 @@ pub fn backtest_csv(sc: &Scenario, bt: &Backtest) -> Vec<u8> {
             num(r.p90, 3),
             num(r.mean, 4),
             r.inside.to_string(),
-        ]
+        ];
+        let s = scores.iter().find(|s| s.round == r.round && s.side == r.side);
+        let cell = |x: f64| if x.is_finite() { num(x, 4) } else { String::new() };
+        match s {
+            Some(s) => {
+                row.push(if s.d { "D" } else { "C" }.to_string());
+                row.extend(s.p.iter().map(|&x| cell(x)));
+                row.extend(s.brier().iter().map(|&x| cell(x)));
+                row.extend(s.log().iter().map(|&x| cell(x)));
+                row.extend(s.crps.iter().map(|&x| cell(x)));
+                row.push(cell(s.pit));
+                row.push("true".to_string());
+            }
+            None => row.extend((0..18).map(|_| String::new())),
+        }
+        row
     });
     csv_bytes(BACKTEST_COLUMNS.map(String::from).to_vec(), rows)
+}
+
+/// The scores in words: mean Brier, log score and CRPS per forecaster, per
+/// side and overall, the PIT histogram, and whether the model beats the
+/// baselines.
+pub fn scores_text(sc: &Scenario, scores: &[ScoreRow], train: Option<&str>) -> String {
+    let mut out = String::new();
+    match train {
+        Some(t) => {
+            let _ = writeln!(out, "\nOut-of-sample scores: strategies {t}; baselines from the same training record");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nIn-sample scores: the scenario's own strategies, and baselines fitted to this same record \
+                 (use --train SCENARIO=HISTORY for an out-of-sample test)"
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Posture: P(D) one month ahead, Brier (p − y)² and log score −ln P(observed); index: CRPS of the \
+         simulated escalation index from the record's start (persistence = stays at its start, uniform on \
+         [0, 1]). Lower is better."
+    );
+    let mut table = TextTable::new(
+        ["  sides", "n", "Brier: model", "persist.", "base rate", "coin", "log: model", "persist.", "base", "coin"]
+            .map(String::from)
+            .to_vec(),
+    );
+    let mut crps = TextTable::new(["  sides", "n", "CRPS: model", "persistence", "uniform"].map(String::from).to_vec());
+    let groups: Vec<(String, Option<usize>)> = sc
+        .sides
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), Some(i)))
+        .chain([("both".to_string(), None)])
+        .collect();
+    let f = |x: f64| if x.is_finite() { format!("{x:.3}") } else { "—".to_string() };
+    for (name, side) in &groups {
+        let m = scoring::mean_scores(scores, *side);
+        let mut row = vec![format!("  {name}"), m.n.to_string()];
+        row.extend(m.brier.iter().map(|&x| f(x)));
+        row.extend(m.log.iter().map(|&x| f(x)));
+        table.row(row);
+        let mut row = vec![format!("  {name}"), m.n.to_string()];
+        row.extend(m.crps.iter().map(|&x| f(x)));
+        crps.row(row);
+    }
+    out.push_str(&table.render());
+    out.push_str(&crps.render());
+    let pit = scoring::pit_histogram(scores, 10);
+    let _ = writeln!(
+        out,
+        "PIT of the observed index (10 bins from 0 to 1; uniform if calibrated, {:.1} per bin): {}",
+        scores.len() as f64 / 10.0,
+        pit.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+    );
+    out.push_str(&verdict(scores));
+    fmt::wrap(&out, WIDTH)
+}
+
+/// Whether the model beats the best baseline on each score, with the paired
+/// mean difference and its standard error (months treated as independent).
+pub fn verdict(scores: &[ScoreRow]) -> String {
+    let m = scoring::mean_scores(scores, None);
+    let mut out = String::new();
+    if !m.brier[0].is_finite() {
+        let _ = writeln!(
+            out,
+            "VERDICT: the model's posture forecasts cannot be scored (a strategy the fit's likelihood does not \
+             follow, or a move the model gives zero probability)"
+        );
+    }
+    let line = |what: &str, names: &[&str], means: &[f64], (diff, se, best): (f64, f64, usize)| {
+        if !means[0].is_finite() {
+            return String::new();
+        }
+        let beats = means[0] < means[best];
+        let clear = (diff + 2.0 * se) < 0.0;
+        format!(
+            "VERDICT ({what}): the model {} the best baseline ({}): {:.3} against {:.3}, paired difference \
+             {diff:+.3} ± {:.3} (2 s.e.){}\n",
+            if beats { "beats" } else { "does NOT beat" },
+            names[best].replace('_', " "),
+            means[0],
+            means[best],
+            2.0 * se,
+            if beats && !clear { ", within noise" } else { "" }
+        )
+    };
+    out.push_str(&line("Brier", &scoring::FORECASTERS, &m.brier, m.brier_vs_best));
+    out.push_str(&line("log score", &scoring::FORECASTERS, &m.log, m.log_vs_best));
+    out.push_str(&line("CRPS of the index", &scoring::INDEX_FORECASTERS, &m.crps, m.crps_vs_best));
+    out
 }
 
 /// One row per side × true model.
@@ -258,7 +398,7 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
         history.round_label(1),
         history.round_label(history.rounds),
         history.rounds,
-        history.rounds
+        fits.first().map_or(history.rounds as usize, |f| f.rounds)
     );
     for sf in fits {
         let side = &sc.sides[sf.side];

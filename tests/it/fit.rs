@@ -262,9 +262,48 @@ fn fit_and_backtest_run_on_the_shipped_record() {
         .success()
         .stdout(predicate::str::contains("side-months inside"));
     let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
-    assert_eq!(csv.lines().next().unwrap(), "round,month,side,observed,percentile,p10,p50,p90,mean,inside");
+    assert_eq!(csv.lines().next().unwrap(), BACKTEST_HEADER);
     assert_eq!(csv.lines().count(), 1 + 24);
     assert!(dir.path().join("backtest.png").exists());
+    assert!(dir.path().join("scores.png").exists());
+}
+
+const BACKTEST_HEADER: &str = "round,month,side,observed,percentile,p10,p50,p90,mean,inside,posture,\
+    p_d_model,p_d_persistence,p_d_base_rate,p_d_coin,brier_model,brier_persistence,brier_base_rate,brier_coin,\
+    log_model,log_persistence,log_base_rate,log_coin,crps_model,crps_persistence,crps_uniform,pit,scored";
+
+#[test]
+fn backtest_out_of_sample_scores_against_the_baselines() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    simulate()
+        .args(["backtest", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--runs", "200"])
+        .args(["--train", "scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Out-of-sample scores: strategies fitted to data/us-china-2018-2019.csv")
+                .and(predicate::str::contains("VERDICT (Brier): the model"))
+                .and(predicate::str::contains("VERDICT (log score): the model"))
+                .and(predicate::str::contains("PIT of the observed index")),
+        );
+    let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
+    assert_eq!(csv.lines().next().unwrap(), BACKTEST_HEADER);
+    assert_eq!(csv.lines().count(), 1 + 24);
+    // Every row is scored; the coin always says ½ and scores ¼ and ln 2.
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[14], "0.5", "{line}");
+        assert_eq!(cells[18], "0.25", "{line}");
+        assert_eq!(cells[22], "0.6931", "{line}");
+        assert_eq!(cells[27], "true");
+    }
+    let png = std::fs::read(dir.path().join("scores.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let provenance = std::fs::read_to_string(dir.path().join("provenance.json")).unwrap();
+    assert!(provenance.contains("train_history"));
 }
 
 #[test]
