@@ -170,7 +170,8 @@ pub struct FitArgs {
 #[command(after_help = "Examples:\n  \
     simulate backtest scenarios/escalation-2025.toml \\\n      \
     --history data/us-china-2025.csv\n  \
-    simulate backtest scenarios/escalation-2025.toml --history data/us-china-2025.csv \\\n      \
+    simulate backtest scenarios/escalation-2025.toml \\\n      \
+    --history data/us-china-2025.csv \\\n      \
     --train scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv")]
 pub struct BacktestArgs {
     #[command(flatten)]

@@ -18,7 +18,7 @@ use super::{
     render_chart, side_colour, text, text_width, tint,
 };
 use crate::calibrate::backtest::Backtest;
-use crate::calibrate::fit::{PROFILE_DROP, SideFit};
+use crate::calibrate::fit::{BOUNDARY_DROP, PROFILE_DROP, SideFit};
 use crate::calibrate::history::History;
 use crate::calibrate::scoring::{self, ScoreRow};
 use crate::report::Caption;
@@ -151,14 +151,16 @@ fn draw_fit<DB: DrawingBackend>(
         &caption.title_or(|_| format!("What explains each side's moves? Fit to {}", history.path.display())),
         &[
             format!(
-                "Each side's best strategy (by AIC), {} – {}: how much less likely the record is at each value of its \
+                "Each side's best model (by AICc), {} – {}: how much less likely the record is at each value of its \
                  parameter than at the best fit",
                 history.round_label(1),
                 history.round_label(history.rounds)
             ),
             format!(
-                "shaded: 95% interval, the values under which the record is at most {} times less likely than at the best",
-                crate::fmt::num(cut, 1)
+                "shaded: 95% interval, the values under which the record is at most {} times less likely than at the best \
+                 ({} for an estimate on a bound: one-sided, χ̄²)",
+                crate::fmt::num(cut, 1),
+                crate::fmt::num(BOUNDARY_DROP.exp(), 1)
             ),
             format!(
                 "{} · simulate {}",
@@ -217,16 +219,16 @@ fn draw_fit<DB: DrawingBackend>(
                 .draw_series([Rectangle::new([(ci_lo, PROFILE_FLOOR), (ci_hi, 1.2)], colour.mix(BAND_ALPHA).filled())])
                 .map_err(fail)?;
         }
+        let drop = if p.estimate.boundary { BOUNDARY_DROP } else { PROFILE_DROP };
         chart
-            .draw_series([DashedPathElement::new(
-                vec![(lo, -PROFILE_DROP), (hi, -PROFILE_DROP)],
-                8,
-                5,
-                MUTED.stroke_width(2),
-            )])
+            .draw_series([DashedPathElement::new(vec![(lo, -drop), (hi, -drop)], 8, 5, MUTED.stroke_width(2))])
             .map_err(fail)?;
-        let (cut_x, cut_y) = chart.backend_coord(&(hi, -PROFILE_DROP));
-        let cut_label = format!("95% cut-off: {}× less likely", crate::fmt::num(PROFILE_DROP.exp(), 1));
+        let (cut_x, cut_y) = chart.backend_coord(&(hi, -drop));
+        let cut_label = format!(
+            "95% cut-off{}: {}× less likely",
+            if p.estimate.boundary { " (on a bound, χ̄²)" } else { "" },
+            crate::fmt::num(drop.exp(), 1)
+        );
         let style = text(TICK_PX - 1.0, FontStyle::Normal, &MUTED).pos(Pos::new(HPos::Right, VPos::Top));
         root.draw(&Text::new(cut_label, (cut_x - 6, cut_y + 4), style)).map_err(fail)?;
         // The profile.
