@@ -158,7 +158,7 @@ fn draw_fit<DB: DrawingBackend>(
             ),
             format!(
                 "shaded: 95% interval, the values under which the record is at most {} times less likely than at the best \
-                 ({} for an estimate on a bound: one-sided, χ̄²)",
+                 ({} for an estimate on a bound: one-sided, ½χ²₀ + ½χ²₁)",
                 crate::fmt::num(cut, 1),
                 crate::fmt::num(BOUNDARY_DROP.exp(), 1)
             ),
@@ -173,13 +173,14 @@ fn draw_fit<DB: DrawingBackend>(
         let colour = side_colour(sf.side);
         let best = &sf.fits[0];
         let p = &sf.profile;
+        let name = if best.candidate.is_history_blind() { best.candidate.label() } else { best.strategy.describe() };
         let subtitle = format!(
-            "best: {} · lnL {} · estimate {} [{}, {}]",
-            best.strategy.describe(),
-            crate::fmt::stat(best.ln_l),
+            "best: {name} · Akaike weight {} · estimate {} [{}, {}]{}",
+            crate::fmt::stat(best.weight),
             crate::fmt::prob(p.estimate.value),
             crate::fmt::prob(p.estimate.ci_low),
-            crate::fmt::prob(p.estimate.ci_high)
+            crate::fmt::prob(p.estimate.ci_high),
+            if sf.identification().identified() { "" } else { " · NOT IDENTIFIED" }
         );
         let head = panel_title(&area, &sc.sides[sf.side].label, &subtitle, colour)?;
         let (_, plot) = area.split_vertically(head);
@@ -226,7 +227,7 @@ fn draw_fit<DB: DrawingBackend>(
         let (cut_x, cut_y) = chart.backend_coord(&(hi, -drop));
         let cut_label = format!(
             "95% cut-off{}: {}× less likely",
-            if p.estimate.boundary { " (on a bound, χ̄²)" } else { "" },
+            if p.estimate.boundary { " (on a bound, ½χ²₀ + ½χ²₁)" } else { "" },
             crate::fmt::num(drop.exp(), 1)
         );
         let style = text(TICK_PX - 1.0, FontStyle::Normal, &MUTED).pos(Pos::new(HPos::Right, VPos::Top));
