@@ -218,7 +218,7 @@ pub fn fit(args: &FitArgs) -> Result<(), Failure> {
         }
         tradewar::fmt::wrap(&text, tradewar::report::table::WIDTH)
     };
-    output::show(&args.output, text, || fit_out::fit_json(&sc, &h, &fits))?;
+    output::show(&args.output, text, || fit_out::fit_json(&sc, &h, &fits, &recoveries))?;
     written.report(None);
     Ok(())
 }
@@ -338,7 +338,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<(), Failure> {
     output::show(
         &args.output,
         || fit_out::backtest_text(&sc, &h, &bt) + &fit_out::scores_text(&sc, &scores, train),
-        || fit_out::backtest_json(&sc, &h, &bt),
+        || fit_out::backtest_json(&sc, &h, &bt, &scores, train),
     )?;
     written.report(Some(&output::runs_done(cfg.runs, elapsed)));
     Ok(())

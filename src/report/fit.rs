@@ -588,8 +588,9 @@ fn estimate_json(e: Option<&Estimate>) -> serde_json::Value {
 }
 
 /// The fit as one JSON document (`--json`): the rows of `fit.csv` per side,
-/// best first, with the sentence the terminal prints.
-pub fn fit_json(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
+/// best first, with the sentence the terminal prints, and the rows of
+/// `recovery.csv` (empty without `--recovery`).
+pub fn fit_json(sc: &Scenario, history: &History, fits: &[SideFit], recoveries: &[Recovery]) -> String {
     use serde_json::{Value, json};
     let sides: Vec<Value> = fits
         .iter()
@@ -623,13 +624,31 @@ pub fn fit_json(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
         "scenario": sc.name, "id": sc.id, "history": history.path.display().to_string(),
         "first_month": history.round_label(1), "last_month": history.round_label(history.rounds),
         "months": history.rounds, "sides": sides,
+        "recovery": recoveries.iter().map(|r| json!({
+            "side": sc.sides[r.side].name, "true_strategy": r.truth.candidate.name(), "records": r.records,
+            "rounds": r.rounds, "recovered_share": r.recovered_share(), "history_blind_share": r.share(r.history_blind),
+            "mean_akaike_weight": r.mean_weight,
+            "param_coverage": r.param_covered.map(|c| r.share(c)),
+            "noise_coverage": r.noise_covered.map(|c| r.share(c)),
+            "misperception_coverage": r.misperception_covered.map(|c| r.share(c)),
+            "mean_ci_width": r.mean_width,
+            "selected": r.selected.iter().map(|(k, n)| json!({ "strategy": k, "count": n })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
 }
 
 /// The backtest as one JSON document (`--json`): the rows of `backtest.csv`
-/// and the band's coverage per side and overall.
-pub fn backtest_json(sc: &Scenario, history: &History, bt: &Backtest) -> String {
+/// (the band), the band's coverage per side and overall, and the scores
+/// (per row, the means per side and overall, and whether the model beats the
+/// best baseline).
+pub fn backtest_json(
+    sc: &Scenario,
+    history: &History,
+    bt: &Backtest,
+    scores: &[ScoreRow],
+    train: Option<&str>,
+) -> String {
     use serde_json::{Map, Value, json};
     let rows: Vec<Value> = bt
         .rows
@@ -648,9 +667,42 @@ pub fn backtest_json(sc: &Scenario, history: &History, bt: &Backtest) -> String 
     }
     let (inside, n) = bt.coverage(None);
     coverage.insert("all".to_string(), json!({ "inside": inside, "months": n }));
+    let named = |names: &[&str], xs: &[f64]| -> Map<String, Value> {
+        names.iter().zip(xs).map(|(n, x)| (n.to_string(), json!(x))).collect()
+    };
+    let mut means = Map::new();
+    let groups = sc.sides.iter().enumerate().map(|(i, s)| (s.name.clone(), Some(i))).chain([("all".into(), None)]);
+    for (name, side) in groups {
+        let m = scoring::mean_scores(scores, side);
+        let [b, l, c] = scoring::beats(&m);
+        means.insert(
+            name,
+            json!({
+                "n": m.n,
+                "brier": named(&scoring::FORECASTERS, &m.brier),
+                "log": named(&scoring::FORECASTERS, &m.log),
+                "crps": named(&scoring::INDEX_FORECASTERS, &m.crps),
+                "model_beats_best_baseline": { "brier": b, "log": l, "crps": c },
+            }),
+        );
+    }
+    let score_rows: Vec<Value> = scores
+        .iter()
+        .map(|r| {
+            json!({
+                "round": r.round, "side": sc.sides[r.side].name, "posture": if r.d { "D" } else { "C" },
+                "p_d": named(&scoring::FORECASTERS, &r.p), "crps": named(&scoring::INDEX_FORECASTERS, &r.crps),
+                "pit": r.pit,
+            })
+        })
+        .collect();
     let v = json!({
         "scenario": sc.name, "id": sc.id, "history": history.path.display().to_string(), "runs": bt.runs,
         "seed": bt.seed, "rows": rows, "coverage": coverage,
+        "scores": {
+            "out_of_sample": train.is_some(), "strategies": train, "means": means, "rows": score_rows,
+            "pit_histogram": scoring::pit_histogram(scores, 10),
+        },
     });
     serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
 }

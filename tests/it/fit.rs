@@ -358,3 +358,31 @@ fn fit_recovery_writes_recovery_csv_and_warns_when_nothing_is_identified() {
     let base = tradewar::scenario::load(&crate::common::repo_path("scenarios/busan.toml")).unwrap();
     assert_eq!(sc.sides[1].strategy, base.sides[1].strategy);
 }
+
+#[test]
+fn fit_pools_episodes_and_refuses_a_bad_pool() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--no-charts"])
+        .args(["--pool", "scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Pooled with data/us-china-2018-2019.csv")
+                .and(predicate::str::contains("for 38 observations")),
+        );
+    let csv = std::fs::read_to_string(dir.path().join("fit.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let n = header.iter().position(|&c| c == "n").unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.split(',').nth(n) == Some("38")), "12 + 26 months");
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv"])
+        .args(["--pool", "data/us-china-2018-2019.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--pool takes SCENARIO=HISTORY"));
+}

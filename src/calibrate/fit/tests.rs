@@ -273,3 +273,25 @@ fn recovery_counts_what_a_tiny_test_recovers() {
     let sim = recovery::simulate_record(truth, &r, &mut rng, &streams);
     assert_eq!((sim.other.clone(), sim.own.len()), (r.other.clone(), 40));
 }
+
+#[test]
+fn pooled_episodes_sum_their_log_likelihoods() {
+    // Two episodes, each starting with no history: lnL is the sum, n the total.
+    let a = rec("CDDCCD", "DDCCDD");
+    let b = rec("CCCDC", "CCDCD");
+    let tft = Strategy::TitForTat(crate::strategy::TitForTat);
+    let cfg = FitConfig { candidates: vec![Candidate::new("tit_for_tat").unwrap()], profile_points: 5 };
+    let pooled = fit_pooled(0, &[a.clone(), b.clone()], &cfg).unwrap();
+    let f = &pooled.fits[0];
+    let (e, m) = (f.noise.value, f.misperception.unwrap().value);
+    let sum = log_likelihood(&tft, e, m, &a) + log_likelihood(&tft, e, m, &b);
+    assert!((f.ln_l - sum).abs() < 1e-12);
+    assert_eq!((f.n, pooled.rounds, f.predictive.len()), (11, 11, 11));
+    assert_eq!(f.aicc, aicc(f.ln_l, 2, 11));
+    // Not the same as one record end to end: the second episode restarts.
+    let mut joined = a.clone();
+    joined.own.extend(&b.own);
+    joined.other.extend(&b.other);
+    assert!((log_likelihood(&tft, e, m, &joined) - sum).abs() > 1e-6);
+    assert!(matches!(fit_pooled(0, &[], &cfg), Err(FitError::EmptyRecord)));
+}
