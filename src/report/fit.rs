@@ -192,7 +192,7 @@ pub fn backtest_csv(sc: &Scenario, bt: &Backtest, scores: &[ScoreRow]) -> Vec<u8
                 row.extend(s.log().iter().map(|&x| cell(x)));
                 row.extend(s.crps.iter().map(|&x| cell(x)));
                 row.push(cell(s.pit));
-                row.push("true".to_string());
+                row.push(s.p[0].is_finite().to_string());
             }
             None => row.extend((0..18).map(|_| String::new())),
         }
