@@ -449,26 +449,30 @@ impl Draw for ScoresFigure<'_> {
 
 fn draw_scores<DB: DrawingBackend>(f: &ScoresFigure<'_>, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
     let m = scoring::mean_scores(f.scores, None);
-    let how = match f.train {
-        Some(t) => format!("Out of sample: strategies {t}"),
-        None => "In sample: the scenario's own strategies; baselines fitted to the same record".to_string(),
+    // "fitted to H (period): us ...; china ..." → one line for the training
+    // record, one per side's model.
+    let mut lines: Vec<String> = match f.train {
+        Some(t) => match t.split_once("): ") {
+            Some((head, sides)) => std::iter::once(format!("Out of sample: strategies {head})"))
+                .chain(sides.split("; ").map(|s| format!("    {s}")))
+                .collect(),
+            None => vec![format!("Out of sample: strategies {t}")],
+        },
+        None => vec!["In sample: the scenario's own strategies; baselines fitted to the same record".to_string()],
     };
-    let top = draw_header(
-        root,
-        &f.caption.title_or(|title| format!("Backtest scores: {title} against the record")),
-        &[
-            how,
-            format!(
-                "{} side-months, {} – {}; posture = D if a lever rose, forecast one month ahead; lower scores are better",
-                m.n,
-                f.history.round_label(1),
-                f.history.round_label(f.bt.rounds)
-            ),
-            verdict_line(&m),
-            format!("record: {} · scenario: {}", f.history.path.display(), f.sc.name),
-            crate::report::Caption::stamp(f.bt.seed),
-        ],
-    )?;
+    lines.extend([
+        format!(
+            "{} side-months, {} – {}; posture = D if a lever rose, forecast one month ahead; lower scores are better",
+            m.n,
+            f.history.round_label(1),
+            f.history.round_label(f.bt.rounds)
+        ),
+        verdict_line(&m),
+        format!("record: {} · scenario: {}", f.history.path.display(), f.sc.name),
+        crate::report::Caption::stamp(f.bt.seed),
+    ]);
+    let top =
+        draw_header(root, &f.caption.title_or(|title| format!("Backtest scores: {title} against the record")), &lines)?;
     let areas = panels(root, top);
     // Left: mean scores per forecaster, Brier and log side by side.
     let area = &areas[0];
