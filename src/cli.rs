@@ -154,6 +154,18 @@ pub struct FitArgs {
     /// Base scenario for --write-scenario [default: SCENARIO itself].
     #[arg(long, value_name = "FILE", requires = "write_scenario")]
     pub base: Option<PathBuf>,
+    /// Another episode to pool with the record (lnL summed over episodes); repeatable.
+    #[arg(long, value_name = "SCENARIO=HISTORY")]
+    pub pool: Vec<String>,
+    /// Recovery test: simulate N records like the record from each side's best model and refit them.
+    #[arg(long, value_name = "N")]
+    pub recovery: Option<usize>,
+    /// With --recovery, also test every candidate as the true model, not only the best.
+    #[arg(long, requires = "recovery")]
+    pub recovery_all: bool,
+    /// Seed of the recovery test's simulated records [default: 1].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -161,10 +173,16 @@ pub struct FitArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     simulate backtest scenarios/escalation-2025.toml \\\n      \
-    --history data/us-china-2025.csv")]
+    --history data/us-china-2025.csv\n  \
+    simulate backtest scenarios/escalation-2025.toml \\\n      \
+    --history data/us-china-2025.csv \\\n      \
+    --train scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv")]
 pub struct BacktestArgs {
     #[command(flatten)]
     pub record: RecordArgs,
+    /// Out of sample: fit the strategies to this episode, then forecast the record with them.
+    #[arg(long, value_name = "SCENARIO=HISTORY")]
+    pub train: Option<String>,
     #[command(flatten)]
     pub batch: BatchArgs,
     #[command(flatten)]

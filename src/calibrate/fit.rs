@@ -27,11 +27,22 @@ product of the two sides' and each side is fitted on its own.
 Parameters per candidate: its strategy parameter θ if it has one (GTFT's
 generosity, random's p_escalate), ε in [0, 0.5] and μ in [0, 1]. μ is not
 fitted for strategies that ignore the other side, and ε is fixed at 0 for
-`random`, where it is confounded with p_escalate. k counts the fitted ones;
-AIC = 2k − 2 lnL. Each maximum is found on a coarse grid refined by
-golden-section coordinate ascent; each 95% interval is the profile-likelihood
-interval {x : max over the others of lnL ≥ lnL̂ − 1.92}, the connected part
-around the estimate, its ends found by bisection.
+`random`, where it is confounded with p_escalate. k counts the fitted ones.
+The candidates are distinct models: always concede, always escalate and
+random are, with noise, one history-blind Bernoulli(p) family, so they are
+fitted as one (`distinct`). With n rounds (over every episode pooled,
+`fit_pooled`), the ranking is by the small-sample criterion
+
+    AICc = 2k − 2 lnL + 2k(k + 1)/(n − k − 1),
+
+and the Akaike weights are w_m = exp(−ΔAICc_m/2) / Σ exp(−ΔAICc/2). Each
+maximum is found on a coarse grid refined by golden-section coordinate ascent;
+each 95% interval is the profile-likelihood interval {x : max over the others
+of lnL ≥ lnL̂ − c/2}, the connected part around the estimate, its ends found by
+bisection, with c = χ²₁(0.95) = 3.84 for an estimate inside its range and,
+for an estimate on an end of it (ε̂ = 0, μ̂ = 0, ĝ = 1, ...), the 95% point of
+the likelihood ratio's boundary distribution ½χ²₀ + ½χ²₁ (Self and Liang
+1987), c = χ²₁(0.90) = 2.71: a one-sided interval from the boundary.
 
 A strategy that gives an observed move zero probability does not fail: with
 ε = 0 its likelihood is 0 (lnL = −∞), and the fit moves ε away from 0. Such
@@ -44,6 +55,14 @@ use crate::strategy::{Action, FitSupport, Kind, ParamSpec, Strategy, View};
 
 /// χ²₁(0.95)/2: a 95% profile-likelihood interval keeps lnL ≥ lnL̂ − 1.92.
 pub const PROFILE_DROP: f64 = 1.920_729_410_347_062;
+/// χ̄²(0.95)/2 for an estimate on the boundary of its range: the likelihood
+/// ratio there follows ½χ²₀ + ½χ²₁, whose 95% point is χ²₁(0.90) = 2.7055, so
+/// the (one-sided) 95% interval keeps lnL ≥ lnL̂ − 1.35.
+pub const BOUNDARY_DROP: f64 = 1.352_771_727_047_702;
+/// An estimate within this of an end of its range is on the boundary.
+pub const BOUNDARY_TOL: f64 = 1e-4;
+/// Below this Akaike weight the best model is not said to be identified.
+pub const IDENTIFIED_WEIGHT: f64 = 0.5;
 /// Bounds of the implementation noise ε.
 pub const NOISE_MAX: f64 = 0.5;
 /// Bounds of the misperception μ.
@@ -157,15 +176,94 @@ impl Candidate {
         self.strategy(0.5).traits().memory_depth != Some(0)
     }
 
+    /// Whether the candidate ignores the other side (always concede, always
+    /// escalate, random): with noise, all three are one model, a
+    /// history-blind Bernoulli(p) escalating with the same chance every month.
+    pub fn is_history_blind(&self) -> bool {
+        self.strategy(0.5).traits().memory_depth == Some(0)
+    }
+
+    /// The name the outputs use: "history-blind Bernoulli(p)" for the
+    /// history-blind family, else the kind's title.
+    pub fn label(&self) -> String {
+        if self.kind == Kind::Random { BERNOULLI.to_string() } else { self.kind.to_string() }
+    }
+
     /// Number of fitted parameters.
     pub fn k(&self) -> usize {
         self.param.is_some() as usize + self.fits_noise() as usize + self.fits_misperception() as usize
     }
 }
 
-/// Every registry strategy that can be fitted, in catalogue order.
+/// What the outputs call the history-blind family (`random` in a scenario).
+pub const BERNOULLI: &str = "history-blind Bernoulli(p)";
+
+/// Every registry strategy that can be fitted, in catalogue order, as
+/// distinct models: the history-blind kinds are one (`distinct`).
 pub fn default_candidates() -> Vec<Candidate> {
-    Kind::ALL.iter().filter_map(|k| Candidate::new(k.name()).ok()).collect()
+    distinct(Kind::ALL.iter().filter_map(|k| Candidate::new(k.name()).ok()).collect())
+}
+
+/// The candidates as distinct models. Always concede with noise ε escalates
+/// with probability ε ∈ [0, ½], always escalate with 1 − ε ∈ [½, 1], random
+/// with p: one Bernoulli(p) family, which would split the Akaike weights three
+/// ways if kept apart. Two or more history-blind candidates become one
+/// `random` candidate over the union of their ranges of P(D), where the first
+/// of them stood; a lone one is kept as it is.
+pub fn distinct(candidates: Vec<Candidate>) -> Vec<Candidate> {
+    let blind: Vec<&Candidate> = candidates.iter().filter(|c| c.is_history_blind()).collect();
+    if blind.len() < 2 {
+        return candidates;
+    }
+    let range = |c: &Candidate| match (c.kind, c.param) {
+        (_, Some(p)) => (p.lo, p.hi),
+        (Kind::AlwaysEscalate, None) => (1.0 - NOISE_MAX, 1.0),
+        _ => (0.0, NOISE_MAX),
+    };
+    let (lo, hi) = blind.iter().map(|c| range(c)).fold((1.0f64, 0.0f64), |(a, b), (l, h)| (a.min(l), b.max(h)));
+    let merged = Candidate::new("random")
+        .and_then(|c| c.with_range("p_escalate", lo, hi))
+        .expect("random is fittable with p_escalate in [0, 1]");
+    let mut out = Vec::with_capacity(candidates.len());
+    let mut placed = false;
+    for c in candidates {
+        if !c.is_history_blind() {
+            out.push(c);
+        } else if !placed {
+            out.push(merged.clone());
+            placed = true;
+        }
+    }
+    out
+}
+
+/// AICc = AIC + 2k(k + 1)/(n − k − 1), the small-sample correction (Hurvich
+/// and Tsai 1989) for n observations; +∞ when n ≤ k + 1.
+pub fn aicc(ln_l: f64, k: usize, n: usize) -> f64 {
+    let aic = 2.0 * k as f64 - 2.0 * ln_l;
+    if n <= k + 1 {
+        return f64::INFINITY;
+    }
+    aic + 2.0 * (k * (k + 1)) as f64 / (n - k - 1) as f64
+}
+
+/// Akaike weights exp(−Δ/2) / Σ exp(−Δ/2) of criterion values (AIC or AICc);
+/// infinite values get weight 0.
+pub fn akaike_weights(criteria: &[f64]) -> Vec<f64> {
+    let best = criteria.iter().copied().fold(f64::INFINITY, f64::min);
+    let w: Vec<f64> = criteria.iter().map(|&c| if c.is_finite() { (-0.5 * (c - best)).exp() } else { 0.0 }).collect();
+    let total: f64 = w.iter().sum();
+    w.iter().map(|x| if total > 0.0 { x / total } else { 0.0 }).collect()
+}
+
+/// The critical value of the likelihood-ratio statistic at `level` for one
+/// parameter: χ²₁(level) in the interior, and on a boundary the point of the
+/// mixture ½χ²₀ + ½χ²₁ (Self and Liang 1987), χ²₁(2·level − 1): 3.84 and 2.71
+/// at 95%.
+pub fn lr_critical(level: f64, boundary: bool) -> f64 {
+    let z =
+        if boundary { crate::stats::normal_inv_cdf(level) } else { crate::stats::normal_inv_cdf(0.5 + 0.5 * level) };
+    z * z
 }
 
 /// What one side did and what the other side did, round by round (1..=T).
@@ -295,11 +393,14 @@ pub struct Estimate {
     pub ci_low: f64,
     pub ci_high: f64,
     pub fitted: bool,
+    /// The estimate is on an end of its range, so its interval is the
+    /// one-sided χ̄² interval (ΔlnL = 1.35), not the two-sided one (1.92).
+    pub boundary: bool,
 }
 
 impl Estimate {
-    fn fixed(value: f64) -> Estimate {
-        Estimate { value, ci_low: value, ci_high: value, fitted: false }
+    pub fn fixed(value: f64) -> Estimate {
+        Estimate { value, ci_low: value, ci_high: value, fitted: false, boundary: false }
     }
 }
 
@@ -311,10 +412,17 @@ pub struct CandidateFit {
     pub strategy: Strategy,
     pub ln_l: f64,
     pub k: usize,
+    /// Observations (rounds, over every episode pooled).
+    pub n: usize,
     pub aic: f64,
     /// AIC minus the side's best AIC.
     pub delta_aic: f64,
-    /// Akaike weight: exp(−ΔAIC/2), normalised over the side's candidates.
+    /// AICc: AIC with the small-sample correction (`aicc`); the ranking.
+    pub aicc: f64,
+    /// AICc minus the side's best AICc.
+    pub delta_aicc: f64,
+    /// Akaike weight: exp(−ΔAICc/2), normalised over the side's (distinct)
+    /// candidates.
     pub weight: f64,
     /// The strategy parameter, if the candidate has one.
     pub param: Option<Estimate>,
@@ -349,7 +457,14 @@ pub struct SideFit {
     pub fits: Vec<CandidateFit>,
     /// Profile of the best fit's strategy parameter, or of ε when it has none.
     pub profile: Profile,
+    /// (records, share in which the best model was recovered), once a
+    /// recovery test of the best model has been run (`recovery`).
+    pub recovered: Option<(usize, f64)>,
 }
+
+/// Below this share of recovered records the record does not identify the
+/// best model.
+pub const IDENTIFIED_RECOVERY: f64 = 0.5;
 
 /// How to fit.
 #[derive(Clone, Debug)]
@@ -359,39 +474,95 @@ pub struct FitConfig {
     pub profile_points: usize,
 }
 
-/// Fit every candidate to side `side`'s record and rank them by AIC.
+/// Fit every candidate to side `side`'s record and rank them by AICc.
 pub fn fit_side(side: usize, rec: &Record, cfg: &FitConfig) -> Result<SideFit, FitError> {
+    fit_pooled(side, std::slice::from_ref(rec), cfg)
+}
+
+/// Fit every candidate to side `side`'s records of several episodes at once:
+/// the episodes share the parameters and lnL is the sum of theirs (each
+/// starts with no history). Candidates are ranked by AICc with n = the rounds
+/// of all episodes. `predictive` and `needs_noise` run over the episodes'
+/// rounds end to end (round T₁ + 1 is the second episode's first).
+pub fn fit_pooled(side: usize, recs: &[Record], cfg: &FitConfig) -> Result<SideFit, FitError> {
     if cfg.candidates.is_empty() {
         return Err(FitError::NoCandidates);
     }
-    if rec.own.is_empty() || rec.own.len() != rec.other.len() {
+    if recs.is_empty() || recs.iter().any(|r| r.own.is_empty() || r.own.len() != r.other.len()) {
         return Err(FitError::EmptyRecord);
     }
-    let mut fits: Vec<CandidateFit> = cfg.candidates.iter().map(|c| fit_candidate(c, rec)).collect();
+    let candidates = distinct(cfg.candidates.clone());
+    let mut fits: Vec<CandidateFit> = candidates.iter().map(|c| fit_candidate(c, recs, true)).collect();
+    rank(&mut fits);
+    let profile = profile_of(&fits[0], recs, cfg.profile_points.max(2));
+    Ok(SideFit { side, rounds: recs.iter().map(|r| r.own.len()).sum(), fits, profile, recovered: None })
+}
+
+/// Fill in ΔAIC, ΔAICc and the Akaike weights (from AICc), and sort best
+/// first (stable: ties keep the candidates' order).
+fn rank(fits: &mut [CandidateFit]) {
     let best_aic = fits.iter().map(|f| f.aic).fold(f64::INFINITY, f64::min);
-    for f in &mut fits {
+    let best_aicc = fits.iter().map(|f| f.aicc).fold(f64::INFINITY, f64::min);
+    let weights = akaike_weights(&fits.iter().map(|f| f.aicc).collect::<Vec<_>>());
+    for (f, w) in fits.iter_mut().zip(weights) {
         f.delta_aic = if f.aic.is_finite() { f.aic - best_aic } else { f64::INFINITY };
+        f.delta_aicc = if f.aicc.is_finite() { f.aicc - best_aicc } else { f64::INFINITY };
+        f.weight = w;
     }
-    let total: f64 = fits.iter().map(|f| (-0.5 * f.delta_aic).exp()).sum();
-    for f in &mut fits {
-        f.weight = (-0.5 * f.delta_aic).exp() / total;
+    fits.sort_by(|a, b| a.aicc.total_cmp(&b.aicc));
+}
+
+/// Whether a side's record identifies its strategy, and if not why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identification {
+    /// Reasons the record does not identify a strategy (empty: identified).
+    pub reasons: Vec<String>,
+}
+
+impl Identification {
+    pub fn identified(&self) -> bool {
+        self.reasons.is_empty()
     }
-    // Stable: ties keep the candidates' order.
-    fits.sort_by(|a, b| a.aic.total_cmp(&b.aic));
-    let profile = profile_of(&fits[0], rec, cfg.profile_points.max(2));
-    Ok(SideFit { side, rounds: rec.own.len(), fits, profile })
+}
+
+impl SideFit {
+    /// The record identifies a strategy when the best model reads the other
+    /// side (is not history-blind), carries at least `IDENTIFIED_WEIGHT` of
+    /// the Akaike weight and, if a recovery test was run, is recovered from at
+    /// least `IDENTIFIED_RECOVERY` of the records simulated from it.
+    pub fn identification(&self) -> Identification {
+        let best = &self.fits[0];
+        let mut reasons = Vec::new();
+        if best.candidate.is_history_blind() {
+            reasons
+                .push(format!("the best model is a {}: it ignores the other side, so it is not a strategy", BERNOULLI));
+        }
+        if best.weight < IDENTIFIED_WEIGHT {
+            reasons.push(format!(
+                "the best model has Akaike weight {:.2} < {IDENTIFIED_WEIGHT}: other models fit almost as well",
+                best.weight
+            ));
+        }
+        if let Some((records, share)) = self.recovered.filter(|&(_, share)| share < IDENTIFIED_RECOVERY) {
+            reasons.push(format!(
+                "records simulated from the best model rank it first in only {:.0}% of {records}",
+                100.0 * share
+            ));
+        }
+        Identification { reasons }
+    }
 }
 
 /// The free coordinates of a candidate: which of (θ, ε, μ) vary, and their bounds.
 struct Space<'a> {
     candidate: &'a Candidate,
-    rec: &'a Record,
+    recs: &'a [Record],
     /// (coordinate, lo, hi) for θ = 0, ε = 1, μ = 2.
     free: Vec<(usize, f64, f64)>,
 }
 
 impl<'a> Space<'a> {
-    fn new(candidate: &'a Candidate, rec: &'a Record) -> Self {
+    fn new(candidate: &'a Candidate, recs: &'a [Record]) -> Self {
         let mut free = Vec::new();
         if let Some(p) = candidate.param {
             free.push((0, p.lo, p.hi));
@@ -402,7 +573,7 @@ impl<'a> Space<'a> {
         if candidate.fits_misperception() {
             free.push((2, 0.0, MISPERCEPTION_MAX));
         }
-        Space { candidate, rec, free }
+        Space { candidate, recs, free }
     }
 
     /// (θ, ε, μ) from a point of the free coordinates; fixed ones are 0.
@@ -416,7 +587,8 @@ impl<'a> Space<'a> {
 
     fn ln_l(&self, x: &[f64]) -> f64 {
         let [theta, noise, mis] = self.full(x);
-        log_likelihood(&self.candidate.strategy(theta), noise, mis, self.rec)
+        let strategy = self.candidate.strategy(theta);
+        self.recs.iter().map(|r| log_likelihood(&strategy, noise, mis, r)).sum()
     }
 
     /// Maximise over the free coordinates except `fixed` (held at its value in
@@ -488,10 +660,19 @@ impl<'a> Space<'a> {
         best
     }
 
-    /// The 95% profile interval of free coordinate `d` around the optimum.
+    /// Whether free coordinate `d` is on an end of its range at `at`.
+    fn on_boundary(&self, d: usize, at: &[f64]) -> bool {
+        let (_, lo, hi) = self.free[d];
+        at[d] - lo < BOUNDARY_TOL || hi - at[d] < BOUNDARY_TOL
+    }
+
+    /// The 95% profile interval of free coordinate `d` around the optimum:
+    /// two-sided (ΔlnL = 1.92) for an interior estimate, one-sided by the χ̄²
+    /// mixture (ΔlnL = 1.35) for one on the boundary.
     fn interval(&self, d: usize, at: &[f64], max: f64) -> (f64, f64) {
         let (_, lo, hi) = self.free[d];
-        let target = max - PROFILE_DROP;
+        let drop = if self.on_boundary(d, at) { BOUNDARY_DROP } else { PROFILE_DROP };
+        let target = max - drop;
         let profile = |v: f64| {
             let mut x = at.to_vec();
             x[d] = v;
@@ -548,34 +729,52 @@ fn golden_max(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
     best
 }
 
-fn fit_candidate(candidate: &Candidate, rec: &Record) -> CandidateFit {
-    let space = Space::new(candidate, rec);
+/// P(observed move | past) over several episodes' rounds end to end.
+pub fn predictive_pooled(strategy: &Strategy, noise: f64, misperception: f64, recs: &[Record]) -> Vec<f64> {
+    recs.iter().flat_map(|r| predictive(strategy, noise, misperception, r)).collect()
+}
+
+/// One candidate's maximum-likelihood fit; its intervals only if `intervals`
+/// (else each interval is the estimate itself).
+fn fit_candidate(candidate: &Candidate, recs: &[Record], intervals: bool) -> CandidateFit {
+    let space = Space::new(candidate, recs);
     let (x, ln_l) = space.maximise(None, None);
     let mut estimates = [None; 3];
     for (d, &(c, _, _)) in space.free.iter().enumerate() {
-        let (ci_low, ci_high) = if ln_l.is_finite() { space.interval(d, &x, ln_l) } else { (f64::NAN, f64::NAN) };
-        estimates[c] = Some(Estimate { value: x[d], ci_low, ci_high, fitted: true });
+        let boundary = space.on_boundary(d, &x);
+        let (ci_low, ci_high) = if !ln_l.is_finite() {
+            (f64::NAN, f64::NAN)
+        } else if intervals {
+            space.interval(d, &x, ln_l)
+        } else {
+            (x[d], x[d])
+        };
+        estimates[c] = Some(Estimate { value: x[d], ci_low, ci_high, fitted: true, boundary });
     }
     let [theta, noise, mis] = space.full(&x);
     let strategy = candidate.strategy(theta);
     let misperception = candidate.fits_misperception().then(|| estimates[2].unwrap_or(Estimate::fixed(0.0)));
     // Rounds the noise-free strategy cannot produce, at the fitted θ and μ:
     // the filter with a vanishing ε keeps the path needing the fewest flips.
-    let needs_noise = predictive(&strategy, 1e-12, mis, rec)
+    let needs_noise = predictive_pooled(&strategy, 1e-12, mis, recs)
         .iter()
         .enumerate()
         .filter(|(_, p)| p.is_nan() || **p < IMPOSSIBLE)
         .map(|(t, _)| t as u32 + 1)
         .collect();
     let k = candidate.k();
+    let n = recs.iter().map(|r| r.own.len()).sum();
     CandidateFit {
         candidate: candidate.clone(),
-        predictive: predictive(&strategy, noise, mis, rec),
+        predictive: predictive_pooled(&strategy, noise, mis, recs),
         strategy,
         ln_l,
         k,
+        n,
         aic: 2.0 * k as f64 - 2.0 * ln_l,
         delta_aic: 0.0,
+        aicc: aicc(ln_l, k, n),
+        delta_aicc: 0.0,
         weight: 0.0,
         param: candidate.param.map(|_| estimates[0].expect("a parameter is free")),
         noise: estimates[1].unwrap_or(Estimate::fixed(0.0)),
@@ -586,8 +785,8 @@ fn fit_candidate(candidate: &Candidate, rec: &Record) -> CandidateFit {
 
 /// The profile of the fit's strategy parameter, or of ε if it has none (or,
 /// for a candidate with neither free, of its only free coordinate).
-fn profile_of(fit: &CandidateFit, rec: &Record, points: usize) -> Profile {
-    let space = Space::new(&fit.candidate, rec);
+fn profile_of(fit: &CandidateFit, recs: &[Record], points: usize) -> Profile {
+    let space = Space::new(&fit.candidate, recs);
     let (coordinate, param, estimate) = match (fit.candidate.param, fit.param) {
         (Some(p), Some(e)) => (0, p.name(), e),
         _ if fit.candidate.fits_noise() => (1, "noise", fit.noise),
@@ -621,6 +820,8 @@ fn profile_of(fit: &CandidateFit, rec: &Record, points: usize) -> Profile {
     }
     Profile { param, xs, ln_l, estimate, max_ln_l: fit.ln_l }
 }
+
+pub mod recovery;
 
 #[cfg(test)]
 mod tests;

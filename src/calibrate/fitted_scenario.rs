@@ -5,8 +5,13 @@ Write fitted strategies and noise into a copy of a scenario file.
 and blank line of the base file survives: only each fitted side's `strategy`,
 `noise` and (when fitted) `misperception` values change, each followed by a
 comment giving the estimate's 95% interval, and a header names the fit (the
-history file, the record's months, each side's log-likelihood). The result is
-validated as a scenario before it is returned. Pure: text in, text out.
+history file, the record's months, each side's log-likelihood). A side whose
+record does not identify a strategy (`fit::Identification`: a history-blind
+best model, a low Akaike weight, a failed recovery test) keeps the base's
+strategy, noise and misperception: the header and a comment beside its
+strategy say so and why, and what the best fit was, so that no history-blind
+rule is presented as a strategy. The result is validated as a scenario before
+it is returned. Pure: text in, text out.
 */
 
 use std::path::Path;
@@ -35,12 +40,16 @@ pub struct FitOrigin {
     pub period: String,
 }
 
+/// One side's fit to write: its name, its best fit, and the reasons its
+/// record does not identify a strategy (empty: identified).
+pub type FittedSide<'a> = (&'a str, &'a CandidateFit, &'a [String]);
+
 /// `base` (the text of `base_path`) with each named side's strategy and noise
-/// replaced by its fit.
+/// replaced by its fit, where the fit identifies a strategy.
 pub fn apply_fit(
     base_path: &Path,
     base: &str,
-    fits: &[(&str, &CandidateFit)],
+    fits: &[FittedSide<'_>],
     origin: &FitOrigin,
 ) -> Result<String, FittedScenarioError> {
     let path = base_path.display().to_string();
@@ -49,12 +58,36 @@ pub fn apply_fit(
         Document::parse(base).map_err(|e| FittedScenarioError::Toml { path: path.clone(), message: e.to_string() })?;
     let known = side_names(&doc).join(", ");
     let mut header = vec![format!("{HEADER_START} to {} ({}):", origin.history, origin.period)];
-    for (side, fit) in fits {
+    for (side, fit, reasons) in fits {
         let sides = [Step::Key("sides".to_string())];
         let Some(i) = doc.find_entry(&sides, "name", side) else {
             return Err(FittedScenarioError::NoSide { path, side: side.to_string(), known });
         };
         let at = |key: &str| [sides[0].clone(), Step::Index(i), Step::Key(key.to_string())];
+        if !reasons.is_empty() {
+            let note = format!("NOT fitted: not identified by {} (see the header)", origin.history);
+            if let Some(value) = doc.get(&at("strategy")).and_then(|n| n.value()).cloned() {
+                set(&mut doc, &at("strategy"), value, &note);
+            }
+            let best = if fit.candidate.is_history_blind() {
+                let p = fit.strategy.p_escalate(&crate::strategy::View::first());
+                let p = fit.noise.value + (1.0 - 2.0 * fit.noise.value) * p;
+                format!("a {} escalating in {:.0}% of months", crate::calibrate::fit::BERNOULLI, 100.0 * p)
+            } else {
+                fit.strategy.describe()
+            };
+            header.extend(wrap_comment(&format!(
+                "#   {side}: WARNING: {NOT_IDENTIFIED} by the record, so the base's strategy, noise and \
+                 misperception are kept: {}. The best fit, {best} (lnL {:.2}, k = {}, AICc {:.2}, Akaike \
+                 weight {:.2}), is not a strategy to forecast with.",
+                reasons.join("; "),
+                fit.ln_l,
+                fit.k,
+                fit.aicc,
+                fit.weight,
+            )));
+            continue;
+        }
         let tag = format!("fitted to {}", origin.history);
         let mut strategy = InlineTable::new();
         strategy.insert("kind", fit.candidate.name().into());
@@ -71,11 +104,12 @@ pub fn apply_fit(
             set(&mut doc, &at("misperception"), round3(m.value).into(), &format!("{tag}: 95% CI {}", interval(&m)));
         }
         header.push(format!(
-            "#   {side}: {} (lnL {:.2}, k = {}, AIC {:.2}); the rest of this file is {}",
+            "#   {side}: {} (lnL {:.2}, k = {}, AICc {:.2}, Akaike weight {:.2}); the rest of this file is {}",
             fit.strategy.describe(),
             fit.ln_l,
             fit.k,
-            fit.aic,
+            fit.aicc,
+            fit.weight,
             if fit.misperception.is_some() { "as in the base" } else { "as in the base (misperception not fitted)" },
         ));
     }
@@ -85,6 +119,26 @@ pub fn apply_fit(
     Ok(text)
 }
 
+/// What the header says of a side the record does not identify.
+const NOT_IDENTIFIED: &str = "NOT IDENTIFIED";
+
+/// A comment line cut into lines of at most 100 columns, continued with "#     ".
+fn wrap_comment(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > 100 {
+            out.push(std::mem::replace(&mut current, "#    ".to_string()));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    out.push(current);
+    out
+}
+
 /// The first line of the header `apply_fit` writes, and its last line's start.
 const HEADER_START: &str = "# Strategies and noise FITTED by `simulate fit`";
 const HEADER_END: &str = "#   base: ";
@@ -92,8 +146,14 @@ const HEADER_END: &str = "#   base: ";
 /// Where the strategies of a fitted scenario come from, read from the header
 /// `apply_fit` writes: "data/us-china-2025.csv (Jan 2025 – Dec 2025, 12
 /// months)"; `None` for a scenario not written by a fit.
+/// `None` too when the header fitted no side (every side NOT IDENTIFIED).
 pub fn fit_origin(text: &str) -> Option<String> {
     let first = text.lines().next()?.strip_prefix(HEADER_START)?;
+    let header = text.lines().skip(1).take_while(|l| !l.starts_with(HEADER_END));
+    let sides: Vec<&str> = header.filter(|l| l.starts_with("#   ") && !l.starts_with("#    ")).collect();
+    if !sides.is_empty() && sides.iter().all(|l| l.contains(NOT_IDENTIFIED)) {
+        return None;
+    }
     let origin = first.trim().strip_prefix("to ")?.trim_end_matches(':').trim();
     (!origin.is_empty()).then(|| origin.to_string())
 }
@@ -175,7 +235,7 @@ pain = 1
 
     fn fit(kind: &str, param: Option<f64>) -> CandidateFit {
         let candidate = Candidate::new(kind).unwrap();
-        let e = |v: f64| Estimate { value: v, ci_low: v / 2.0, ci_high: v * 2.0, fitted: true };
+        let e = |v: f64| Estimate { value: v, ci_low: v / 2.0, ci_high: v * 2.0, fitted: true, boundary: false };
         CandidateFit {
             strategy: candidate.strategy(param.unwrap_or(0.0)),
             param: param.map(e),
@@ -183,8 +243,11 @@ pain = 1
             candidate,
             ln_l: -5.0,
             k: 3,
+            n: 12,
             aic: 16.0,
             delta_aic: 0.0,
+            aicc: 19.0,
+            delta_aicc: 0.0,
             weight: 1.0,
             noise: e(0.0876),
             needs_noise: vec![],
@@ -197,7 +260,8 @@ pain = 1
         let origin = FitOrigin { history: "data/h.csv".into(), period: "Jan 2025 – Mar 2025 (3 months)".into() };
         let us = fit("generous_tit_for_tat", Some(0.31416));
         let china = fit("always_escalate", None);
-        let text = apply_fit(Path::new("base.toml"), BASE, &[("us", &us), ("china", &china)], &origin).unwrap();
+        let text =
+            apply_fit(Path::new("base.toml"), BASE, &[("us", &us, &[]), ("china", &china, &[])], &origin).unwrap();
         assert!(text.starts_with(
             "# Strategies and noise FITTED by `simulate fit` to data/h.csv (Jan 2025 – Mar 2025 (3 months)):"
         ));
@@ -216,16 +280,36 @@ pain = 1
             "not fitted for a strategy that ignores the other side: left as is"
         );
         // Refitting the fitted file replaces its header.
-        let again = apply_fit(Path::new("base.toml"), &text, &[("us", &us)], &origin).unwrap();
+        let again = apply_fit(Path::new("base.toml"), &text, &[("us", &us, &[])], &origin).unwrap();
         assert_eq!(again.matches(HEADER_START).count(), 1);
         assert!(again.contains("# A scenario with comments."));
+    }
+
+    #[test]
+    fn a_side_the_record_does_not_identify_keeps_the_base_with_a_warning() {
+        let origin = FitOrigin { history: "data/h.csv".into(), period: "p".into() };
+        let us = fit("random", Some(0.41));
+        let why = vec!["the best model is history-blind".to_string()];
+        let text = apply_fit(Path::new("base.toml"), BASE, &[("us", &us, &why)], &origin).unwrap();
+        assert!(text.contains("#   us: WARNING: NOT IDENTIFIED by the record"), "{text}");
+        assert!(text.contains("the best model is history-blind"));
+        assert!(text.contains("strategy = { kind = \"tit_for_tat\" }  # NOT fitted: not identified by data/h.csv"));
+        assert!(text.contains("noise = 0.02"), "the base's noise is kept");
+        let sc = scenario::parse(Path::new("out.toml"), &text).unwrap();
+        assert_eq!(sc.sides[0].strategy, Strategy::TitForTat(crate::strategy::TitForTat));
+        assert!(text.lines().filter(|l| l.starts_with('#')).all(|l| l.chars().count() <= 100), "header lines are cut");
+        assert_eq!(fit_origin(&text), None, "no side fitted: charts do not say fitted");
+        let china = fit("tit_for_tat", None);
+        let text =
+            apply_fit(Path::new("base.toml"), BASE, &[("us", &us, &why), ("china", &china, &[])], &origin).unwrap();
+        assert_eq!(fit_origin(&text).as_deref(), Some("data/h.csv (p)"));
     }
 
     #[test]
     fn an_unknown_side_is_an_error() {
         let origin = FitOrigin { history: "h.csv".into(), period: "p".into() };
         let eu = fit("tit_for_tat", None);
-        let e = apply_fit(Path::new("base.toml"), BASE, &[("eu", &eu)], &origin).unwrap_err();
+        let e = apply_fit(Path::new("base.toml"), BASE, &[("eu", &eu, &[])], &origin).unwrap_err();
         assert_eq!(e.to_string(), "base.toml: no `[[sides]]` table named `eu` (sides: `us`, `china`)");
     }
 }

@@ -10,3 +10,4 @@ pub mod backtest;
 pub mod fit;
 pub mod fitted_scenario;
 pub mod history;
+pub mod scoring;

@@ -262,9 +262,48 @@ fn fit_and_backtest_run_on_the_shipped_record() {
         .success()
         .stdout(predicate::str::contains("side-months inside"));
     let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
-    assert_eq!(csv.lines().next().unwrap(), "round,month,side,observed,percentile,p10,p50,p90,mean,inside");
+    assert_eq!(csv.lines().next().unwrap(), BACKTEST_HEADER);
     assert_eq!(csv.lines().count(), 1 + 24);
     assert!(dir.path().join("backtest.png").exists());
+    assert!(dir.path().join("scores.png").exists());
+}
+
+const BACKTEST_HEADER: &str = "round,month,side,observed,percentile,p10,p50,p90,mean,inside,posture,\
+    p_d_model,p_d_persistence,p_d_base_rate,p_d_coin,brier_model,brier_persistence,brier_base_rate,brier_coin,\
+    log_model,log_persistence,log_base_rate,log_coin,crps_model,crps_persistence,crps_uniform,pit,scored";
+
+#[test]
+fn backtest_out_of_sample_scores_against_the_baselines() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    simulate()
+        .args(["backtest", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--runs", "200"])
+        .args(["--train", "scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Out-of-sample scores: strategies fitted to data/us-china-2018-2019.csv")
+                .and(predicate::str::contains("VERDICT (Brier): the model"))
+                .and(predicate::str::contains("VERDICT (log score): the model"))
+                .and(predicate::str::contains("PIT of the observed index")),
+        );
+    let csv = std::fs::read_to_string(dir.path().join("backtest.csv")).unwrap();
+    assert_eq!(csv.lines().next().unwrap(), BACKTEST_HEADER);
+    assert_eq!(csv.lines().count(), 1 + 24);
+    // Every row is scored; the coin always says ½ and scores ¼ and ln 2.
+    for line in csv.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[14], "0.5", "{line}");
+        assert_eq!(cells[18], "0.25", "{line}");
+        assert_eq!(cells[22], "0.6931", "{line}");
+        assert_eq!(cells[27], "true");
+    }
+    let png = std::fs::read(dir.path().join("scores.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let provenance = std::fs::read_to_string(dir.path().join("provenance.json")).unwrap();
+    assert!(provenance.contains("train_history"));
 }
 
 #[test]
@@ -280,4 +319,70 @@ fn a_record_off_the_scenario_ladders_is_refused_with_the_rungs() {
         .stderr(predicate::str::contains(
             "data/us-china-2025.csv:17: value 30.8 is not a rung of `us.tariffs` (rungs: 20.8, 47, 57, 71, 81, 126.5)",
         ));
+}
+
+#[test]
+fn fit_recovery_writes_recovery_csv_and_warns_when_nothing_is_identified() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let fitted = dir.path().join("fitted.toml");
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--recovery", "4"])
+        .args(["--no-charts", "--out"])
+        .arg(dir.path())
+        .arg("--write-scenario")
+        .arg(&fitted)
+        .args(["--base", "scenarios/busan.toml"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Recovery test: 4 simulated records of 12 months")
+                .and(predicate::str::contains("WARNING: this record does not identify a strategy for China"))
+                .and(predicate::str::contains("history-blind Bernoulli(p)")),
+        );
+    let csv = std::fs::read_to_string(dir.path().join("recovery.csv")).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "side,true_strategy,param_name,true_param,true_noise,true_misperception,records,rounds,recovered,\
+         recovered_share,history_blind_share,mean_akaike_weight,param_coverage,noise_coverage,\
+         misperception_coverage,mean_ci_width,seed,selected"
+    );
+    assert_eq!(csv.lines().count(), 1 + 2, "one row per side: the best model");
+    let fit_csv = std::fs::read_to_string(dir.path().join("fit.csv")).unwrap();
+    assert!(fit_csv.lines().next().unwrap().contains(",aicc,delta_aicc,akaike_weight,ci_boundary,identified,"));
+    // China's history-blind fit is not written as a strategy: the base's is kept, with the warning.
+    let text = std::fs::read_to_string(&fitted).unwrap();
+    assert!(text.contains("#   china: WARNING: NOT IDENTIFIED by the record"), "{text}");
+    let sc = tradewar::scenario::load(&fitted).unwrap();
+    let base = tradewar::scenario::load(&crate::common::repo_path("scenarios/busan.toml")).unwrap();
+    assert_eq!(sc.sides[1].strategy, base.sides[1].strategy);
+}
+
+#[test]
+fn fit_pools_episodes_and_refuses_a_bad_pool() {
+    use assert_cmd::prelude::*;
+    use predicates::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv", "--no-charts"])
+        .args(["--pool", "scenarios/trade-war-2018.toml=data/us-china-2018-2019.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Pooled with data/us-china-2018-2019.csv")
+                .and(predicate::str::contains("for 38 observations")),
+        );
+    let csv = std::fs::read_to_string(dir.path().join("fit.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let n = header.iter().position(|&c| c == "n").unwrap();
+    assert!(csv.lines().skip(1).all(|l| l.split(',').nth(n) == Some("38")), "12 + 26 months");
+    simulate()
+        .args(["fit", "scenarios/escalation-2025.toml", "--history", "data/us-china-2025.csv"])
+        .args(["--pool", "data/us-china-2018-2019.csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--pool takes SCENARIO=HISTORY"));
 }

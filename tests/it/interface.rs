@@ -464,7 +464,10 @@ fn charts_say_what_was_run() {
     // suspensions that lapse.
     run(&["scenarios/busan-fitted.toml", "--runs", "20"], &d("fitted"));
     run(&["scenarios/busan.toml", "--runs", "20"], &d("hand"));
-    assert!(svg(&d("fitted"), "outcomes.svg").contains("strategies fitted to data/us-china-2025.csv"));
+    // busan-fitted.toml keeps the base's strategies: the 2025 record identifies
+    // neither side's (issue 13), so its charts must not say "fitted".
+    let fitted = svg(&d("fitted"), "outcomes.svg");
+    assert!(fitted.contains("hand-calibrated strategies") && !fitted.contains("strategies fitted to"));
     assert!(svg(&d("hand"), "outcomes.svg").contains("hand-calibrated strategies"));
     let t = svg(&d("hand"), "trajectory.svg");
     assert!(t.contains("Busan port-fee suspension lapses unless renewed (p = 0.5)"), "named lapses");

@@ -141,7 +141,8 @@ fn candidates_are_checked() {
         .iter()
         .filter(|k| matches!(k.info().fit, crate::strategy::FitSupport::Yes { .. }))
         .count();
-    assert_eq!(kinds.len(), fittable, "every strategy the registry says the fit supports");
+    assert_eq!(kinds.len(), fittable - 2, "every strategy the fit supports, the three history-blind ones as one");
+    assert!(kinds.contains(&"random") && !kinds.contains(&"always_concede") && !kinds.contains(&"always_escalate"));
     assert!(!kinds.contains(&"memory_one"));
     assert_eq!(Candidate::new("random").unwrap().k(), 1, "p only: ε is confounded with p");
     assert_eq!(Candidate::new("always_concede").unwrap().k(), 1);
@@ -161,4 +162,136 @@ fn provocations_make_an_unprovoked_escalation_possible() {
     let p = |e: f64| 1.0 - (1.0 - e) * 0.8;
     let expected = 3.0 * (1.0 - p(0.1)).ln() + p(0.1).ln();
     assert!((log_likelihood(&Strategy::TitForTat(crate::strategy::TitForTat), 0.1, 0.0, &r) - expected).abs() < 1e-12);
+}
+
+#[test]
+fn aicc_adds_the_small_sample_correction() {
+    // AIC = 2k − 2 lnL; AICc = AIC + 2k(k+1)/(n − k − 1).
+    assert_eq!(aicc(-5.5, 2, 12), 15.0 + 12.0 / 9.0);
+    assert_eq!(aicc(-8.0, 1, 12), 18.0 + 4.0 / 10.0);
+    assert_eq!(aicc(-8.0, 3, 12), 22.0 + 24.0 / 8.0);
+    assert!((aicc(-8.0, 3, 1_000_000) - 22.0).abs() < 1e-4, "AICc → AIC for large n");
+    assert_eq!(aicc(-1.0, 3, 4), f64::INFINITY, "n ≤ k + 1: undefined");
+    // Weights: Δ = 0, 2, ∞ → 1 : e⁻¹ : 0.
+    let w = akaike_weights(&[10.0, 12.0, f64::INFINITY]);
+    let e = (-1.0f64).exp();
+    assert!((w[0] - 1.0 / (1.0 + e)).abs() < 1e-12 && (w[1] - e / (1.0 + e)).abs() < 1e-12 && w[2] == 0.0);
+}
+
+#[test]
+fn chi_bar_squared_critical_values() {
+    // Interior: χ²₁(0.95) = 3.841; on a boundary, ½χ²₀ + ½χ²₁: χ²₁(0.90) = 2.706.
+    assert!((lr_critical(0.95, false) - 3.841_459).abs() < 1e-5, "{}", lr_critical(0.95, false));
+    assert!((lr_critical(0.95, true) - 2.705_543).abs() < 1e-5, "{}", lr_critical(0.95, true));
+    assert!((lr_critical(0.95, false) / 2.0 - PROFILE_DROP).abs() < 1e-6);
+    assert!((lr_critical(0.95, true) / 2.0 - BOUNDARY_DROP).abs() < 1e-6);
+    // The mixture's tail at c: ½·P(χ²₁ > c) = 0.05.
+    let c = lr_critical(0.95, true);
+    let tail = 2.0 * (1.0 - crate::stats::normal_cdf(c.sqrt()));
+    assert!((0.5 * tail - 0.05).abs() < 1e-6, "{tail}");
+}
+
+#[test]
+fn the_history_blind_kinds_are_one_model() {
+    let list: Vec<Candidate> = ["always_concede", "tit_for_tat", "random", "always_escalate"]
+        .iter()
+        .map(|k| Candidate::new(k).unwrap())
+        .collect();
+    let d = distinct(list);
+    let names: Vec<&str> = d.iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["random", "tit_for_tat"], "merged where the first stood");
+    let p = d[0].param.unwrap();
+    assert_eq!((p.lo, p.hi), (0.0, 1.0));
+    assert_eq!(d[0].label(), BERNOULLI);
+    // Always concede with ε and always escalate with ε are sub-ranges of P(D).
+    let d = distinct(vec![Candidate::new("always_concede").unwrap(), Candidate::new("always_escalate").unwrap()]);
+    assert_eq!(d.len(), 1);
+    // A lone one is kept as it is.
+    let d = distinct(vec![Candidate::new("always_concede").unwrap()]);
+    assert_eq!(d[0].name(), "always_concede");
+    // A fit of a record by the merged family equals the best of the three.
+    let r = rec("DCCDCCCCDCCC", "CCCCCCCCCCCC");
+    let cfg = |ks: &[&str]| FitConfig {
+        candidates: ks.iter().map(|k| Candidate::new(k).unwrap()).collect(),
+        profile_points: 5,
+    };
+    let merged = fit_side(0, &r, &cfg(&["always_concede", "random", "always_escalate"])).unwrap();
+    assert_eq!(merged.fits.len(), 1);
+    let f = &merged.fits[0];
+    assert!((f.param.unwrap().value - 0.25).abs() < 1e-4, "p̂ = 3/12");
+    assert!((f.ln_l - (3.0 * 0.25f64.ln() + 9.0 * 0.75f64.ln())).abs() < 1e-8);
+    assert_eq!(f.weight, 1.0);
+    assert!(!merged.identification().identified(), "history-blind: no strategy identified");
+}
+
+#[test]
+fn an_estimate_on_a_bound_gets_the_one_sided_chi_bar_interval() {
+    // TFT copies every move but one: μ̂ = 0 sits on its bound. Its upper end
+    // loses 1.35 of lnL (χ̄²), not 1.92.
+    let r = rec("CCCCDCDDCC", "DCCDCDDCCD");
+    let cfg = FitConfig { candidates: vec![Candidate::new("tit_for_tat").unwrap()], profile_points: 5 };
+    let f = &fit_side(0, &r, &cfg).unwrap().fits[0];
+    let m = f.misperception.unwrap();
+    assert!(m.value < BOUNDARY_TOL && m.boundary, "{m:?}");
+    assert_eq!(m.ci_low, 0.0);
+    let space = Space::new(&f.candidate, std::slice::from_ref(&r));
+    let d = space.free.iter().position(|&(c, _, _)| c == 2).unwrap();
+    let mut at = vec![f.noise.value, m.ci_high];
+    at[d] = m.ci_high;
+    let profile = space.maximise(Some(d), Some(&at)).1;
+    assert!((f.ln_l - profile - BOUNDARY_DROP).abs() < 2e-3, "drop {}", f.ln_l - profile);
+    assert!(!f.noise.boundary, "ε̂ = 1/10 is inside");
+}
+
+#[test]
+fn recovery_counts_what_a_tiny_test_recovers() {
+    // TFT with a little noise against a fixed alternating opponent, 40 rounds:
+    // long enough that TFT is recovered most of the time.
+    let other = "CDCDDCCDCDDDCCCDCDCDCCDDCDCDCCDCDDCDCCDC";
+    let r = rec(&other[..1].repeat(0).chars().chain("C".chars()).chain(other[..39].chars()).collect::<String>(), other);
+    let cfg = FitConfig {
+        candidates: ["tit_for_tat", "always_concede", "random", "win_stay_lose_shift"]
+            .iter()
+            .map(|k| Candidate::new(k).unwrap())
+            .collect(),
+        profile_points: 5,
+    };
+    let fit = fit_side(0, &r, &cfg).unwrap();
+    let truth = &fit.fits[0];
+    assert_eq!(truth.candidate.name(), "tit_for_tat");
+    let a = recovery::recovery(0, truth, std::slice::from_ref(&r), &cfg, 8, 7);
+    let b = recovery::recovery(0, truth, std::slice::from_ref(&r), &cfg, 8, 7);
+    assert_eq!(a, b, "deterministic in the seed");
+    assert_eq!((a.records, a.rounds), (8, 40));
+    assert_eq!(a.selected.iter().map(|s| s.1).sum::<usize>(), 8, "one winner per record");
+    assert_eq!(a.selected.len(), 3, "the history-blind candidates count as one");
+    assert!(a.recovered >= 6, "{a:?}");
+    assert!(a.noise_covered.is_some() && a.param_covered.is_none());
+    // Simulated records keep the template's other side and provocations.
+    let streams = crate::rng::Streams::new(7);
+    let mut rng = crate::rng::LazyRng::new(crate::rng::Channel::Strategy(0));
+    let sim = recovery::simulate_record(truth, &r, &mut rng, &streams);
+    assert_eq!((sim.other.clone(), sim.own.len()), (r.other.clone(), 40));
+}
+
+#[test]
+fn pooled_episodes_sum_their_log_likelihoods() {
+    // Two episodes, each starting with no history: lnL is the sum, n the total.
+    let a = rec("CDDCCD", "DDCCDD");
+    let b = rec("CCCDC", "CCDCD");
+    let tft = Strategy::TitForTat(crate::strategy::TitForTat);
+    let cfg = FitConfig { candidates: vec![Candidate::new("tit_for_tat").unwrap()], profile_points: 5 };
+    let pooled = fit_pooled(0, &[a.clone(), b.clone()], &cfg).unwrap();
+    let f = &pooled.fits[0];
+    let (e, m) = (f.noise.value, f.misperception.unwrap().value);
+    let sum = log_likelihood(&tft, e, m, &a) + log_likelihood(&tft, e, m, &b);
+    assert!((f.ln_l - sum).abs() < 1e-12);
+    assert_eq!((f.n, pooled.rounds, f.predictive.len()), (11, 11, 11));
+    assert_eq!(f.aicc, aicc(f.ln_l, 2, 11));
+    // Not the same as one record end to end: the second episode restarts.
+    let mut joined = a.clone();
+    joined.own.extend(&b.own);
+    joined.other.extend(&b.other);
+    assert!((log_likelihood(&tft, e, m, &joined) - sum).abs() > 1e-6);
+    assert!(matches!(fit_pooled(0, &[], &cfg), Err(FitError::EmptyRecord)));
 }

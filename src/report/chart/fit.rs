@@ -18,8 +18,9 @@ use super::{
     render_chart, side_colour, text, text_width, tint,
 };
 use crate::calibrate::backtest::Backtest;
-use crate::calibrate::fit::{PROFILE_DROP, SideFit};
+use crate::calibrate::fit::{BOUNDARY_DROP, PROFILE_DROP, SideFit};
 use crate::calibrate::history::History;
+use crate::calibrate::scoring::{self, ScoreRow};
 use crate::report::Caption;
 use crate::scenario::Scenario;
 use crate::strategy::Kind;
@@ -150,14 +151,16 @@ fn draw_fit<DB: DrawingBackend>(
         &caption.title_or(|_| format!("What explains each side's moves? Fit to {}", history.path.display())),
         &[
             format!(
-                "Each side's best strategy (by AIC), {} – {}: how much less likely the record is at each value of its \
+                "Each side's best model (by AICc), {} – {}: how much less likely the record is at each value of its \
                  parameter than at the best fit",
                 history.round_label(1),
                 history.round_label(history.rounds)
             ),
             format!(
-                "shaded: 95% interval, the values under which the record is at most {} times less likely than at the best",
-                crate::fmt::num(cut, 1)
+                "shaded: 95% interval, the values under which the record is at most {} times less likely than at the best \
+                 ({} for an estimate on a bound: one-sided, ½χ²₀ + ½χ²₁)",
+                crate::fmt::num(cut, 1),
+                crate::fmt::num(BOUNDARY_DROP.exp(), 1)
             ),
             format!(
                 "{} · simulate {}",
@@ -170,13 +173,14 @@ fn draw_fit<DB: DrawingBackend>(
         let colour = side_colour(sf.side);
         let best = &sf.fits[0];
         let p = &sf.profile;
+        let name = if best.candidate.is_history_blind() { best.candidate.label() } else { best.strategy.describe() };
         let subtitle = format!(
-            "best: {} · lnL {} · estimate {} [{}, {}]",
-            best.strategy.describe(),
-            crate::fmt::stat(best.ln_l),
+            "best: {name} · Akaike weight {} · estimate {} [{}, {}]{}",
+            crate::fmt::stat(best.weight),
             crate::fmt::prob(p.estimate.value),
             crate::fmt::prob(p.estimate.ci_low),
-            crate::fmt::prob(p.estimate.ci_high)
+            crate::fmt::prob(p.estimate.ci_high),
+            if sf.identification().identified() { "" } else { " · NOT IDENTIFIED" }
         );
         let head = panel_title(&area, &sc.sides[sf.side].label, &subtitle, colour)?;
         let (_, plot) = area.split_vertically(head);
@@ -216,16 +220,16 @@ fn draw_fit<DB: DrawingBackend>(
                 .draw_series([Rectangle::new([(ci_lo, PROFILE_FLOOR), (ci_hi, 1.2)], colour.mix(BAND_ALPHA).filled())])
                 .map_err(fail)?;
         }
+        let drop = if p.estimate.boundary { BOUNDARY_DROP } else { PROFILE_DROP };
         chart
-            .draw_series([DashedPathElement::new(
-                vec![(lo, -PROFILE_DROP), (hi, -PROFILE_DROP)],
-                8,
-                5,
-                MUTED.stroke_width(2),
-            )])
+            .draw_series([DashedPathElement::new(vec![(lo, -drop), (hi, -drop)], 8, 5, MUTED.stroke_width(2))])
             .map_err(fail)?;
-        let (cut_x, cut_y) = chart.backend_coord(&(hi, -PROFILE_DROP));
-        let cut_label = format!("95% cut-off: {}× less likely", crate::fmt::num(PROFILE_DROP.exp(), 1));
+        let (cut_x, cut_y) = chart.backend_coord(&(hi, -drop));
+        let cut_label = format!(
+            "95% cut-off{}: {}× less likely",
+            if p.estimate.boundary { " (on a bound, ½χ²₀ + ½χ²₁)" } else { "" },
+            crate::fmt::num(drop.exp(), 1)
+        );
         let style = text(TICK_PX - 1.0, FontStyle::Normal, &MUTED).pos(Pos::new(HPos::Right, VPos::Top));
         root.draw(&Text::new(cut_label, (cut_x - 6, cut_y + 4), style)).map_err(fail)?;
         // The profile.
@@ -407,6 +411,176 @@ fn draw_backtest_legend<DB: DrawingBackend>(
         "observed, outside the band",
     )?;
     Ok(y + 30)
+}
+
+/// `scores.png`: the backtest's scores. Left, the mean Brier and log scores
+/// of the posture forecasts per forecaster (lower is better); right, the PIT
+/// histogram of the observed index in the simulated distribution, with the
+/// count a calibrated forecast would give per bin.
+pub fn scores_chart(
+    sc: &Scenario,
+    history: &History,
+    bt: &Backtest,
+    scores: &[ScoreRow],
+    train: Option<&str>,
+    caption: &Caption,
+    format: Format,
+) -> Result<Vec<u8>, String> {
+    render_chart(&ScoresFigure { sc, history, bt, scores, train, caption }, format)
+}
+
+struct ScoresFigure<'a> {
+    sc: &'a Scenario,
+    history: &'a History,
+    bt: &'a Backtest,
+    scores: &'a [ScoreRow],
+    train: Option<&'a str>,
+    caption: &'a Caption,
+}
+
+impl Draw for ScoresFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        draw_scores(self, root)
+    }
+}
+
+fn draw_scores<DB: DrawingBackend>(f: &ScoresFigure<'_>, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    let m = scoring::mean_scores(f.scores, None);
+    // "fitted to H (period): us ...; china ..." → one line for the training
+    // record, one per side's model.
+    let mut lines: Vec<String> = match f.train {
+        Some(t) => match t.split_once("): ") {
+            Some((head, sides)) => std::iter::once(format!("Out of sample: strategies {head})"))
+                .chain(sides.split("; ").map(|s| format!("    {s}")))
+                .collect(),
+            None => vec![format!("Out of sample: strategies {t}")],
+        },
+        None => vec!["In sample: the scenario's own strategies; baselines fitted to the same record".to_string()],
+    };
+    lines.extend([
+        format!(
+            "{} side-months, {} – {}; posture = D if a lever rose, forecast one month ahead; lower scores are better",
+            m.n,
+            f.history.round_label(1),
+            f.history.round_label(f.bt.rounds)
+        ),
+        verdict_line(&m),
+        format!("record: {} · scenario: {}", f.history.path.display(), f.sc.name),
+        crate::report::Caption::stamp(f.bt.seed),
+    ]);
+    let top =
+        draw_header(root, &f.caption.title_or(|title| format!("Backtest scores: {title} against the record")), &lines)?;
+    let areas = panels(root, top);
+    // Left: mean scores per forecaster, Brier and log side by side.
+    let area = &areas[0];
+    let head = panel_title(area, "Mean score per forecaster", "posture of both sides, one month ahead", INK)?;
+    let (_, plot) = area.split_vertically(head);
+    let ymax = m.brier.iter().chain(&m.log).filter(|x| x.is_finite()).fold(0.0f64, |a, &b| a.max(b)) * 1.15 + 0.05;
+    let mut chart = panel_axes(&plot, -0.5..3.5, 0.0..ymax)?;
+    let names = scoring::FORECASTERS;
+    chart
+        .configure_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .disable_x_mesh()
+        .x_labels(4)
+        .y_labels(6)
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() > 1e-6 || !(0.0..4.0).contains(&i) {
+                return String::new();
+            }
+            names[i as usize].replace('_', " ")
+        })
+        .y_label_formatter(&|y| format!("{y:.2}"))
+        .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .x_desc("forecaster")
+        .y_desc("mean score (lower is better)")
+        .axis_desc_style(text(AXIS_PX - 3.0, FontStyle::Normal, &INK))
+        .draw()
+        .map_err(fail)?;
+    let label_style = text(TICK_PX - 2.0, FontStyle::Normal, &INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+    for (k, (series, colour)) in [(&m.brier, side_colour(0)), (&m.log, side_colour(1))].into_iter().enumerate() {
+        for (i, &v) in series.iter().enumerate() {
+            if !v.is_finite() {
+                continue;
+            }
+            let x0 = i as f64 - 0.38 + 0.38 * k as f64;
+            chart.draw_series([Rectangle::new([(x0, 0.0), (x0 + 0.34, v)], colour.filled())]).map_err(fail)?;
+            let (px, py) = chart.backend_coord(&(x0 + 0.17, v));
+            root.draw(&Text::new(format!("{v:.3}"), (px, py - 4), label_style.clone())).map_err(fail)?;
+        }
+    }
+    // Key: Brier / log colours.
+    let style = text(LEGEND_PX, FontStyle::Normal, &INK).pos(Pos::new(HPos::Left, VPos::Center));
+    let (ax, ay) = chart.backend_coord(&(-0.45, ymax));
+    let mut x = ax + 10;
+    for (label, colour) in [("Brier (p − y)²", side_colour(0)), ("log score −ln P(observed)", side_colour(1))] {
+        root.draw(&Rectangle::new([(x, ay + 10), (x + 22, ay + 26)], colour.filled())).map_err(fail)?;
+        root.draw(&Text::new(label.to_string(), (x + 30, ay + 18), style.clone())).map_err(fail)?;
+        x += 30 + text_width(label, &style)? + 24;
+    }
+    // Right: PIT histogram.
+    let area = &areas[1];
+    let bins = 10;
+    let pit = scoring::pit_histogram(f.scores, bins);
+    let expected = f.scores.len() as f64 / bins as f64;
+    let head = panel_title(
+        area,
+        "PIT of the observed escalation index",
+        "its mid-rank percentile among the runs; a calibrated forecast fills the bins evenly (dashed)",
+        INK,
+    )?;
+    let (_, plot) = area.split_vertically(head);
+    let ymax = pit.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15 + 0.5;
+    let mut chart = panel_axes(&plot, 0.0..1.0, 0.0..ymax)?;
+    chart
+        .configure_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .x_labels(11)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .x_desc("PIT (0 = below every run, 1 = above every run)")
+        .y_desc("side-months")
+        .axis_desc_style(text(AXIS_PX - 3.0, FontStyle::Normal, &INK))
+        .draw()
+        .map_err(fail)?;
+    for (b, &c) in pit.iter().enumerate() {
+        let x0 = b as f64 / bins as f64;
+        let bar =
+            Rectangle::new([(x0 + 0.005, 0.0), (x0 + 0.1 - 0.005, c as f64)], tint(side_colour(0), 0.35).filled());
+        chart.draw_series([bar]).map_err(fail)?;
+    }
+    chart
+        .draw_series([DashedPathElement::new(vec![(0.0, expected), (1.0, expected)], 10, 6, INK.stroke_width(2))])
+        .map_err(fail)?;
+    Ok(())
+}
+
+/// "Beats the best naive baseline? Brier: no · log score: no · CRPS: yes".
+fn verdict_line(m: &scoring::MeanScores) -> String {
+    let word = |b: Option<bool>| match b {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "not scored",
+    };
+    let [brier, log, crps] = scoring::beats(m);
+    format!(
+        "Does the model beat the best naive baseline? Brier: {} · log score: {} · CRPS of the index: {}",
+        word(brier),
+        word(log),
+        word(crps)
+    )
 }
 
 #[cfg(test)]
