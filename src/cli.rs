@@ -95,6 +95,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// The effect of one violation of the truces: the scenario with and without it, paired.
     Violation(ViolationArgs),
+    /// Outcome shares over a grid of each classification threshold (window, low, high, ...).
+    Robustness(RobustnessArgs),
     /// Print one run round by round: moves, perceptions and lever values.
     Playthrough {
         #[arg(value_name = "SCENARIO")]
@@ -349,6 +351,29 @@ pub struct LeverageArgs {
     #[command(flatten)]
     pub sim: SimArgs,
 }
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = ROBUSTNESS_HELP,
+    mut_arg("out", |a| a.help("Output folder [default: output/<scenario file stem>-robustness]")),
+)]
+pub struct RobustnessArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+const ROBUSTNESS_HELP: &str = "\
+The outcome labels depend on thresholds (docs/model.md §6b). Each run is played
+once and classified under every rule set of a grid: each threshold in turn
+(window, low, high, exchanges, rise) at five or so values around the
+scenario's, the others at the scenario's. Writes robustness.csv.
+
+Examples:
+  simulate robustness scenarios/busan.toml
+  simulate robustness scenarios/april-2025.toml --runs 2000 --json";
 
 const LEVERAGE_HELP: &str = "\
 Every subset of a side's levers is played as a variant of the scenario in

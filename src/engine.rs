@@ -203,6 +203,9 @@ struct EventState {
     collapse: bool,
     /// Own levers (bits, per side) that the truce caps.
     levers: [u32; 2],
+    /// This run's renewal and violation probabilities (parameter draws).
+    renew_p: f64,
+    violation_p: f64,
 }
 
 /// How a truce spell ended.
@@ -333,7 +336,7 @@ impl<'a> Game<'a> {
                 .provocations
                 .iter()
                 .enumerate()
-                .map(|(k, p)| (Clock::new(Channel::Provocation(i, k), p.prob), lo[i] + p.lever))
+                .map(|(k, p)| (Clock::new(Channel::Provocation(i, k), p.prob.nominal()), lo[i] + p.lever))
                 .collect()
         });
         let events = sc
@@ -349,6 +352,8 @@ impl<'a> Game<'a> {
                 since: 0,
                 violations: 0,
                 collapse: false,
+                renew_p: 0.0,
+                violation_p: 0.0,
                 levers: match &e.kind {
                     EventKind::Suspension { measures, .. } => {
                         let mut bits = [0u32; 2];
@@ -414,8 +419,8 @@ impl<'a> Game<'a> {
             last_bin: [FIRST; 2],
             last_joint: FIRST,
             events,
-            noise: [0, 1].map(|i| Clock::new(Channel::Noise(i), sc.sides[i].noise)),
-            misperception: [0, 1].map(|i| Clock::new(Channel::Misperception(i), sc.sides[i].misperception)),
+            noise: [0, 1].map(|i| Clock::new(Channel::Noise(i), sc.sides[i].noise.nominal())),
+            misperception: [0, 1].map(|i| Clock::new(Channel::Misperception(i), sc.sides[i].misperception.nominal())),
             provocations,
             strategy_rng: [LazyRng::new(Channel::Strategy(0)), LazyRng::new(Channel::Strategy(1))],
             params_rng: LazyRng::new(Channel::Params),
@@ -655,7 +660,8 @@ impl<'a> Game<'a> {
 
     fn reset(&mut self, run: u64) {
         let sc = self.sc;
-        self.params_rng.reset(run);
+        // Runs that share a parameter draw share its stream.
+        self.params_rng.reset(run / sc.runs_per_draw);
         self.events_rng.reset(run);
         self.talks_rng.reset(run);
         self.violations_rng.reset(run);
@@ -671,9 +677,6 @@ impl<'a> Game<'a> {
             self.lowered_last[i] = 0;
             self.grievance[i] = None;
             self.last_bin[i] = FIRST;
-            self.noise[i].reset(run);
-            self.misperception[i].reset(run);
-            self.provocations[i].iter_mut().for_each(|(c, _)| c.reset(run));
             self.strategy_rng[i].reset(run);
         }
         self.last_joint = FIRST;
@@ -711,6 +714,31 @@ impl<'a> Game<'a> {
             } else {
                 side.strategy.clone()
             };
+        }
+        // Then the probabilities: each side's noise, misperception and
+        // provocations, then each truce's renewal and violation odds.
+        for i in 0..2 {
+            let side = &sc.sides[i];
+            if side.noise.is_random() {
+                self.noise[i].set_p(draw(&side.noise, &mut self.params_rng));
+            }
+            if side.misperception.is_random() {
+                self.misperception[i].set_p(draw(&side.misperception, &mut self.params_rng));
+            }
+            for (c, p) in self.provocations[i].iter_mut().zip(&side.provocations) {
+                if p.prob.is_random() {
+                    c.0.set_p(draw(&p.prob, &mut self.params_rng));
+                }
+            }
+            self.noise[i].reset(run);
+            self.misperception[i].reset(run);
+            self.provocations[i].iter_mut().for_each(|(c, _)| c.reset(run));
+        }
+        for (e, ev) in self.events.iter_mut().zip(&sc.events) {
+            if let EventKind::Suspension { renew_prob, violation_prob, .. } = &ev.kind {
+                e.renew_p = draw(renew_prob, &mut self.params_rng);
+                e.violation_p = draw(violation_prob, &mut self.params_rng);
+            }
         }
         for e in &mut self.events {
             e.expiry = 0;
@@ -886,13 +914,13 @@ impl<'a> Game<'a> {
                         self.force(l, self.rung[l] + 1);
                     }
                 }
-                EventKind::Suspension { duration, renew_prob, renew_penalty, talks, .. } => {
+                EventKind::Suspension { duration, renew_penalty, talks, .. } => {
                     let state = &self.events[k];
                     if state.active {
                         if state.collapse {
                             self.end_truce(k, t, SpellEnd::Collapsed);
                         } else if t == state.expiry {
-                            let p = renew_prob * (1.0 - renew_penalty).powi(state.violations as i32);
+                            let p = state.renew_p * (1.0 - renew_penalty).powi(state.violations as i32);
                             if self.events_rng.chance(self.streams, p) {
                                 let state = &mut self.events[k];
                                 state.expiry = state.expiry.saturating_add(*duration);
@@ -977,7 +1005,8 @@ impl<'a> Game<'a> {
     fn check_violations(&mut self, rose: &[u32; 2], played: &[Action; 2], perceived: &[Action; 2]) {
         let sc = self.sc;
         for (k, e) in sc.events.iter().enumerate() {
-            let EventKind::Suspension { violation_prob, .. } = &e.kind else { continue };
+            let EventKind::Suspension { .. } = &e.kind else { continue };
+            let violation_p = self.events[k].violation_p;
             if !self.events[k].active || self.events[k].collapse {
                 continue;
             }
@@ -987,7 +1016,7 @@ impl<'a> Game<'a> {
                     + (played[i] == Action::C && perceived[1 - i] == Action::D) as u32;
                 for _ in 0..acts {
                     self.events[k].violations += 1;
-                    if self.violations_rng.chance(self.streams, *violation_prob) {
+                    if self.violations_rng.chance(self.streams, violation_p) {
                         self.events[k].collapse = true;
                     }
                 }

@@ -24,6 +24,7 @@ use crate::error::Error;
 use crate::outcome::{Outcome, RunSummary, classify};
 use crate::rng::Streams;
 use crate::scenario::{INDEX_BINS, Scenario};
+use crate::spread::GroupStats;
 use crate::totals::Totals;
 
 /// Runs per block: the unit of progress, cancellation and per-run output.
@@ -107,6 +108,9 @@ pub struct Batch {
     derived_index: [bool; 2],
     /// Per event (empty for scheduled changes): its truce spells.
     pub truces: Vec<TruceTotals>,
+    /// Groups of runs sharing a parameter draw (`runs_per_draw`), for the
+    /// spread due to parameter uncertainty.
+    pub groups: GroupStats,
     /// While runs are being added, the histograms hold per-round *changes*
     /// (wrapping sums of +1 and −1); `integrate` turns them into counts.
     integrated: bool,
@@ -141,6 +145,7 @@ impl Batch {
             index_hist: vec![0; rows * 2 * INDEX_BINS],
             joint: vec![[0; 4]; rows],
             derived_index: [sc.sides[0].levers.len() == 1, sc.sides[1].levers.len() == 1],
+            groups: GroupStats::new(if sc.has_uncertain_params() { sc.runs_per_draw } else { 1 }),
             integrated: false,
             truces: sc
                 .events
@@ -219,6 +224,7 @@ impl Batch {
         assert_eq!(self.integrated, other.integrated, "merging a finished batch with an unfinished one");
         self.runs += other.runs;
         self.totals.merge(&other.totals);
+        self.groups.merge(&other.groups);
         for (a, b) in self.truces.iter_mut().zip(&other.truces) {
             a.merge(b);
         }
@@ -474,6 +480,7 @@ pub fn run_range(
                     let trace = game.play(run);
                     let summary = classify(trace, &sc.outcomes);
                     part.add(trace, &summary, 1);
+                    part.groups.add(run, summary.outcome);
                     if keep_rows {
                         rows.push((run, summary));
                     }

@@ -142,6 +142,12 @@ impl Clock {
         Clock { p, ln_q: (-p).ln_1p(), gap: 0, armed: false, rng: LazyRng::new(channel) }
     }
 
+    /// Change the probability (a per-run parameter draw); call before `reset`.
+    pub fn set_p(&mut self, p: f64) {
+        self.p = p;
+        self.ln_q = (-p).ln_1p();
+    }
+
     pub fn reset(&mut self, run: u64) {
         self.rng.reset(run);
         self.armed = false;

@@ -197,7 +197,7 @@ impl Record {
                     .provocations
                     .iter()
                     .filter(|p| history.rung(t - 1, side, p.lever) < s.levers[p.lever].top())
-                    .map(|p| 1.0 - p.prob)
+                    .map(|p| 1.0 - p.prob.nominal())
                     .product();
                 1.0 - calm
             })

@@ -208,9 +208,13 @@ pain = 1
         assert!(!text.contains("old note") && !text.contains("assumption"));
         let sc = scenario::parse(Path::new("out.toml"), &text).unwrap();
         assert_eq!(sc.sides[0].strategy, crate::strategy::Kind::GenerousTitForTat.with(&[0.314]));
-        assert_eq!((sc.sides[0].noise, sc.sides[0].misperception), (0.088, 0.123));
+        assert_eq!((sc.sides[0].noise.nominal(), sc.sides[0].misperception.nominal()), (0.088, 0.123));
         assert_eq!(sc.sides[1].strategy, Strategy::AlwaysEscalate(crate::strategy::AlwaysEscalate));
-        assert_eq!(sc.sides[1].misperception, 0.0, "not fitted for a strategy that ignores the other side: left as is");
+        assert_eq!(
+            sc.sides[1].misperception.nominal(),
+            0.0,
+            "not fitted for a strategy that ignores the other side: left as is"
+        );
         // Refitting the fitted file replaces its header.
         let again = apply_fit(Path::new("base.toml"), &text, &[("us", &us)], &origin).unwrap();
         assert_eq!(again.matches(HEADER_START).count(), 1);

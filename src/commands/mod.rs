@@ -13,6 +13,7 @@ use tradewar::{Error, ScenarioError};
 
 use crate::cli::{Cli, Command};
 
+mod analyses;
 mod compare;
 mod fit;
 mod leverage;
@@ -154,6 +155,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Leverage(args)) => leverage::run(&args),
         Some(Command::Compare(args)) => compare::compare(&args),
         Some(Command::Violation(args)) => compare::violation(&args),
+        Some(Command::Robustness(args)) => analyses::robustness(&args),
         Some(Command::Playthrough { scenario, run, runs, seed }) => {
             playthrough::playthrough(&scenario, run, runs, seed)
         }

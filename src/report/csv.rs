@@ -42,7 +42,7 @@ fn write_cells<W: Write>(w: &mut csv::Writer<W>, cells: &[String]) -> csv::Resul
     w.write_record(None::<&[u8]>)
 }
 
-pub(super) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+pub(crate) fn csv_bytes(header: Vec<String>, rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     write_cells(&mut w, &header).expect("in-memory CSV");
@@ -68,6 +68,7 @@ pub fn summary_header(sides: &[String]) -> Vec<String> {
     for s in sides {
         h.push(format!("final_index_{s}_mean"));
     }
+    h.extend(["param_sd", "param_p05", "param_p95", "design_effect"].map(String::from));
     h
 }
 
@@ -93,6 +94,8 @@ fn summary_record(scenario: &str, r: &SummaryRow) -> Vec<String> {
     for f in &r.final_index {
         v.push(opt(*f, 4));
     }
+    let s = r.spread.as_ref();
+    v.extend([opt(s.map(|s| s.sd), 6), opt(s.map(|s| s.p05), 6), opt(s.map(|s| s.p95), 6), opt(s.map(|s| s.deff), 4)]);
     v
 }
 

@@ -150,7 +150,7 @@ pub fn fit_text(sc: &Scenario, history: &History, fits: &[SideFit]) -> String {
             own.len().saturating_sub(1),
             own.len()
         );
-        let q: Vec<String> = side.provocations.iter().map(|p| fmt::prob(p.prob)).collect();
+        let q: Vec<String> = side.provocations.iter().map(|p| fmt::prob(p.prob.nominal())).collect();
         if !q.is_empty() {
             let _ = writeln!(
                 out,

@@ -58,6 +58,9 @@ pub struct SummaryRow {
     pub final_index: Vec<Option<f64>>,
     pub exchanges: Option<f64>,
     pub rounds_to_detente: Option<f64>,
+    /// With `runs_per_draw > 1`: the spread of the share due to parameter
+    /// uncertainty (`ci_low`/`ci_high` are then the clustered interval).
+    pub spread: Option<crate::spread::Spread>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -178,7 +181,16 @@ impl Report {
 }
 
 pub fn summary_rows(batch: &Batch) -> Vec<SummaryRow> {
-    totals_rows(&batch.totals)
+    let mut rows = totals_rows(&batch.totals);
+    for r in &mut rows {
+        if let Slot::Outcome(o) = r.slot
+            && let Some(s) = batch.groups.spread(o, r.runs, batch.totals.runs())
+        {
+            (r.ci_low, r.ci_high) = (s.ci_low, s.ci_high);
+            r.spread = Some(s);
+        }
+    }
+    rows
 }
 
 /// One row per outcome, then `all`.
@@ -203,6 +215,7 @@ pub fn totals_rows(t: &Totals) -> Vec<SummaryRow> {
                 final_index: t.final_index.get(slot).iter().map(|m| m.mean()).collect(),
                 exchanges: t.exchanges.get(slot).mean(),
                 rounds_to_detente: if detente { t.rounds_to_detente.mean() } else { None },
+                spread: None,
             }
         })
         .collect()
@@ -271,6 +284,10 @@ impl Report {
                     "outcome": r.slot.key(), "runs": r.runs, "share": r.share, "ci_low": r.ci_low, "ci_high": r.ci_high,
                     "welfare": welfare, "payoff": payoff, "peak": peak, "final_index": fin, "exchanges": opt(r.exchanges),
                     "rounds_to_detente": opt(r.rounds_to_detente),
+                    "parameter_spread": r.spread.map_or(Value::Null, |s| json!({
+                        "draws": s.groups, "runs_per_draw": s.per, "sd": s.sd, "p05": s.p05, "p95": s.p95,
+                        "design_effect": s.deff,
+                    })),
                 })
             })
             .collect();
@@ -318,8 +335,8 @@ pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
                 }
                 let end = e.start + duration;
                 if end <= sc.rounds {
-                    let label = if *renew_prob > 0.0 {
-                        format!("{} lapses unless renewed (p = {})", e.label, crate::fmt::num(*renew_prob, 3))
+                    let label = if renew_prob.bounds().1 > 0.0 {
+                        format!("{} lapses unless renewed (p = {})", e.label, crate::fmt::num(renew_prob.nominal(), 3))
                     } else {
                         format!("{} lapses", e.label)
                     };

@@ -264,8 +264,8 @@ fn own_value(sc: &Scenario, p: &crate::sweep::ParamPath) -> Option<f64> {
         ["outcomes", "high"] => Some(sc.outcomes.high),
         ["outcomes", "exchanges"] => Some(f64::from(sc.outcomes.exchanges)),
         ["outcomes", "rise"] => Some(sc.outcomes.rise),
-        ["sides", s, "noise"] => side(s).map(|s| s.noise),
-        ["sides", s, "misperception"] => side(s).map(|s| s.misperception),
+        ["sides", s, "noise"] => side(s).map(|s| s.noise.nominal()),
+        ["sides", s, "misperception"] => side(s).map(|s| s.misperception.nominal()),
         ["sides", s, "baseline_welfare"] => side(s).map(|s| s.baseline_welfare),
         ["sides", s, "mutual_escalation_cost"] => side(s).map(|s| s.mutual_escalation_cost),
         ["sides", s, "strategy", name] => side(s).and_then(|s| {

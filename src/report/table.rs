@@ -237,6 +237,60 @@ fn outcome_table(report: &Report) -> TextTable {
     )
 }
 
+/// The continuous outcome beside the labels: each side's escalation index
+/// after the last round, median and 10–90% range over the runs.
+fn final_index_text(report: &Report) -> String {
+    let m = &report.meta;
+    let last: Vec<String> = report
+        .trajectory
+        .iter()
+        .filter(|r| r.round == m.rounds && r.series == super::INDEX_SERIES)
+        .map(|r| {
+            let label = m.sides.iter().position(|s| *s == r.side).map_or(r.side.as_str(), |i| &m.side_labels[i]);
+            format!("{label} {} ({}–{})", fmt::index(Some(r.p50)), fmt::index(Some(r.p10)), fmt::index(Some(r.p90)))
+        })
+        .collect();
+    if last.is_empty() {
+        return String::new();
+    }
+    format!(
+        "escalation index after {} {} (0–1), median and 10–90% of runs: {}\n",
+        m.round_unit,
+        m.rounds,
+        last.join("; ")
+    )
+}
+
+/// With parameter draws shared by groups of runs: the share of each outcome
+/// with its Monte Carlo interval and, apart, the 90% range of the share over
+/// the parameter draws (what the odds would be if the parameters were known).
+fn uncertainty_table(report: &Report) -> Option<String> {
+    let first = report.summary.iter().find_map(|r| r.spread)?;
+    let mut t = TextTable::new(vec![
+        "outcome".to_string(),
+        "share".into(),
+        "95% MC interval".into(),
+        "90% range over parameters".into(),
+        "sd".into(),
+    ]);
+    for r in report.summary.iter().filter(|r| r.slot != Slot::All) {
+        let Some(s) = r.spread else { continue };
+        t.row(vec![
+            r.slot.title().to_string(),
+            pct(r.share),
+            fmt::interval(r.ci_low, r.ci_high),
+            fmt::interval(s.p05, s.p95),
+            pct(s.sd),
+        ]);
+    }
+    Some(format!(
+        "parameter uncertainty: {} parameter draws × {} runs each (docs/model.md §8)\n{}",
+        fmt::count(first.groups),
+        fmt::count(first.per),
+        t.render()
+    ))
+}
+
 /// The cost table: mean cumulative welfare and payoff per run, per side.
 fn cost_table(report: &Report) -> TextTable {
     let m = &report.meta;
@@ -308,7 +362,12 @@ pub fn render(report: &Report) -> String {
     let mut out = heading(report);
     out.push('\n');
     out.push_str(&outcome_table(report).render());
+    out.push_str(&final_index_text(report));
     out.push('\n');
+    if let Some(t) = uncertainty_table(report) {
+        out.push_str(&t);
+        out.push('\n');
+    }
     out.push_str(&cost_table(report).render());
     out.push('\n');
     out.push_str(&concession_table(report).render());

@@ -51,6 +51,11 @@ pub struct Scenario {
     pub welfare_unit: String,
     /// Label of round 1 (e.g. "Nov 2025"), for charts.
     pub first_round: Option<String>,
+    /// Runs that share one draw of the uncertain parameters: run k draws
+    /// them from stream k / runs_per_draw (nested sampling; 1: every run
+    /// draws its own). Groups of runs give the spread due to parameter
+    /// uncertainty apart from the Monte Carlo error (docs/model.md §8).
+    pub runs_per_draw: u64,
     pub sides: Vec<Side>,
     pub events: Vec<Event>,
     pub outcomes: OutcomeRules,
@@ -72,10 +77,11 @@ pub struct Side {
     pub demands_given: bool,
     /// The other side's last move before round 1, as this side remembers it.
     pub last_move: Option<crate::strategy::Action>,
-    /// Probability ε that an intended action is replaced by its opposite.
-    pub noise: f64,
+    /// Probability ε that an intended action is replaced by its opposite
+    /// (a number, or a distribution drawn once per parameter draw).
+    pub noise: Param,
     /// Probability μ that this side reads the other's concession as an escalation.
-    pub misperception: f64,
+    pub misperception: Param,
     pub baseline_welfare: f64,
     /// m: extra welfare loss per round of E_self · E_other.
     pub mutual_escalation_cost: f64,
@@ -261,7 +267,7 @@ impl Param {
 #[derive(Clone, Debug)]
 pub struct Provocation {
     pub lever: usize,
-    pub prob: f64,
+    pub prob: Param,
     pub label: String,
 }
 
@@ -282,9 +288,9 @@ pub enum EventKind {
     /// `talks`, negotiated from `start` on when the standoff is ripe.
     Suspension {
         duration: u32,
-        renew_prob: f64,
+        renew_prob: Param,
         measures: Vec<Measure>,
-        violation_prob: f64,
+        violation_prob: Param,
         renew_penalty: f64,
         talks: Option<Talks>,
     },
@@ -416,9 +422,10 @@ impl Scenario {
     /// once and counted `runs` times.
     pub fn is_deterministic(&self) -> bool {
         let sides_fixed = self.sides.iter().all(|s| {
-            s.noise == 0.0
-                && s.misperception == 0.0
-                && s.provocations.iter().all(|p| p.prob == 0.0)
+            let never = |p: &Param| p.bounds() == (0.0, 0.0);
+            never(&s.noise)
+                && never(&s.misperception)
+                && s.provocations.iter().all(|p| never(&p.prob))
                 && !s.strategy.traits().stochastic
                 && s.strategy_params.iter().all(|p| !p.is_random())
                 && s.levers.iter().all(|l| l.params().iter().all(|p| !p.is_random()))
@@ -426,14 +433,33 @@ impl Scenario {
         let events_fixed = self.events.iter().all(|e| match &e.kind {
             EventKind::Suspension { renew_prob, violation_prob, renew_penalty, talks, .. } => {
                 let certain = |p: f64| p == 0.0 || p == 1.0;
-                certain(*renew_prob)
-                    && certain(*violation_prob)
-                    && (*renew_penalty == 0.0 || *renew_prob == 0.0)
+                let fixed = |p: &Param| !p.is_random() && certain(p.nominal());
+                fixed(renew_prob)
+                    && fixed(violation_prob)
+                    && (*renew_penalty == 0.0 || renew_prob.bounds() == (0.0, 0.0))
                     && talks.as_ref().is_none_or(|t| certain(t.agree_prob))
             }
             EventKind::Scheduled { .. } | EventKind::Violation { .. } => true,
         });
         sides_fixed && events_fixed
+    }
+
+    /// Whether any parameter is a distribution (drawn per parameter draw).
+    pub fn has_uncertain_params(&self) -> bool {
+        let sides = self.sides.iter().any(|s| {
+            s.noise.is_random()
+                || s.misperception.is_random()
+                || s.provocations.iter().any(|p| p.prob.is_random())
+                || s.strategy_params.iter().any(Param::is_random)
+                || s.levers.iter().any(|l| l.params().iter().any(|p| p.is_random()))
+        });
+        let events = self.events.iter().any(|e| match &e.kind {
+            EventKind::Suspension { renew_prob, violation_prob, .. } => {
+                renew_prob.is_random() || violation_prob.is_random()
+            }
+            EventKind::Scheduled { .. } | EventKind::Violation { .. } => false,
+        });
+        sides || events
     }
 
     pub fn side_index(&self, name: &str) -> Option<usize> {

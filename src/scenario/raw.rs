@@ -26,6 +26,8 @@ pub struct RawScenario {
     pub round_unit: Option<String>,
     pub welfare_unit: Option<String>,
     pub first_round: Option<String>,
+    /// Runs that share one draw of the uncertain parameters (nested sampling).
+    pub runs_per_draw: Option<S<i64>>,
     pub outcomes: Option<S<RawOutcomes>>,
     #[serde(default)]
     pub sides: Vec<S<RawSide>>,
@@ -49,8 +51,8 @@ pub struct RawSide {
     pub name: S<String>,
     pub label: Option<String>,
     pub strategy: S<RawStrategy>,
-    pub noise: Option<S<f64>>,
-    pub misperception: Option<S<f64>>,
+    pub noise: Option<S<RawParam>>,
+    pub misperception: Option<S<RawParam>>,
     pub baseline_welfare: Option<S<f64>>,
     pub mutual_escalation_cost: Option<S<f64>>,
     pub primary: Option<S<String>>,
@@ -137,7 +139,7 @@ pub struct RawDemand {
 #[serde(deny_unknown_fields)]
 pub struct RawProvocation {
     pub lever: S<String>,
-    pub prob: S<f64>,
+    pub prob: S<RawParam>,
     pub label: Option<String>,
 }
 
@@ -148,9 +150,9 @@ pub struct RawEvent {
     pub label: Option<String>,
     pub start: Option<S<i64>>,
     pub duration: Option<S<i64>>,
-    pub renew_prob: Option<S<f64>>,
+    pub renew_prob: Option<S<RawParam>>,
     /// Chance that an act perceived as violating the truce ends it.
-    pub violation_prob: Option<S<f64>>,
+    pub violation_prob: Option<S<RawParam>>,
     /// Each violation during a term multiplies the renewal chance by (1 − this).
     pub renew_penalty: Option<S<f64>>,
     /// Negotiations: each side's per-round loss that makes the standoff ripe.

@@ -317,6 +317,9 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
 
     check_size(&cx, &sides, rounds, raw.rounds.span())?;
     check_welfare_bound(&cx, &raw, &sides, rounds)?;
+    let runs_per_draw =
+        raw.runs_per_draw.as_ref().map(|v| int_in(&cx, v, "runs_per_draw", 1, 1_000_000)).transpose()?.unwrap_or(1)
+            as u64;
 
     Ok(Scenario {
         id,
@@ -329,6 +332,7 @@ pub(super) fn validate(path: &Path, source: &Arc<str>, raw: RawScenario) -> R<Sc
         round_unit: raw.round_unit.unwrap_or_else(|| "round".into()),
         welfare_unit: raw.welfare_unit.unwrap_or_else(|| "welfare units".into()),
         first_round: raw.first_round,
+        runs_per_draw,
         sides,
         events,
         outcomes,
@@ -435,7 +439,7 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
             let lever = find(&p.lever)?;
             Ok(Provocation {
                 lever,
-                prob: prob(cx, &p.prob, "provocation prob")?,
+                prob: param(cx, &p.prob, "provocation prob", true)?,
                 label: p.label.clone().unwrap_or_else(|| format!("{} {} provocation", name, names[lever])),
             })
         })
@@ -458,8 +462,13 @@ fn side(cx: &Ctx, s: &RawSide) -> R<Side> {
             },
         },
         payoff_range: (0.0, 0.0),
-        noise: s.noise.as_ref().map(|v| prob(cx, v, "noise")).transpose()?.unwrap_or(0.0),
-        misperception: s.misperception.as_ref().map(|v| prob(cx, v, "misperception")).transpose()?.unwrap_or(0.0),
+        noise: s.noise.as_ref().map(|v| param(cx, v, "noise", true)).transpose()?.unwrap_or(Param::Fixed(0.0)),
+        misperception: s
+            .misperception
+            .as_ref()
+            .map(|v| param(cx, v, "misperception", true))
+            .transpose()?
+            .unwrap_or(Param::Fixed(0.0)),
         baseline_welfare: s
             .baseline_welfare
             .as_ref()
@@ -676,7 +685,12 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
                 1,
                 MAX_ROUNDS as i64,
             )? as u32;
-            let renew_prob = raw.renew_prob.as_ref().map(|v| prob(cx, v, "renew_prob")).transpose()?.unwrap_or(0.0);
+            let renew_prob = raw
+                .renew_prob
+                .as_ref()
+                .map(|v| param(cx, v, "renew_prob", true))
+                .transpose()?
+                .unwrap_or(Param::Fixed(0.0));
             if raw.measures.is_empty() {
                 return Err(missing("measures").with_help(
                     "e.g. measures = [{ side = \"us\", lever = \"port_fees\", level = 0, snap_back = 50 }]",
@@ -698,8 +712,12 @@ fn event(cx: &Ctx, e: &S<RawEvent>, sides: &[Side], rounds: u32) -> R<Event> {
                     })
                 })
                 .collect::<R<Vec<_>>>()?;
-            let violation_prob =
-                raw.violation_prob.as_ref().map(|v| prob(cx, v, "violation_prob")).transpose()?.unwrap_or(0.0);
+            let violation_prob = raw
+                .violation_prob
+                .as_ref()
+                .map(|v| param(cx, v, "violation_prob", true))
+                .transpose()?
+                .unwrap_or(Param::Fixed(0.0));
             let renew_penalty =
                 raw.renew_penalty.as_ref().map(|v| prob(cx, v, "renew_penalty")).transpose()?.unwrap_or(0.0);
             let talks = if kind == "negotiation" {

@@ -43,7 +43,7 @@ fn points_run_first_parameter_slowest() {
     assert_eq!(sweep.point_values(2), [0.0, 0.3]);
     assert_eq!(sweep.point_values(3), [0.1, 0.1]);
     let sc = sweep.scenario_at(5).unwrap();
-    assert_eq!(sc.sides[0].noise, 0.1);
+    assert_eq!(sc.sides[0].noise.nominal(), 0.1);
     assert_eq!(sc.outcomes.low, 0.3);
     assert_eq!(sweep.describe_point(5), "sides.row.noise = 0.1, outcomes.low = 0.3");
 }
@@ -199,13 +199,12 @@ fn every_number_of_the_format_can_be_swept() {
     let catalog = path::catalog(&doc);
     // Every number the schema allows (but runs and seed) has a path here. A
     // distribution's numbers are the same whichever parameter it is written
-    // for: `levers[].pain.beta[]` is covered by `levers[].revenue.beta[]`.
+    // for: `levers[].pain.beta[]` is covered by `levers[].revenue.beta[]`,
+    // `sides[].noise.beta[]` by `sides[].strategy.p_dc.beta[]`.
     let generic = |slot: &str| -> String {
         for dist in [".uniform[]", ".normal.", ".beta[]", ".exponential"] {
             if let Some(at) = slot.find(dist) {
-                let head = &slot[..at];
-                let table = head.rfind('.').map_or("", |d| &head[..d]);
-                return format!("{table}.<param>{}", &slot[at..]);
+                return format!("<param>{}", &slot[at..]);
             }
         }
         slot.to_string()

@@ -32,7 +32,8 @@ fn run_writes_documented_outputs() {
         "scenario,outcome,runs,share,ci_low,ci_high,welfare_us_mean,welfare_us_ci_low,welfare_us_ci_high,\
          welfare_china_mean,welfare_china_ci_low,welfare_china_ci_high,peak_us_mean,peak_china_mean,\
          exchanges_mean,rounds_to_detente_mean,payoff_us_mean,payoff_us_ci_low,payoff_us_ci_high,\
-         payoff_china_mean,payoff_china_ci_low,payoff_china_ci_high,final_index_us_mean,final_index_china_mean"
+         payoff_china_mean,payoff_china_ci_low,payoff_china_ci_high,final_index_us_mean,final_index_china_mean,\
+         param_sd,param_p05,param_p95,design_effect"
     );
     assert_eq!(
         header(&out.join("concessions.csv")),

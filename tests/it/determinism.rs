@@ -12,7 +12,7 @@ fn batch_is_identical_across_thread_counts() {
     // Stochastic strategies, noise and misperception: every channel draws.
     let mut sc =
         classic(r#"{ kind = "generous_tit_for_tat" }"#, r#"{ kind = "random", p_escalate = 0.2 }"#, 0.05, 60, 1);
-    sc.sides[0].misperception = 0.1;
+    sc.sides[0].misperception = tradewar::scenario::Param::Fixed(0.1);
     let cfg = McConfig { runs: 3000, seed: 99 };
     let one = with_threads(1, || run_batch(&sc, &cfg, &Hooks::default(), None)).unwrap().unwrap();
     let three = with_threads(3, || run_batch(&sc, &cfg, &Hooks::default(), None)).unwrap().unwrap();
@@ -26,7 +26,7 @@ fn run_ranges_merge_to_the_whole_batch() {
     // streams, and the integer totals of disjoint ranges add up exactly.
     let mut noisy =
         classic(r#"{ kind = "generous_tit_for_tat" }"#, r#"{ kind = "random", p_escalate = 0.2 }"#, 0.05, 40, 1);
-    noisy.sides[1].misperception = 0.1;
+    noisy.sides[1].misperception = tradewar::scenario::Param::Fixed(0.1);
     let fixed = classic(r#"{ kind = "tit_for_tat" }"#, r#"{ kind = "always_escalate" }"#, 0.0, 40, 1);
     assert!(fixed.is_deterministic() && !noisy.is_deterministic());
     let hooks = Hooks::default();

@@ -18,3 +18,4 @@ mod report;
 mod sweep;
 mod tournament;
 mod truces;
+mod uncertainty;

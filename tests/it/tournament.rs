@@ -21,7 +21,7 @@ fn mean(t: &tradewar::tournament::Tournament, cell: usize, side: usize) -> f64 {
 fn classic_ipd_without_noise_gives_the_classic_payoffs() {
     let mut sc = tradewar::scenario::load(&repo_path("scenarios/classic-ipd.toml")).unwrap();
     for side in &mut sc.sides {
-        side.noise = 0.0;
+        side.noise = tradewar::scenario::Param::Fixed(0.0);
     }
     assert_eq!(sc.rounds, 200);
     let candidates = [vec![TFT, ALLD, ALLC], vec![TFT, ALLD, ALLC]];

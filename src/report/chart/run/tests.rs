@@ -27,6 +27,7 @@ fn sample_report(rounds: u32, shares: [f64; 4], events: &[(u32, &str)]) -> Repor
             final_index: vec![Some(0.4), Some(0.4)],
             exchanges: Some(3.0),
             rounds_to_detente: None,
+            spread: None,
         }
     };
     let mut summary: Vec<SummaryRow> =
