@@ -75,6 +75,9 @@ struct OutcomeRow {
     ci_high: f64,
     /// Per side: mean welfare and its interval (empty cells: none).
     welfare: Vec<[Option<f64>; 3]>,
+    /// With parameter draws (`runs_per_draw`): the 90% range of the share
+    /// over the draws (`param_p05`, `param_p95`).
+    param_range: Option<(f64, f64)>,
 }
 
 /// The figures of `summary.csv`.
@@ -90,9 +93,10 @@ struct Summary {
 pub const CAVEATS: &[&str] = &[
     "It is not a forecast. The shares say how often the game described in the scenario file ends each way, \
      not how likely the real standoff is to end that way.",
-    "The intervals are Monte Carlo sampling error only (Wilson 95%). They do not include the uncertainty of the \
-     inputs: ranges drawn per run (uniform pain, cost, erosion...) are averaged over, and the numbers marked \
-     “assumption” below could be wrong in ways no interval shows. Sweep them (simulate sweep) before quoting a share.",
+    "The 95% intervals are Monte Carlo error only. Where the scenario draws its uncertain parameters \
+     (runs_per_draw), the 90% range over parameters shows how much each share depends on them; numbers given \
+     as fixed values, and those marked “assumption” below, could be wrong in ways no interval or range shows. \
+     Sweep them (simulate sweep) before quoting a share.",
     "Each side follows one fixed rule (a strategy such as generous tit-for-tat) with noise and misperception. \
      Leaders who learn, change course, bargain over packages or respond to events outside the file are not modelled.",
     "Only the levers, events and provocations in the file exist. Elections, third countries, markets, courts, \
@@ -231,6 +235,10 @@ fn parse_summary(bytes: &[u8]) -> Result<Summary, ReportError> {
             ci_low: num(c_low).unwrap_or(0.0),
             ci_high: num(c_high).unwrap_or(0.0),
             welfare,
+            param_range: match (col("param_p05").and_then(num), col("param_p95").and_then(num)) {
+                (Some(lo), Some(hi)) => Some((lo, hi)),
+                _ => None,
+            },
         });
     }
     if rows.is_empty() {
@@ -264,12 +272,16 @@ fn headline(s: &Summary) -> String {
             Outcome::Standoff => "a standoff",
         };
         let ci = crate::fmt::interval(r.ci_low, r.ci_high);
-        if r.runs == 0 {
-            format!("never in {what} (95% interval {ci})")
-        } else if first {
-            format!("in {what} in {} of runs (95% interval {ci})", crate::fmt::percent(r.share))
-        } else {
-            format!("in {what} in {} ({ci})", crate::fmt::percent(r.share))
+        let pct = crate::fmt::percent(r.share);
+        let range = r.param_range.map(|(lo, hi)| crate::fmt::interval(lo, hi));
+        match (r.runs, first, range) {
+            (0, _, _) => format!("none in {what} (95% interval {ci})"),
+            (_, true, Some(p)) => {
+                format!("{pct} end in {what} (95% interval {ci}; {p} over the parameters' uncertainty)")
+            }
+            (_, true, None) => format!("{pct} end in {what} (95% interval {ci})"),
+            (_, false, Some(p)) => format!("{pct} in {what} ({ci}; {p})"),
+            (_, false, None) => format!("{pct} in {what} ({ci})"),
         }
     };
     let parts: Vec<String> = rows.iter().enumerate().map(|(i, r)| part(r, i == 0)).collect();
@@ -277,15 +289,20 @@ fn headline(s: &Summary) -> String {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => parts.join(""),
     };
-    format!("Over {}, the standoff ends {list}.", crate::fmt::count_of(s.total_runs, "simulated run"))
+    format!("Of {}, {list}.", crate::fmt::count_of(s.total_runs, "simulated run"))
 }
 
 fn outcome_table(h: &mut String, s: &Summary, labels: &[String], unit: Option<&str>) {
-    let unit = unit.map(|u| format!(", {u}")).unwrap_or_default();
+    let unit = unit.map(|u| format!(" ({u})")).unwrap_or_default();
     h.push_str("<table class=\"outcomes\"><thead><tr><th>Outcome</th><th class=\"num\">Runs</th>");
-    h.push_str("<th class=\"num\">Share</th><th class=\"num\">95% interval</th><th class=\"bar\"></th>");
+    let spread = s.rows.iter().any(|r| r.param_range.is_some());
+    h.push_str("<th class=\"num\">Share</th><th class=\"num\">95% interval</th>");
+    if spread {
+        h.push_str("<th class=\"num wrap\">90% range over parameters</th>");
+    }
+    h.push_str("<th class=\"bar\"></th>");
     for l in labels {
-        let _ = write!(h, "<th class=\"num\">Mean welfare, {}{}</th>", esc(l), esc(&unit));
+        let _ = write!(h, "<th class=\"num wrap\">Welfare, {}{}</th>", esc(l), esc(&unit));
     }
     h.push_str("</tr></thead><tbody>\n");
     for r in &s.rows {
@@ -293,13 +310,18 @@ fn outcome_table(h: &mut String, s: &Summary, labels: &[String], unit: Option<&s
         let _ = write!(
             h,
             "<tr class=\"{key}\"><th>{title}</th><td class=\"num\">{runs}</td><td class=\"num share\">{share}</td>\
-             <td class=\"num\">{ci}</td><td class=\"bar\"><div class=\"track\"><div class=\"fill {key}\" \
+             <td class=\"num\">{ci}</td>{range}<td class=\"bar\"><div class=\"track\"><div class=\"fill {key}\" \
              style=\"width:{w}%\"></div><div class=\"ci\" style=\"left:{lo}%;width:{cw}%\"></div></div></td>",
             key = r.outcome.key(),
             title = esc(r.outcome.title()),
             runs = crate::fmt::count(r.runs),
             share = esc(&crate::fmt::percent(r.share)),
             ci = esc(&crate::fmt::interval(r.ci_low, r.ci_high)),
+            range = match (spread, r.param_range) {
+                (true, Some((lo, hi))) => format!("<td class=\"num\">{}</td>", esc(&crate::fmt::interval(lo, hi))),
+                (true, None) => "<td class=\"num\">–</td>".to_string(),
+                (false, _) => String::new(),
+            },
             w = pct(r.share),
             lo = pct(r.ci_low),
             cw = pct(r.ci_high - r.ci_low),
@@ -307,7 +329,7 @@ fn outcome_table(h: &mut String, s: &Summary, labels: &[String], unit: Option<&s
         for w in &r.welfare {
             let text = match w {
                 [Some(m), Some(lo), Some(hi)] => format!(
-                    "{} <span class=\"ci\">({} to {})</span>",
+                    "{}<br><span class=\"ci\">{} to {}</span>",
                     esc(&crate::fmt::welfare(Some(*m))),
                     esc(&crate::fmt::welfare(Some(*lo))),
                     esc(&crate::fmt::welfare(Some(*hi)))
@@ -320,9 +342,18 @@ fn outcome_table(h: &mut String, s: &Summary, labels: &[String], unit: Option<&s
         h.push_str("</tr>\n");
     }
     h.push_str(
-        "</tbody></table>\n<p class=\"note\">Share: of all runs. 95% interval: Wilson, for the share. \
-                Welfare: cumulative over the run, mean of the runs that ended this way, with its 95% interval; \
-                – where no run ended this way.</p>\n",
+        "</tbody></table>\n<p class=\"note\">Share: of all runs. 95% interval: Monte Carlo error of the share \
+         (Wilson; clustered by parameter draw when the scenario draws its parameters). ",
+    );
+    if spread {
+        h.push_str(
+            "90% range over parameters: where the share would lie, 5th to 95th percentile over the scenario's \
+             parameter draws, if its uncertain parameters were known (docs/model.md §8). ",
+        );
+    }
+    h.push_str(
+        "Welfare: cumulative over the run, mean of the runs that ended this way, and its 95% interval; \
+         – where no run ended this way. The bar: the share, with its 95% interval.</p>\n",
     );
 }
 
@@ -515,7 +546,7 @@ a{color:#1f5fbf}\
 table{border-collapse:collapse;margin:8px 0}th,td{padding:6px 10px;border-bottom:1px solid #e3e7ee;text-align:left;vertical-align:top}\
 thead th{background:#f4f6f9;font-size:14px}.num{text-align:right;white-space:nowrap}.ci{color:#5b6575;font-size:13px}\
 table.outcomes td.share{font-weight:600}table.outcomes tbody th{white-space:nowrap}\
-td.bar{width:260px}.track{position:relative;height:14px;background:#eef1f5;border-radius:3px;margin-top:5px}\
+table.outcomes{width:100%}th.wrap{white-space:normal;max-width:150px}td.bar{width:200px;min-width:140px}.track{position:relative;height:14px;background:#eef1f5;border-radius:3px;margin-top:5px}\
 .fill{position:absolute;left:0;top:0;bottom:0;border-radius:3px}\
 .track .ci{position:absolute;top:6px;height:2px;background:#1d2430}\
 .fill.detente{background:#66bd63}.fill.vicious_cycle{background:#ca0020}.fill.coercion{background:#8856a7}.fill.standoff{background:#bdbdbd}\

@@ -47,7 +47,7 @@ for r in rows:
         fail.append(f"{title}: share {share} (summary.csv) not in the table")
 top = max(rows, key=lambda r: int(r["runs"]))
 words = re.search(r'<p class="words">(.*?)</p>', dom, re.S)
-if not words or percent(float(top["share"])) + " of runs" not in words.group(1):
+if not words or f'{percent(float(top["share"]))} end in' not in words.group(1):
     fail.append(f"the headline does not give the largest share, {titles[top['outcome']]} {percent(float(top['share']))}")
 
 stems = {f.rsplit(".", 1)[0] for f in os.listdir(out) if f.endswith((".png", ".svg"))}

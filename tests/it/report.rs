@@ -37,7 +37,7 @@ fn the_run_writes_a_page_with_its_figures_charts_and_provenance() {
     for (key, share) in shares(&out) {
         assert!(html.contains(&format!("<td class=\"num share\">{share}</td>")), "{key} {share}");
     }
-    assert!(html.contains("Over 200 simulated runs, the standoff ends in "));
+    assert!(html.contains("<p class=\"words\">Of 200 simulated runs, "));
     // One embedded PNG per chart of the run.
     let pngs: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
@@ -79,7 +79,7 @@ fn report_rewrites_the_same_page_and_keeps_the_run() {
     // A later run replaces the page with its own.
     run(&["scenarios/busan.toml", "--runs", "50", "--no-charts"], &out);
     let after = page(&out);
-    assert!(after.contains("Over 50 simulated runs") && after.contains("--no-charts"));
+    assert!(after.contains("Of 50 simulated runs") && after.contains("--no-charts"));
     assert_eq!(after.matches("<img").count(), 0);
     assert!(!out.join("outcomes.png").exists());
 }

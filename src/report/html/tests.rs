@@ -38,13 +38,13 @@ fn chart(name: &str) -> ChartFile {
 fn headline_in_words_and_table() {
     let p = page(vec![], ScenarioText::Read(SCENARIO.into()));
     assert!(p.contains(
-        "Over 1,000 simulated runs, the standoff ends in a vicious cycle in 60.7% of runs (95% interval 57.6–63.6%), \
-         in a standoff in 29.8% (27.0–32.7%), in détente in 9.5% (7.8–11.5%) and never in one-sided coercion"
+        "Of 1,000 simulated runs, 60.7% end in a vicious cycle (95% interval 57.6–63.6%), 29.8% in a standoff \
+         (27.0–32.7%), 9.5% in détente (7.8–11.5%) and none in one-sided coercion (95% interval 0–0.4%)."
     ));
     for cell in ["<td class=\"num share\">60.7%</td>", "<td class=\"num\">607</td>", "−10.00"] {
         assert!(p.contains(cell), "{cell}");
     }
-    assert!(p.contains("Mean welfare, &lt;US&gt;, $bn"));
+    assert!(p.contains("Welfare, &lt;US&gt; ($bn)"));
 }
 
 #[test]
@@ -100,4 +100,25 @@ fn base64_matches_the_standard() {
 fn a_formula_guard_is_taken_off_the_scenario_id() {
     assert_eq!(uncell("'=x"), "=x");
     assert_eq!(uncell("'plain"), "'plain");
+}
+
+#[test]
+fn the_range_over_parameters_is_shown_when_the_scenario_draws_them() {
+    let csv = "scenario,outcome,runs,share,ci_low,ci_high,welfare_us_mean,param_sd,param_p05,param_p95,design_effect\n\
+        t,detente,100,0.1,0.05,0.16,-1,0.05,0.02,0.21,3\n\
+        t,vicious_cycle,900,0.9,0.84,0.95,-2,0.05,0.79,0.98,3\n\
+        t,all,1000,1,1,1,-2,,,,\n";
+    let provenance = json!({ "seed": 1, "runs": 1000 });
+    let p = run_page(&RunPage {
+        summary_csv: csv.as_bytes().to_vec(),
+        provenance,
+        charts: vec![],
+        scenario: ScenarioText::Missing("gone".into()),
+    })
+    .unwrap();
+    assert!(p.contains("<th class=\"num wrap\">90% range over parameters</th>"));
+    assert!(p.contains("90.0% end in a vicious cycle (95% interval 84.0–95.0%; 79.0–98.0% over the parameters"));
+    assert!(p.contains("<td class=\"num\">2.0–21.0%</td>"));
+    let plain = page(vec![], ScenarioText::Read(SCENARIO.into()));
+    assert!(!plain.contains("90% range over parameters</th>") && !plain.contains("parameters' uncertainty"));
 }
