@@ -97,6 +97,8 @@ pub enum Command {
     Violation(ViolationArgs),
     /// Outcome shares over a grid of each classification threshold (window, low, high, ...).
     Robustness(RobustnessArgs),
+    /// Which uncertain inputs drive the odds and welfare: Sobol first-order and total indices.
+    Sensitivity(SensitivityArgs),
     /// Print one run round by round: moves, perceptions and lever values.
     Playthrough {
         #[arg(value_name = "SCENARIO")]
@@ -364,6 +366,35 @@ pub struct RobustnessArgs {
     #[command(flatten)]
     pub sim: SimArgs,
 }
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = SENSITIVITY_HELP,
+    mut_arg("runs", |a| a.help("Runs per evaluation (R) [default: 10]")),
+    mut_arg("out", |a| a.help("Output folder [default: output/<scenario file stem>-sensitivity]")),
+)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML): its parameters written as distributions are the inputs.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// Base samples N of Saltelli's design (rows of the matrices A and B).
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u64).range(8..=1_000_000))]
+    pub samples: u64,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+const SENSITIVITY_HELP: &str = "\
+Variance-based sensitivity (Sobol indices) of P(vicious cycle), P(détente) and
+each side's welfare to every parameter the scenario writes as a distribution,
+and to the play's own randomness. Saltelli's design: N samples × (k + 3)
+evaluations of R runs each, with common random numbers within a sample;
+first-order indices by Saltelli (2010), total by Jansen (1999), 95% bootstrap
+intervals (docs/model.md §8d). Writes sensitivity.csv and sensitivity.png.
+
+Examples:
+  simulate sensitivity scenarios/busan.toml
+  simulate sensitivity scenarios/busan.toml --samples 1000 --runs 10";
 
 const ROBUSTNESS_HELP: &str = "\
 The outcome labels depend on thresholds (docs/model.md §6b). Each run is played

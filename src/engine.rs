@@ -304,6 +304,9 @@ pub struct Game<'a> {
     provocations: [Vec<(Clock, usize)>; 2],
     strategy_rng: [LazyRng; 2],
     params_rng: LazyRng,
+    /// Uniforms to use instead of the parameter stream's draws, in draw
+    /// order (`set_param_uniforms`: variance-based sensitivity).
+    param_u: Option<Vec<f64>>,
     events_rng: LazyRng,
     talks_rng: LazyRng,
     violations_rng: LazyRng,
@@ -424,6 +427,7 @@ impl<'a> Game<'a> {
             provocations,
             strategy_rng: [LazyRng::new(Channel::Strategy(0)), LazyRng::new(Channel::Strategy(1))],
             params_rng: LazyRng::new(Channel::Params),
+            param_u: None,
             events_rng: LazyRng::new(Channel::Events),
             talks_rng: LazyRng::new(Channel::Talks),
             violations_rng: LazyRng::new(Channel::Violations),
@@ -658,6 +662,13 @@ impl<'a> Game<'a> {
         }
     }
 
+    /// Draw the uncertain parameters (`Scenario::uncertain_params`, in that
+    /// order) from these uniforms instead of the run's parameter stream; `None`
+    /// restores the stream.
+    pub fn set_param_uniforms(&mut self, u: Option<Vec<f64>>) {
+        self.param_u = u;
+    }
+
     fn reset(&mut self, run: u64) {
         let sc = self.sc;
         // Runs that share a parameter draw share its stream.
@@ -683,8 +694,20 @@ impl<'a> Game<'a> {
         // Uncertain parameters: one draw each, in file order, from the run's
         // parameter stream (fixed ones draw nothing): every lever's, then each
         // side's strategy parameters.
-        let draw =
-            |p: &Param, rng: &mut LazyRng| if p.is_random() { p.sample(rng.unit(self.streams)) } else { p.nominal() };
+        let over = self.param_u.take();
+        let mut drawn = 0;
+        let streams = self.streams;
+        let mut draw = |p: &Param, rng: &mut LazyRng| {
+            if !p.is_random() {
+                return p.nominal();
+            }
+            let u = match &over {
+                Some(u) => u[drawn],
+                None => rng.unit(streams),
+            };
+            drawn += 1;
+            p.sample(u)
+        };
         for (l, lever) in sc.sides.iter().flat_map(|s| &s.levers).enumerate() {
             let off = self.disabled & 1 << l != 0;
             self.rung[l] = if off { 0 } else { lever.start as u8 };
@@ -740,6 +763,8 @@ impl<'a> Game<'a> {
                 e.violation_p = draw(violation_prob, &mut self.params_rng);
             }
         }
+        debug_assert!(over.as_ref().is_none_or(|u| u.len() == drawn), "one uniform per uncertain parameter");
+        self.param_u = over;
         for e in &mut self.events {
             e.expiry = 0;
             e.active = false;

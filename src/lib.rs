@@ -27,6 +27,7 @@ pub mod report;
 pub mod rng;
 pub mod robustness;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sha256;
 pub mod spread;
 pub mod stats;

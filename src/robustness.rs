@@ -184,8 +184,8 @@ mod tests {
         let sc = crate::scenario::parse(
             std::path::Path::new("t.toml"),
             "rounds = 24\n[outcomes]\nwindow = 6\nlow = 0.05\nhigh = 0.95\n\
-             [[sides]]\nname = \"a\"\nstrategy = \"tit_for_tat\"\n[[sides.levers]]\nname = \"x\"\nladder = [0, 1]\npain = 1.0\n\
-             [[sides]]\nname = \"b\"\nstrategy = \"tit_for_tat\"\n[[sides.levers]]\nname = \"y\"\nladder = [0, 1]\npain = 1.0\n",
+             [[sides]]\nname = \"a\"\nstrategy = { kind = \"tit_for_tat\" }\n[[sides.levers]]\nname = \"x\"\nladder = [0, 1]\npain = 1.0\n\
+             [[sides]]\nname = \"b\"\nstrategy = { kind = \"tit_for_tat\" }\n[[sides.levers]]\nname = \"y\"\nladder = [0, 1]\npain = 1.0\n",
         )
         .unwrap();
         let g = grid(&sc);

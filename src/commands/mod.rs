@@ -156,6 +156,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Compare(args)) => compare::compare(&args),
         Some(Command::Violation(args)) => compare::violation(&args),
         Some(Command::Robustness(args)) => analyses::robustness(&args),
+        Some(Command::Sensitivity(args)) => analyses::sensitivity(&args),
         Some(Command::Playthrough { scenario, run, runs, seed }) => {
             playthrough::playthrough(&scenario, run, runs, seed)
         }

@@ -444,6 +444,61 @@ impl Scenario {
         sides_fixed && events_fixed
     }
 
+    /// Every parameter written as a distribution, in the order the engine
+    /// draws them (docs/model.md §8): (sweep-style path, the parameter).
+    pub fn uncertain_params(&self) -> Vec<(String, Param)> {
+        const LEVER_FIELDS: [&str; 8] = [
+            "pain",
+            "cost",
+            "erosion",
+            "erosion_floor",
+            "revenue",
+            "terms_of_trade",
+            "political_gain",
+            "political_pain",
+        ];
+        let mut out = Vec::new();
+        for s in &self.sides {
+            for l in &s.levers {
+                for (field, p) in LEVER_FIELDS.iter().zip(l.params()) {
+                    if p.is_random() {
+                        out.push((format!("sides.{}.levers.{}.{field}", s.name, l.name), *p));
+                    }
+                }
+            }
+        }
+        for s in &self.sides {
+            let specs = s.strategy.kind().info().params;
+            for (spec, p) in specs.iter().zip(&s.strategy_params) {
+                if p.is_random() {
+                    out.push((format!("sides.{}.strategy.{}", s.name, spec.name), *p));
+                }
+            }
+        }
+        for s in &self.sides {
+            for (name, p) in [("noise", &s.noise), ("misperception", &s.misperception)] {
+                if p.is_random() {
+                    out.push((format!("sides.{}.{name}", s.name), *p));
+                }
+            }
+            for (k, p) in s.provocations.iter().enumerate() {
+                if p.prob.is_random() {
+                    out.push((format!("sides.{}.provocations.{k}.prob", s.name), p.prob));
+                }
+            }
+        }
+        for (k, e) in self.events.iter().enumerate() {
+            if let EventKind::Suspension { renew_prob, violation_prob, .. } = &e.kind {
+                for (name, p) in [("renew_prob", renew_prob), ("violation_prob", violation_prob)] {
+                    if p.is_random() {
+                        out.push((format!("events.{k}.{name}"), *p));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether any parameter is a distribution (drawn per parameter draw).
     pub fn has_uncertain_params(&self) -> bool {
         let sides = self.sides.iter().any(|s| {

@@ -85,3 +85,31 @@ fn robustness_rows_at_the_scenarios_own_thresholds_equal_the_run() {
         assert!(own.iter().all(|s| *s == share(&summary, o)[0]), "{o}: {own:?} vs {summary}");
     }
 }
+
+#[test]
+fn sensitivity_writes_its_indices_identically_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: &str, out: &str| {
+        let out = dir.path().join(out);
+        crate::common::simulate()
+            .args(["sensitivity", "scenarios/busan.toml", "--samples", "8", "--runs", "2", "--rounds", "8", "-q"])
+            .args(["--threads", threads, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("sensitivity.csv")).unwrap()
+    };
+    let (one, two) = (run("1", "a"), run("2", "b"));
+    assert_eq!(one, two);
+    assert!(one.starts_with("scenario,figure,input,label,first_order,"));
+    let sc = tradewar::scenario::load(&repo_path("scenarios/busan.toml")).unwrap();
+    // Every uncertain input and the play, for each of the four figures.
+    assert_eq!(one.lines().count(), 1 + 4 * (sc.uncertain_params().len() + 1));
+    assert!(one.contains(",sides.china.strategy.generosity,") && one.contains(",play,"));
+    // A scenario without distributions has nothing to attribute: exit 2.
+    crate::common::simulate()
+        .args(["sensitivity", "scenarios/classic-ipd.toml", "-q", "--out"])
+        .arg(dir.path().join("c"))
+        .assert()
+        .code(2);
+}

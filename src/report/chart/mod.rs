@@ -26,6 +26,7 @@ pub mod compare;
 pub mod fit;
 pub mod leverage;
 pub mod run;
+pub mod sensitivity;
 mod svg_font;
 pub mod sweep;
 pub mod tournament;
