@@ -157,7 +157,7 @@ pub fn run_page(page: &RunPage) -> Result<String, ReportError> {
 
     // Charts.
     h.push_str("<section id=\"charts\"><h2>Charts</h2>\n");
-    let shown = chart_figures(&mut h, &page.charts);
+    let shown = chart_figures(&mut h, &page.charts, RUN_CHARTS);
     if shown == 0 {
         h.push_str(
             "<p class=\"note\">No charts: the run was made with <code>--no-charts</code>. The figures above are \
@@ -189,6 +189,102 @@ pub fn run_page(page: &RunPage) -> Result<String, ReportError> {
          <code>simulate report FOLDER</code> writes it again from the folder's files.</footer>\n</main></body></html>\n",
     );
     Ok(h)
+}
+
+/// Everything the page of `simulate compare` (or `violation`) is built from.
+#[derive(Clone, Debug)]
+pub struct ComparePage<'a> {
+    pub rows: &'a [crate::report::compare::CompareRow],
+    pub meta: &'a crate::montecarlo::RunMeta,
+    /// Scenario A's and B's names.
+    pub names: [&'a str; 2],
+    /// The set's name (`compare`, `violation`): its chart's file stem.
+    pub set: &'a str,
+    pub charts: Vec<ChartFile>,
+    /// The set's record in `provenance.json`.
+    pub provenance: Value,
+}
+
+/// What a paired comparison cannot say, before the run page's caveats.
+pub const COMPARE_CAVEATS: &[&str] = &[
+    "The ± are paired 95% intervals that treat the runs as independent. When a scenario draws its uncertain \
+     parameters once per group of runs (runs_per_draw), they understate the uncertainty: run the comparison \
+     again with other --seed values and look at the spread.",
+    "Both scenarios share every random number run by run, so the difference comes from what differs between \
+     the files; it says nothing about numbers the two files share.",
+];
+
+/// The page of a comparison: B against A, figure by figure.
+pub fn compare_page(page: &ComparePage) -> String {
+    use crate::report::compare::{difference, value};
+    let [a, b] = page.names;
+    let meta = page.meta;
+    let title = format!("{b} against {a}");
+    let mut h = String::new();
+    head(&mut h, &format!("{title}: simulate report"));
+    let _ = writeln!(
+        h,
+        "<header><h1>{}</h1><p class=\"meta\">A: {} · B: {}<br>{} each, seed {}; the same random numbers in both \
+         (paired differences, 95%) · simulate {} (<a href=\"#provenance\">provenance</a>)</p></header>",
+        esc(&title),
+        esc(a),
+        esc(b),
+        esc(&crate::fmt::count_of(meta.runs, "run")),
+        meta.seed,
+        esc(&field(&page.provenance, "version")),
+    );
+    h.push_str("<section id=\"headline\"><h2>Headline</h2>\n");
+    let said: Vec<String> = page
+        .rows
+        .iter()
+        .filter(|r| r.key == "p_detente" || r.key == "p_vicious_cycle")
+        .map(|r| {
+            format!(
+                "{} goes from {} to {} ({})",
+                r.title,
+                value(r.a.mean, r.is_share),
+                value(r.b.mean, r.is_share),
+                difference(&r.diff, r.is_share)
+            )
+        })
+        .collect();
+    if !said.is_empty() {
+        let _ = writeln!(h, "<p class=\"words\">From A to B, {}.</p>", esc(&said.join("; ")));
+    }
+    h.push_str(
+        "<table class=\"outcomes\"><thead><tr><th>Figure</th><th class=\"num\">A</th><th class=\"num\">B</th>\
+         <th class=\"num\">B − A (95%)</th></tr></thead><tbody>\n",
+    );
+    for r in page.rows {
+        let _ = writeln!(
+            h,
+            "<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num share\">{}</td></tr>",
+            esc(&r.title),
+            esc(&value(r.a.mean, r.is_share)),
+            esc(&value(r.b.mean, r.is_share)),
+            esc(&difference(&r.diff, r.is_share))
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody></table>\n<p class=\"note\">Shares in percent, differences of shares in percentage points (pp); \
+         welfare and payoff in {} over the run.</p></section>",
+        esc(&meta.welfare_unit)
+    );
+    h.push_str("<section id=\"charts\"><h2>Charts</h2>\n");
+    let caption = [(page.set, "The paired differences B − A with their 95% intervals")];
+    if chart_figures(&mut h, &page.charts, &caption) == 0 {
+        h.push_str("<p class=\"note\">No charts: the comparison was made with <code>--no-charts</code>.</p>\n");
+    }
+    h.push_str("</section>\n<section id=\"caveats\"><h2>What the comparison cannot say</h2>\n<ul class=\"caveats\">\n");
+    // The run page's caveat on intervals speaks of its assumptions section.
+    for c in COMPARE_CAVEATS.iter().chain(CAVEATS.iter().filter(|c| !c.contains("below"))) {
+        let _ = writeln!(h, "<li>{}</li>", esc(c));
+    }
+    h.push_str("</ul></section>\n");
+    provenance(&mut h, &page.provenance);
+    h.push_str("<footer>Written by <code>simulate</code>. Self-contained: no script, no network.</footer>\n</main></body></html>\n");
+    h
 }
 
 /// The figures of `summary.csv`: side names from its welfare columns, one
@@ -357,11 +453,12 @@ fn outcome_table(h: &mut String, s: &Summary, labels: &[String], unit: Option<&s
     );
 }
 
-/// The charts, one figure each; returns how many.
-fn chart_figures(h: &mut String, charts: &[ChartFile]) -> usize {
+/// The charts, one figure each, `known` ones first with their captions;
+/// returns how many.
+fn chart_figures(h: &mut String, charts: &[ChartFile], known_charts: &[(&str, &str)]) -> usize {
     let mut shown = 0;
-    let known: Vec<&str> = RUN_CHARTS.iter().map(|(stem, _)| *stem).collect();
-    let mut stems: Vec<(String, String)> = RUN_CHARTS.iter().map(|(s, c)| (s.to_string(), c.to_string())).collect();
+    let known: Vec<&str> = known_charts.iter().map(|(stem, _)| *stem).collect();
+    let mut stems: Vec<(String, String)> = known_charts.iter().map(|(s, c)| (s.to_string(), c.to_string())).collect();
     // Charts the page does not know (a newer version's) come last, as they are.
     for c in charts {
         let stem = c.name.rsplit_once('.').map_or(c.name.as_str(), |(s, _)| s);
@@ -481,10 +578,10 @@ fn provenance(h: &mut String, prov: &Value) {
     }
     let files: Vec<&str> =
         prov.get("files").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-    row(h, "Files of the run", esc(&files.join(", ")));
+    row(h, "Files written", esc(&files.join(", ")));
     h.push_str(
-        "</tbody></table>\n<p class=\"note\">From the run's record in provenance.json. The same scenario \
-                file, seed and number of runs give the same figures, with any number of threads.</p></section>\n",
+        "</tbody></table>\n<p class=\"note\">From the command's record in provenance.json. The same scenario \
+                files, seed and number of runs give the same figures, with any number of threads.</p></section>\n",
     );
 }
 

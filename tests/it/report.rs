@@ -112,3 +112,24 @@ fn report_refuses_a_folder_without_a_run() {
     assert!(stderr_of(&o).contains("has no readable provenance.json"), "{}", stderr_of(&o));
     assert!(!dir.path().join("report.html").exists());
 }
+
+#[test]
+fn compare_writes_a_page_of_the_paired_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(&["compare", "scenarios/busan.toml", "scenarios/busan-erratic-us.toml", "--runs", "100"], &out);
+    let html = page(&out);
+    assert!(html.contains("<h1>Busan truce with an erratic US, Nov 2025 – Oct 2027 against Busan truce"));
+    // Each difference as compare.csv gives it.
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    for line in csv.lines().skip(1).filter(|l| l.starts_with("p_")) {
+        let f: Vec<f64> = line.split(',').skip(7).take(3).map(|x| x.parse().unwrap()).collect();
+        let want = format!("{:+.1} ±{:.1} pp", 100.0 * f[0], 100.0 * (f[2] - f[1]) / 2.0).replace('-', "−");
+        assert!(html.contains(&format!("<td class=\"num share\">{want}</td>")), "{line}: {want}");
+    }
+    assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), 1);
+    assert!(html.contains("runs_per_draw") && !html.contains("“assumption” below"));
+    let prov: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("provenance.json")).unwrap()).unwrap();
+    assert_eq!(prov["sets"]["compare"]["seed"], 20251030);
+    assert!(html.contains("<th>seed</th><td>20251030</td>"));
+}
