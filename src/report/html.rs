@@ -95,7 +95,7 @@ pub const CAVEATS: &[&str] = &[
      not how likely the real standoff is to end that way.",
     "The 95% intervals are Monte Carlo error only. Where the scenario draws its uncertain parameters \
      (runs_per_draw), the 90% range over parameters shows how much each share depends on them; numbers given \
-     as fixed values, and those marked “assumption” below, could be wrong in ways no interval or range shows. \
+     as fixed values, and those marked “assumption” above, could be wrong in ways no interval or range shows. \
      Sweep them (simulate sweep) before quoting a share.",
     "Each side follows one fixed rule (a strategy such as generous tit-for-tat) with noise and misperception. \
      Leaders who learn, change course, bargain over packages or respond to events outside the file are not modelled.",
@@ -278,7 +278,7 @@ pub fn compare_page(page: &ComparePage) -> String {
     }
     h.push_str("</section>\n<section id=\"caveats\"><h2>What the comparison cannot say</h2>\n<ul class=\"caveats\">\n");
     // The run page's caveat on intervals speaks of its assumptions section.
-    for c in COMPARE_CAVEATS.iter().chain(CAVEATS.iter().filter(|c| !c.contains("below"))) {
+    for c in COMPARE_CAVEATS.iter().chain(CAVEATS.iter().filter(|c| !c.contains("“assumption”"))) {
         let _ = writeln!(h, "<li>{}</li>", esc(c));
     }
     h.push_str("</ul></section>\n");
@@ -560,8 +560,8 @@ fn provenance(h: &mut String, prov: &Value) {
         .unwrap_or_default();
     row(h, "Command line", format!("<code>{}</code>", esc(&command.join(" "))));
     row(h, "Date (UTC)", esc(&field(prov, "date")));
-    for key in ["seed", "runs", "rounds"] {
-        row(h, key, esc(&field(prov, key)));
+    for (key, label) in [("seed", "Seed"), ("runs", "Runs"), ("rounds", "Rounds")] {
+        row(h, label, esc(&field(prov, key)));
     }
     for input in prov.get("inputs").and_then(Value::as_array).into_iter().flatten() {
         let role = input.get("role").and_then(Value::as_str).unwrap_or("input");

@@ -55,7 +55,7 @@ fn the_run_writes_a_page_with_its_figures_charts_and_provenance() {
         assert!(html.contains(record[key].as_str().unwrap()), "{key}");
     }
     let sha = record["inputs"][0]["sha256"].as_str().unwrap();
-    assert!(html.contains(sha) && html.contains("<th>seed</th><td>20251030</td>"));
+    assert!(html.contains(sha) && html.contains("<th>Seed</th><td>20251030</td>"));
     assert!(record["files"].as_array().unwrap().iter().any(|f| f == "report.html"));
     for fetch in ["<script", "<link", "src=\"http", "href=\"http", "url("] {
         assert!(!html.contains(fetch), "the page fetches something: {fetch}");
@@ -128,8 +128,8 @@ fn compare_writes_a_page_of_the_paired_differences() {
         assert!(html.contains(&format!("<td class=\"num share\">{want}</td>")), "{line}: {want}");
     }
     assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), 1);
-    assert!(html.contains("runs_per_draw") && !html.contains("“assumption” below"));
+    assert!(html.contains("runs_per_draw") && !html.contains("“assumption”"));
     let prov: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("provenance.json")).unwrap()).unwrap();
     assert_eq!(prov["sets"]["compare"]["seed"], 20251030);
-    assert!(html.contains("<th>seed</th><td>20251030</td>"));
+    assert!(html.contains("<th>Seed</th><td>20251030</td>"));
 }
