@@ -307,6 +307,10 @@ pub struct Game<'a> {
     /// Uniforms to use instead of the parameter stream's draws, in draw
     /// order (`set_param_uniforms`: variance-based sensitivity).
     param_u: Option<Vec<f64>>,
+    /// The last parameter draw and its group (run / runs_per_draw): the runs
+    /// of a group reuse it instead of inverting the distributions again.
+    drawn: Vec<f64>,
+    drawn_group: Option<u64>,
     events_rng: LazyRng,
     talks_rng: LazyRng,
     violations_rng: LazyRng,
@@ -428,6 +432,8 @@ impl<'a> Game<'a> {
             strategy_rng: [LazyRng::new(Channel::Strategy(0)), LazyRng::new(Channel::Strategy(1))],
             params_rng: LazyRng::new(Channel::Params),
             param_u: None,
+            drawn: Vec::new(),
+            drawn_group: None,
             events_rng: LazyRng::new(Channel::Events),
             talks_rng: LazyRng::new(Channel::Talks),
             violations_rng: LazyRng::new(Channel::Violations),
@@ -695,18 +701,31 @@ impl<'a> Game<'a> {
         // parameter stream (fixed ones draw nothing): every lever's, then each
         // side's strategy parameters.
         let over = self.param_u.take();
+        let group = run / sc.runs_per_draw;
+        let reuse = over.is_none() && self.drawn_group == Some(group);
+        let mut cache = std::mem::take(&mut self.drawn);
+        if !reuse {
+            cache.clear();
+        }
         let mut drawn = 0;
         let streams = self.streams;
         let mut draw = |p: &Param, rng: &mut LazyRng| {
             if !p.is_random() {
                 return p.nominal();
             }
-            let u = match &over {
-                Some(u) => u[drawn],
-                None => rng.unit(streams),
+            let v = if reuse {
+                cache[drawn]
+            } else {
+                let u = match &over {
+                    Some(u) => u[drawn],
+                    None => rng.unit(streams),
+                };
+                let v = p.sample(u);
+                cache.push(v);
+                v
             };
             drawn += 1;
-            p.sample(u)
+            v
         };
         for (l, lever) in sc.sides.iter().flat_map(|s| &s.levers).enumerate() {
             let off = self.disabled & 1 << l != 0;
@@ -764,7 +783,9 @@ impl<'a> Game<'a> {
             }
         }
         debug_assert!(over.as_ref().is_none_or(|u| u.len() == drawn), "one uniform per uncertain parameter");
+        self.drawn_group = if over.is_none() { Some(group) } else { None };
         self.param_u = over;
+        self.drawn = cache;
         for e in &mut self.events {
             e.expiry = 0;
             e.active = false;

@@ -306,16 +306,26 @@ pub fn ln_gamma(x: f64) -> f64 {
 /// The regularised incomplete beta function I_x(a, b), by its continued
 /// fraction (Lentz), for a, b > 0 and x in [0, 1].
 pub fn beta_cdf(x: f64, a: f64, b: f64) -> f64 {
+    beta_cdf_with(x, a, b, ln_beta(a, b))
+}
+
+/// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
+pub fn ln_beta(a: f64, b: f64) -> f64 {
+    ln_gamma(a) + ln_gamma(b) - ln_gamma(a + b)
+}
+
+/// [`beta_cdf`] with ln B(a, b) computed once by the caller.
+fn beta_cdf_with(x: f64, a: f64, b: f64, ln_b: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
     if x >= 1.0 {
         return 1.0;
     }
-    let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
+    let ln_front = a * x.ln() + b * (1.0 - x).ln() - ln_b;
     // The continued fraction converges fast for x < (a + 1)/(a + b + 2).
     if x > (a + 1.0) / (a + b + 2.0) {
-        return 1.0 - beta_cdf(1.0 - x, b, a);
+        return 1.0 - beta_cdf_with(1.0 - x, b, a, ln_b);
     }
     let tiny = 1e-300;
     let (mut c, mut d) = (1.0, 1.0 - (a + b) * x / (a + 1.0));
@@ -348,18 +358,39 @@ pub fn beta_cdf(x: f64, a: f64, b: f64) -> f64 {
     (ln_front.exp() * h / a).clamp(0.0, 1.0)
 }
 
-/// The p-quantile of Beta(a, b), by bisection on [`beta_cdf`] (to 1e-12).
+/// The p-quantile of Beta(a, b): Newton's method on [`beta_cdf`], kept
+/// inside a bracket that shrinks at every step (a bisection step whenever
+/// Newton would leave it). About six CDF evaluations where plain
+/// bisection needed sixty. Converged to 1e-14 relative to the quantile.
 pub fn beta_inv_cdf(p: f64, a: f64, b: f64) -> f64 {
-    let (mut lo, mut hi) = (0.0f64, 1.0f64);
-    for _ in 0..60 {
-        let mid = 0.5 * (lo + hi);
-        if beta_cdf(mid, a, b) < p {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
+    if p <= 0.0 {
+        return 0.0;
     }
-    0.5 * (lo + hi)
+    if p >= 1.0 {
+        return 1.0;
+    }
+    let ln_b = ln_beta(a, b);
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    let mut x = a / (a + b);
+    for _ in 0..200 {
+        let f = beta_cdf_with(x, a, b, ln_b) - p;
+        if f == 0.0 {
+            return x;
+        }
+        if f < 0.0 {
+            lo = x;
+        } else {
+            hi = x;
+        }
+        let pdf = ((a - 1.0) * x.ln() + (b - 1.0) * (1.0 - x).ln() - ln_b).exp();
+        let newton = x - f / pdf;
+        let next = if pdf.is_finite() && pdf > 0.0 && newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
+        if (next - x).abs() <= 1e-14 * next.max(1e-300) || hi - lo <= 1e-15 * hi {
+            return next;
+        }
+        x = next;
+    }
+    x
 }
 
 #[cfg(test)]
@@ -390,6 +421,17 @@ mod beta_tests {
         for p in [0.05, 0.5, 0.95] {
             assert!((beta_cdf(beta_inv_cdf(p, 3.0, 4.0), 3.0, 4.0) - p).abs() < 1e-10);
         }
+        // Shapes with a pole or a steep edge: Beta(1, 49), Beta(0.5, 0.5), Beta(3, 1).
+        for (a, b) in [(1.0, 49.0), (0.5, 0.5), (3.0, 1.0), (1.0, 19.8), (200.0, 3.0)] {
+            for p in [1e-9, 0.001, 0.05, 0.3, 0.5, 0.9, 0.999] {
+                let x = beta_inv_cdf(p, a, b);
+                assert!((0.0..=1.0).contains(&x));
+                assert!((beta_cdf(x, a, b) - p).abs() < 1e-9, "Beta({a}, {b}) at {p}: {x}");
+            }
+        }
+        // Closed forms: Beta(1, b) has quantile 1 − (1 − p)^(1/b); Beta(a, 1) has p^(1/a).
+        assert!((beta_inv_cdf(0.3, 1.0, 49.0) - (1.0 - 0.7f64.powf(1.0 / 49.0))).abs() < 1e-12);
+        assert!((beta_inv_cdf(0.3, 3.0, 1.0) - 0.3f64.powf(1.0 / 3.0)).abs() < 1e-12);
     }
 }
 

@@ -284,7 +284,7 @@ fn uncertainty_table(report: &Report) -> Option<String> {
         ]);
     }
     Some(format!(
-        "parameter uncertainty: {} parameter draws × {} runs each (docs/model.md §8)\n{}",
+        "parameter uncertainty: {} parameter draws × {} runs each (docs/model.md §8c)\n{}",
         fmt::count(first.groups),
         fmt::count(first.per),
         t.render()

@@ -25,7 +25,7 @@ results, so the outputs are byte-identical to an unsharded run.
 
 mod file;
 pub mod path;
-mod sha256;
+
 pub mod shard;
 pub mod values;
 

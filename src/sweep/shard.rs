@@ -26,10 +26,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::sha256::sha256_hex;
 use super::values::fmt_value;
 use super::{MAX_POINTS, Piece, PointResult, Sweep, SweepError, SweepSpec, Vary, stem};
 use crate::error::Error;
+use crate::sha256::hex as sha256_hex;
 use crate::totals::Totals;
 
 const FORMAT: &str = "simulate-sweep-shard";

@@ -44,7 +44,7 @@ impl Draw for LeverageFigure<'_> {
             root,
             &format!("What each lever is worth: {}", meta.scenario),
             &[
-                "Shapley value of each lever on the chance that the side's demand is met at the end, in \
+                "Shapley value of each lever on the chance that the other side makes the first concession to a demand, in \
                  percentage points; whiskers: 95% intervals"
                     .to_string(),
                 format!(
@@ -65,7 +65,7 @@ impl Draw for LeverageFigure<'_> {
 }
 
 fn draw_side<DB: DrawingBackend>(v: &LeverValues, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
-    let f = v.figures.iter().position(|f| *f == Figure::DemandMet).unwrap_or(0);
+    let f = v.figures.iter().position(|f| *f == Figure::OtherConcedesFirst).unwrap_or(0);
     let colour = side_colour(v.side);
     let other = &v.meta.side_labels[1 - v.side];
     let width = area.dim_in_pixel().0 as i32 - 2 * MARGIN;
@@ -78,7 +78,7 @@ fn draw_side<DB: DrawingBackend>(v: &LeverValues, area: &DrawingArea<DB, Shift>)
     )?;
     draw_fitted(
         area,
-        &format!("effect on P(its demand is met by the end), against {other}"),
+        &format!("effect on P({other} gives way first)"),
         &text(LEGEND_PX, FontStyle::Normal, &MUTED),
         (MARGIN, 32),
         width,
@@ -121,15 +121,7 @@ fn draw_side<DB: DrawingBackend>(v: &LeverValues, area: &DrawingArea<DB, Shift>)
         .x_labels(8)
         .y_labels(n * 2 + 1)
         .x_label_formatter(&|x| format!("{x:+.0}"))
-        .y_label_formatter(&|y| {
-            // Labels at the bar centres (k + 0.5), top to bottom in lever order.
-            let k = (n as f64 - y - 0.5).round();
-            if (n as f64 - y - 0.5 - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < n {
-                names[k as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| super::bar_label(&names, *y))
         .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
         .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
         .x_desc("percentage points")
@@ -144,14 +136,9 @@ fn draw_side<DB: DrawingBackend>(v: &LeverValues, area: &DrawingArea<DB, Shift>)
         chart
             .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (mean, y + 0.8)], fill.filled())))
             .map_err(fail)?;
-        chart
-            .draw_series([
-                PathElement::new(vec![(a, y + 0.5), (b, y + 0.5)], INK.stroke_width(2)),
-                PathElement::new(vec![(a, y + 0.38), (a, y + 0.62)], INK.stroke_width(2)),
-                PathElement::new(vec![(b, y + 0.38), (b, y + 0.62)], INK.stroke_width(2)),
-            ])
-            .map_err(fail)?;
-        let label = format!("{mean:+.1}");
+        chart.draw_series(super::whisker(a, b, y + 0.5)).map_err(fail)?;
+        // "+0.0", never "-0.0".
+        let label = if mean.abs() < 0.05 { "0.0".to_string() } else { format!("{mean:+.1}") };
         let style = text(TICK_PX, FontStyle::Bold, &INK);
         let (x, anchor) = if mean >= 0.0 { (b, HPos::Left) } else { (a, HPos::Right) };
         chart

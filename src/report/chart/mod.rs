@@ -331,3 +331,20 @@ pub(super) fn count(n: u64, unit: &str) -> String {
 pub(super) fn percent(share: f64) -> String {
     crate::fmt::percent(share)
 }
+
+/// The label of a horizontal bar chart's row at `y`: bars sit at k + 0.5 from
+/// the top, row 0 first; ticks elsewhere get no label.
+pub(crate) fn bar_label(names: &[String], y: f64) -> String {
+    let n = names.len() as f64;
+    let k = (n - y - 0.5).round();
+    if (n - y - 0.5 - k).abs() < 1e-6 && k >= 0.0 && k < n { names[k as usize].clone() } else { String::new() }
+}
+
+/// A horizontal 95% interval whisker from `a` to `b` at height `y`.
+pub(crate) fn whisker(a: f64, b: f64, y: f64) -> [PathElement<(f64, f64)>; 3] {
+    [
+        PathElement::new(vec![(a, y), (b, y)], INK.stroke_width(2)),
+        PathElement::new(vec![(a, y - 0.12), (a, y + 0.12)], INK.stroke_width(2)),
+        PathElement::new(vec![(b, y - 0.12), (b, y + 0.12)], INK.stroke_width(2)),
+    ]
+}

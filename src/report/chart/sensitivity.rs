@@ -102,14 +102,7 @@ fn panel<DB: DrawingBackend>(s: &Sensitivity, f: usize, area: &DrawingArea<DB, S
         .x_labels(6)
         .y_labels(n * 2 + 1)
         .x_label_formatter(&|x| format!("{x:.1}"))
-        .y_label_formatter(&|y| {
-            let k = (n as f64 - y - 0.5).round();
-            if (n as f64 - y - 0.5 - k).abs() < 1e-6 && k >= 0.0 && (k as usize) < n {
-                names[k as usize].clone()
-            } else {
-                String::new()
-            }
-        })
+        .y_label_formatter(&|y| super::bar_label(&names, *y))
         .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
         .y_label_style(text(TICK_PX - 1.0, FontStyle::Normal, &INK))
         .x_desc("share of variance (Sobol index)")
@@ -128,13 +121,7 @@ fn panel<DB: DrawingBackend>(s: &Sensitivity, f: usize, area: &DrawingArea<DB, S
             ])
             .map_err(fail)?;
         let (a, b) = (total.ci_low.max(0.0), total.ci_high.min(hi));
-        chart
-            .draw_series([
-                PathElement::new(vec![(a, y + 0.5), (b, y + 0.5)], INK.stroke_width(2)),
-                PathElement::new(vec![(a, y + 0.38), (a, y + 0.62)], INK.stroke_width(2)),
-                PathElement::new(vec![(b, y + 0.38), (b, y + 0.62)], INK.stroke_width(2)),
-            ])
-            .map_err(fail)?;
+        chart.draw_series(super::whisker(a, b, y + 0.5)).map_err(fail)?;
     }
     Ok(())
 }

@@ -68,29 +68,8 @@ impl Draw for Figure<'_> {
         let rounds = self.meta.rounds.max(1) as f64;
 
         // Survival.
-        let mut chart = ChartBuilder::on(&panels[0])
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_top(8)
-            .margin_bottom(12)
-            .x_label_area_size(56)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..rounds, 0.0..1.02)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
-            .x_desc(format!("{}s in force", self.meta.round_unit))
-            .y_desc("spells still in force")
-            .axis_desc_style(text(AXIS_PX - 2.0, FontStyle::Normal, &INK))
-            .draw()
-            .map_err(fail)?;
+        let mut chart =
+            share_panel(&panels[0], rounds, &format!("{}s in force", self.meta.round_unit), "spells still in force")?;
         for (k, t) in self.truces.iter().enumerate() {
             let c = colour(k);
             // Step curves: S holds from d − 1 to d.
@@ -115,29 +94,12 @@ impl Draw for Figure<'_> {
         }
 
         // In force by round.
-        let mut chart = ChartBuilder::on(&panels[1])
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_top(8)
-            .margin_bottom(12)
-            .x_label_area_size(56)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..rounds, 0.0..1.02)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
-            .x_desc(format!("{} (1 = the first)", self.meta.round_unit))
-            .y_desc("runs with the truce in force")
-            .axis_desc_style(text(AXIS_PX - 2.0, FontStyle::Normal, &INK))
-            .draw()
-            .map_err(fail)?;
+        let mut chart = share_panel(
+            &panels[1],
+            rounds,
+            &format!("{} (1 = the first)", self.meta.round_unit),
+            "runs with the truce in force",
+        )?;
         for (k, t) in self.truces.iter().enumerate() {
             let c = colour(k);
             let mut line = Vec::new();
@@ -149,4 +111,40 @@ impl Draw for Figure<'_> {
         }
         Ok(())
     }
+}
+
+/// A panel of shares (0–100%) over rounds 0..`rounds`, its axes drawn.
+fn share_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    rounds: f64,
+    x_desc: &str,
+    y_desc: &str,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    String,
+> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(MARGIN)
+        .margin_right(MARGIN)
+        .margin_top(8)
+        .margin_bottom(12)
+        .x_label_area_size(56)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..rounds, 0.0..1.02)
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED)
+        .x_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .y_label_style(text(TICK_PX, FontStyle::Normal, &INK))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{:.0}%", 100.0 * y))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(text(AXIS_PX - 2.0, FontStyle::Normal, &INK))
+        .draw()
+        .map_err(fail)?;
+    Ok(chart)
 }
