@@ -121,6 +121,16 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the shard files of a sharded sweep into its CSV and charts.
     Merge(MergeArgs),
+    /// Write report.html again from an output folder of `simulate SCENARIO`.
+    #[command(after_help = "Examples:\n  simulate scenarios/busan.toml --runs 2000\n  simulate report output/busan")]
+    Report {
+        /// The output folder (its summary.csv, charts, provenance.json; the scenario file it names).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 /// A scenario and an observed record in its terms.

@@ -121,6 +121,9 @@ pub enum ReportError {
     Chart { path: PathBuf, message: String },
     #[error("cannot write CSV {path}: {message}")]
     Csv { path: PathBuf, message: String },
+    /// An output file read back (`simulate report`) is not as written.
+    #[error("cannot read {path}: {message}")]
+    Read { path: PathBuf, message: String },
 }
 
 /// A problem with a sweep: its parameters, its values, its shards.

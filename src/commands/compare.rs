@@ -1,17 +1,18 @@
 /*!
 `simulate compare A B` and `simulate violation SCENARIO`: two scenarios played
 run by run with the same random numbers; write `compare.csv` (or
-`violation.csv`) and its chart, print the paired differences.
+`violation.csv`), its chart and report.html, print the paired differences.
 */
 
 use anyhow::anyhow;
 use tradewar::compare::{comparable, compare as play};
 use tradewar::montecarlo::{McConfig, RunMeta};
 use tradewar::report::compare::{compare_csv, compare_rows, compare_text};
-use tradewar::report::{self, chart};
+use tradewar::report::{self, chart, html};
 use tradewar::scenario::{self, Event, EventKind, Overrides, Scenario};
 
 use super::output::{self, OutputSet};
+use super::provenance::Provenance;
 use super::{Failure, term};
 use crate::cli::{CompareArgs, SimArgs, ViolationArgs};
 
@@ -66,12 +67,23 @@ fn run(
     let meta = RunMeta::new(a, cfg.runs, cfg.seed);
     let rows = compare_rows(&c, &meta);
     files.add(&format!("{set}.csv"), &compare_csv(&rows, &meta))?;
+    let mut charts = Vec::new();
     for (format, ext) in output::chart_formats(&sim.output) {
-        files.add_chart(
-            &format!("{set}.{ext}"),
-            chart::compare::compare_chart(&rows, &meta, &names[0], &names[1], format),
-        )?;
+        let name = format!("{set}.{ext}");
+        let rendered = chart::compare::compare_chart(&rows, &meta, &names[0], &names[1], format);
+        files.add_chart(&name, rendered.clone())?;
+        charts.push(html::ChartFile { name, bytes: rendered.unwrap_or_default() });
     }
+    files.provenance(Provenance::new().with("seed", cfg.seed).with("runs", cfg.runs).with("rounds", a.rounds));
+    let page = html::ComparePage {
+        rows: &rows,
+        meta: &meta,
+        names: [&names[0], &names[1]],
+        set,
+        charts,
+        provenance: files.provenance_record(&[html::FILE]),
+    };
+    files.add(html::FILE, html::compare_page(&page).as_bytes())?;
     let written = files.commit()?;
     if json {
         let figures: Vec<serde_json::Value> = rows

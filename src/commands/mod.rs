@@ -21,6 +21,7 @@ mod meta;
 mod output;
 mod playthrough;
 mod provenance;
+mod report;
 mod run;
 mod signals;
 mod strategies;
@@ -149,6 +150,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Failure> {
         Some(Command::Man { command }) => meta::man(command.as_deref()),
         Some(Command::Sweep(args)) => sweep::sweep(&args),
         Some(Command::Merge(args)) => sweep::merge(&args),
+        Some(Command::Report { dir, quiet }) => report::report(&dir, quiet),
         Some(Command::Tournament(args)) => tournament::run(&args),
         Some(Command::Leverage(args)) => leverage::run(&args),
         Some(Command::Compare(args)) => compare::compare(&args),

@@ -240,6 +240,16 @@ impl OutputSet {
         self.provenance = p;
     }
 
+    /// The set's record in `provenance.json` as the commit will write it,
+    /// once the files `extra` are staged too (for report.html); the date is
+    /// pinned so that both say the same.
+    pub(crate) fn provenance_record(&mut self, extra: &[&str]) -> serde_json::Value {
+        self.provenance.pin_date();
+        let mut names: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
+        names.extend(extra.iter().map(|s| s.to_string()));
+        self.provenance.record(&names)
+    }
+
     /// Where `name` will be: the path messages show.
     pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)

@@ -25,6 +25,9 @@ pub(crate) const FILE: &str = "provenance.json";
 pub(crate) struct Provenance {
     inputs: Vec<Value>,
     fields: Map<String, Value>,
+    /// The date, once pinned (`pin_date`): a record shown before the commit
+    /// (report.html) says the same as the one written.
+    date: Option<String>,
 }
 
 impl Provenance {
@@ -50,8 +53,13 @@ impl Provenance {
         self
     }
 
+    /// Fix the record's date to now.
+    pub(crate) fn pin_date(&mut self) {
+        self.date.get_or_insert_with(utc_now);
+    }
+
     /// The record of a set that wrote `files`.
-    fn record(&self, files: &[String]) -> Value {
+    pub(crate) fn record(&self, files: &[String]) -> Value {
         let mut record = Map::new();
         record.insert("program".into(), json!("simulate"));
         record.insert("version".into(), json!(tradewar::report::caption::VERSION));
@@ -59,7 +67,7 @@ impl Provenance {
             "command".into(),
             json!(std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect::<Vec<_>>()),
         );
-        record.insert("date".into(), json!(utc_now()));
+        record.insert("date".into(), json!(self.date.clone().unwrap_or_else(utc_now)));
         record.insert("inputs".into(), Value::Array(self.inputs.clone()));
         for (k, v) in &self.fields {
             record.insert(k.clone(), v.clone());

@@ -1,10 +1,10 @@
-//! The main command: run one scenario and write its summary, trajectory and charts.
+//! The main command: run one scenario and write its summary, trajectory, charts and report.html.
 
 use std::io::BufWriter;
 
 use tradewar::montecarlo::{self, McConfig};
 use tradewar::outcome::RunSummary;
-use tradewar::report::{self, Caption, Report, chart, csv, table};
+use tradewar::report::{self, Caption, Report, chart, csv, html, table};
 use tradewar::scenario::{self, Overrides};
 
 use super::Failure;
@@ -48,17 +48,25 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
     })?;
 
     let report = Report::new(&sc, &batch);
-    out.add("summary.csv", &csv::summary_csv(&report))?;
+    let summary_csv = csv::summary_csv(&report);
+    out.add("summary.csv", &summary_csv)?;
     out.add("trajectory.csv", &csv::trajectory_csv(&report))?;
     out.add("concessions.csv", &csv::concessions_csv(&report))?;
     if !report.truces.is_empty() {
         out.add("truces.csv", &report::truces::truces_csv(&report.truces))?;
     }
+    let mut charts = Vec::new();
+    let mut stage_chart = |out: &mut OutputSet, name: String, rendered: Result<Vec<u8>, String>| {
+        out.add_chart(&name, rendered.clone())?;
+        charts.push(html::ChartFile { name, bytes: rendered.unwrap_or_default() });
+        Ok::<(), Failure>(())
+    };
     for (format, ext) in output::chart_formats(&sim.output) {
-        out.add_chart(&format!("outcomes.{ext}"), chart::outcomes_chart(&report, &caption, format))?;
-        out.add_chart(&format!("trajectory.{ext}"), chart::trajectory_chart(&report, &caption, format))?;
+        stage_chart(&mut out, format!("outcomes.{ext}"), chart::outcomes_chart(&report, &caption, format))?;
+        stage_chart(&mut out, format!("trajectory.{ext}"), chart::trajectory_chart(&report, &caption, format))?;
         if !report.truces.is_empty() {
-            out.add_chart(&format!("truces.{ext}"), chart::truces::truces_chart(&report.meta, &report.truces, format))?;
+            let truces = chart::truces::truces_chart(&report.meta, &report.truces, format);
+            stage_chart(&mut out, format!("truces.{ext}"), truces)?;
         }
     }
     if let Some(w) = runs_csv {
@@ -68,6 +76,14 @@ pub(super) fn run(args: &RunArgs) -> Result<(), Failure> {
             .map_err(|e| out.write_error("runs.csv", e))?;
         out.add_stream(stream)?;
     }
+    // The page last: it lists every file of the set.
+    let page = html::RunPage {
+        summary_csv,
+        provenance: out.provenance_record(&[html::FILE]),
+        charts,
+        scenario: html::ScenarioText::Read(text.clone()),
+    };
+    out.add(html::FILE, html::run_page(&page)?.as_bytes())?;
     let written = out.commit()?;
 
     output::show(&sim.output, || table::render(&report), || report.summary_json())?;

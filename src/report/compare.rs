@@ -75,7 +75,7 @@ pub fn compare_csv(rows: &[CompareRow], meta: &RunMeta) -> Vec<u8> {
 }
 
 /// "12.3%" for a share, "−45.6" for a welfare.
-fn value(x: Option<f64>, share: bool) -> String {
+pub(crate) fn value(x: Option<f64>, share: bool) -> String {
     match x {
         Some(v) if share => format!("{:.1}%", 100.0 * v),
         Some(v) => format!("{v:.1}").replace('-', "−"),
@@ -83,7 +83,8 @@ fn value(x: Option<f64>, share: bool) -> String {
     }
 }
 
-fn difference(e: &Estimate, share: bool) -> String {
+/// "+23.4 ±0.9 pp" for a share, "−28.2 ±1.5" for a welfare.
+pub(crate) fn difference(e: &Estimate, share: bool) -> String {
     let k = if share { 100.0 } else { 1.0 };
     let unit = if share { " pp" } else { "" };
     match (e.mean, e.ci_low, e.ci_high) {

@@ -15,6 +15,7 @@ pub mod chart;
 pub mod compare;
 pub mod csv;
 pub mod fit;
+pub mod html;
 pub mod leverage;
 pub mod playthrough;
 pub mod sweep;

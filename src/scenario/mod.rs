@@ -9,6 +9,7 @@ fails on it. The file format is documented field by field in
 */
 
 pub mod edit;
+pub mod notes;
 pub(crate) mod raw;
 pub mod schema;
 pub mod starter;

@@ -117,8 +117,8 @@ pub fn stderr_of(o: &std::process::Output) -> String {
 
 /// Every regular file of a folder (names and bytes), sorted; sub-folders
 /// (staging) are left out: `assert_no_temp_files` checks those.
-/// `provenance.json` is kept without what differs between two identical
-/// runs (the date, the command line with its `--out`).
+/// `provenance.json` and `report.html` are kept without what differs
+/// between two identical runs (the date, the command line with its `--out`).
 pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
@@ -130,6 +130,7 @@ pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let bytes = match name.as_str() {
                 "provenance.json" => comparable_provenance(&bytes),
                 ".simulate-manifest" => comparable_manifest(&bytes),
+                "report.html" => comparable_report(&bytes),
                 _ => bytes,
             };
             (name, bytes)
@@ -139,15 +140,16 @@ pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
-/// A manifest without the size and hash of `provenance.json` (which holds
-/// the date).
+/// A manifest without the size and hash of `provenance.json` and
+/// `report.html` (which hold the date and the command line).
 pub fn comparable_manifest(bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes);
     let lines: Vec<String> = text
         .lines()
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            if f.len() == 4 && f[1] == "provenance.json" { format!("{}\t{}", f[0], f[1]) } else { l.to_string() }
+            let dated = ["provenance.json", "report.html"];
+            if f.len() == 4 && dated.contains(&f[1]) { format!("{}\t{}", f[0], f[1]) } else { l.to_string() }
         })
         .collect();
     lines.join("\n").into_bytes()
@@ -165,6 +167,16 @@ pub fn comparable_provenance(bytes: &[u8]) -> Vec<u8> {
         }
     }
     serde_json::to_vec(&v).unwrap()
+}
+
+/// A `report.html` without its provenance section (the date and the
+/// command line, as in `provenance.json`).
+pub fn comparable_report(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    match (text.find("<section id=\"provenance\">"), text.rfind("</section>")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &text[..a], &text[b..]).into_bytes(),
+        _ => bytes.to_vec(),
+    }
 }
 
 /// The names in a `files_of` snapshot, for messages.

@@ -14,6 +14,7 @@ mod interface;
 mod markov;
 mod properties;
 mod reliability;
+mod report;
 mod sweep;
 mod tournament;
 mod truces;

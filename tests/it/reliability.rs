@@ -203,6 +203,7 @@ fn rerun_replaces_the_whole_set_and_nothing_else() {
             "concessions.csv",
             "notes.txt",
             "provenance.json",
+            "report.html",
             "summary.csv",
             "trajectory.csv",
             "truces.csv"

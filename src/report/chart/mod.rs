@@ -215,7 +215,7 @@ pub(super) fn side_colour(side: usize) -> RGBColor {
     SIDE_COLOURS[side % SIDE_COLOURS.len()]
 }
 
-/// One colour per outcome, each with a different lightness so that the bars
+/// One colour per outcome (report.html's bars use the same), each with a different lightness so that the bars
 /// stay distinct in greyscale (red darkest, then purple, green, grey).
 pub(super) fn outcome_colour(outcome: Outcome) -> RGBColor {
     match outcome {
