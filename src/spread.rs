@@ -1,5 +1,5 @@
 /*!
-Parameter uncertainty apart from Monte Carlo error (docs/model.md §8).
+Parameter uncertainty apart from Monte Carlo error (docs/model.md §8c).
 
 With `runs_per_draw = M > 1`, runs `g·M … g·M + M − 1` share one draw θ_g of
 the uncertain parameters (nested sampling). Each complete group gives an

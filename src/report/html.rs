@@ -444,7 +444,7 @@ fn outcome_table(h: &mut String, s: &Summary, labels: &[String], unit: Option<&s
     if spread {
         h.push_str(
             "90% range over parameters: where the share would lie, 5th to 95th percentile over the scenario's \
-             parameter draws, if its uncertain parameters were known (docs/model.md §8). ",
+             parameter draws, if its uncertain parameters were known (docs/model.md §8c). ",
         );
     }
     h.push_str(

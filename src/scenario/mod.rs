@@ -54,7 +54,7 @@ pub struct Scenario {
     /// Runs that share one draw of the uncertain parameters: run k draws
     /// them from stream k / runs_per_draw (nested sampling; 1: every run
     /// draws its own). Groups of runs give the spread due to parameter
-    /// uncertainty apart from the Monte Carlo error (docs/model.md §8).
+    /// uncertainty apart from the Monte Carlo error (docs/model.md §8c).
     pub runs_per_draw: u64,
     pub sides: Vec<Side>,
     pub events: Vec<Event>,
