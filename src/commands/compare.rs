@@ -96,7 +96,7 @@ fn run(
         let doc =
             serde_json::json!({ "a": names[0], "b": names[1], "runs": cfg.runs, "seed": cfg.seed, "figures": figures });
         term::print(&(serde_json::to_string_pretty(&doc).expect("JSON of plain values") + "\n"))?;
-    } else {
+    } else if !sim.output.quiet {
         term::print(&compare_text(&rows, &meta, &names[0], &names[1]))?;
     }
     written.report(Some(&format!("2 × {} runs in {:.2} s", report::thousands(cfg.runs), elapsed.as_secs_f64())));
