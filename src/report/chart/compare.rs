@@ -8,9 +8,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{
-    AXIS_PX, Draw, Format, GRID, INK, MARGIN, MUTED, TICK_PX, draw_header, fail, render_chart, side_colour, text,
-};
+use super::{AXIS_PX, Draw, Format, GRID, INK, MUTED, TICK_PX, draw_header, fail, render_chart, side_colour, text};
 use crate::montecarlo::RunMeta;
 use crate::report::compare::CompareRow;
 
@@ -57,15 +55,7 @@ impl Draw for Figure<'_> {
         let (lo, hi) = (lo - pad, hi + pad);
         let n = rows.len().max(1);
         let names: Vec<String> = rows.iter().map(|r| r.title.clone()).collect();
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_top(8)
-            .margin_bottom(12)
-            .x_label_area_size(56)
-            .y_label_area_size(300)
-            .build_cartesian_2d(lo..hi, 0.0..n as f64)
-            .map_err(fail)?;
+        let mut chart = super::panel_builder(&plot, 300).build_cartesian_2d(lo..hi, 0.0..n as f64).map_err(fail)?;
         chart
             .configure_mesh()
             .bold_line_style(GRID)

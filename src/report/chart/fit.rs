@@ -115,15 +115,7 @@ fn panel_axes<DB: DrawingBackend>(
     xs: std::ops::Range<f64>,
     ys: std::ops::Range<f64>,
 ) -> Result<ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
-    ChartBuilder::on(area)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN)
-        .margin_top(8)
-        .margin_bottom(12)
-        .x_label_area_size(56)
-        .y_label_area_size(92)
-        .build_cartesian_2d(xs, ys)
-        .map_err(fail)
+    super::panel_builder(area, 92).build_cartesian_2d(xs, ys).map_err(fail)
 }
 
 /// The x-axis title of a profile: a strategy parameter as the registry

@@ -102,15 +102,7 @@ fn draw_side<DB: DrawingBackend>(v: &LeverValues, area: &DrawingArea<DB, Shift>)
     let pad = ((hi - lo) * 0.08).max(1.0);
     let (lo, hi) = (lo - pad, hi + pad);
     let n = bars.len();
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN)
-        .margin_top(8)
-        .margin_bottom(12)
-        .x_label_area_size(56)
-        .y_label_area_size(170)
-        .build_cartesian_2d(lo..hi, 0.0..n as f64)
-        .map_err(fail)?;
+    let mut chart = super::panel_builder(&plot, 170).build_cartesian_2d(lo..hi, 0.0..n as f64).map_err(fail)?;
     let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
     chart
         .configure_mesh()

@@ -348,3 +348,19 @@ pub(crate) fn whisker(a: f64, b: f64, y: f64) -> [PathElement<(f64, f64)>; 3] {
         PathElement::new(vec![(b, y - 0.12), (b, y + 0.12)], INK.stroke_width(2)),
     ]
 }
+
+/// The builder of a plot panel with the charts' usual margins and axis
+/// areas: `y_label_px` wide for the y labels.
+pub(crate) fn panel_builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    y_label_px: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.margin_left(MARGIN)
+        .margin_right(MARGIN)
+        .margin_top(8)
+        .margin_bottom(12)
+        .x_label_area_size(56)
+        .y_label_area_size(y_label_px);
+    b
+}

@@ -84,15 +84,7 @@ fn panel<DB: DrawingBackend>(s: &Sensitivity, f: usize, area: &DrawingArea<DB, S
     let n = order.len();
     let names: Vec<String> = order.iter().map(|&i| crate::report::table::shorten(&s.short_label(i), 44)).collect();
     let hi = order.iter().map(|&i| s.total[f][i].ci_high).fold(0.1f64, f64::max).min(1.2) * 1.08;
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN)
-        .margin_top(8)
-        .margin_bottom(12)
-        .x_label_area_size(56)
-        .y_label_area_size(300)
-        .build_cartesian_2d(0.0..hi, 0.0..n as f64)
-        .map_err(fail)?;
+    let mut chart = super::panel_builder(&plot, 300).build_cartesian_2d(0.0..hi, 0.0..n as f64).map_err(fail)?;
     chart
         .configure_mesh()
         .bold_line_style(GRID)

@@ -123,15 +123,7 @@ fn share_panel<'a, DB: DrawingBackend>(
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
     String,
 > {
-    let mut chart = ChartBuilder::on(area)
-        .margin_left(MARGIN)
-        .margin_right(MARGIN)
-        .margin_top(8)
-        .margin_bottom(12)
-        .x_label_area_size(56)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0.0..rounds, 0.0..1.02)
-        .map_err(fail)?;
+    let mut chart = super::panel_builder(area, 70).build_cartesian_2d(0.0..rounds, 0.0..1.02).map_err(fail)?;
     chart
         .configure_mesh()
         .bold_line_style(GRID)
