@@ -204,8 +204,11 @@ pub fn describe_path(sc: &Scenario, path: &str) -> String {
                         "ladder" => format!("rung {}", tail.first().copied().unwrap_or("")),
                         other => other.replace('_', " "),
                     };
-                    // A lever label may already name its side ("China rare-earth controls").
-                    let lever = if lever.starts_with(who.as_str()) { lever } else { format!("{who} {lever}") };
+                    // A lever label may already name its side ("China rare-earth
+                    // controls", "US tariffs on China").
+                    let named = lever.starts_with(who.as_str())
+                        || lever.to_lowercase().starts_with(&format!("{} ", sd.name.to_lowercase()));
+                    let lever = if named { lever } else { format!("{who} {lever}") };
                     Some(format!("{lever} {what}{}", bound(tail)))
                 }
                 ["provocations", k, "prob"] => {
