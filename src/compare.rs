@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::montecarlo::{Batch, Hooks, McConfig, Paired, Variant, run_paired};
 use crate::outcome::{Outcome, RunSummary};
 use crate::scenario::Scenario;
+use crate::spread::GroupMoments;
 use crate::stats::Moments;
 
 /// A per-run figure compared between the two scenarios.
@@ -97,6 +98,9 @@ pub struct Comparison {
     pub a: Vec<Moments>,
     pub b: Vec<Moments>,
     pub diff: Vec<Moments>,
+    /// Per-group means of A's, B's and the differences' figures (in that
+    /// order), when runs share parameter draws: clustered intervals.
+    pub groups: GroupMoments,
     pub batches: [Batch; 2],
 }
 
@@ -105,19 +109,24 @@ struct Acc {
     a: Vec<Moments>,
     b: Vec<Moments>,
     diff: Vec<Moments>,
+    groups: GroupMoments,
+    values: Vec<f64>,
     batches: Vec<Batch>,
 }
 
 impl Paired for Acc {
-    fn add(&mut self, _run: u64, plays: &[(&GameTrace, RunSummary)]) {
+    fn add(&mut self, run: u64, plays: &[(&GameTrace, RunSummary)]) {
         let (ta, sa) = (&plays[0].0, &plays[0].1);
         let (tb, sb) = (&plays[1].0, &plays[1].1);
+        let n = self.figures.len();
         for (k, f) in self.figures.iter().enumerate() {
             let (x, y) = (f.of(ta, sa), f.of(tb, sb));
             self.a[k].add(x, 1);
             self.b[k].add(y, 1);
             self.diff[k].add(y - x, 1);
+            (self.values[k], self.values[n + k], self.values[2 * n + k]) = (x, y, y - x);
         }
+        self.groups.add(run, &self.values);
         for (batch, (trace, s)) in self.batches.iter_mut().zip(plays) {
             batch.add(trace, s, 1);
         }
@@ -126,6 +135,7 @@ impl Paired for Acc {
         for (mine, theirs) in [(&mut self.a, &other.a), (&mut self.b, &other.b), (&mut self.diff, &other.diff)] {
             mine.iter_mut().zip(theirs).for_each(|(x, y)| x.merge(y));
         }
+        self.groups.merge(&other.groups);
         for (x, y) in self.batches.iter_mut().zip(&other.batches) {
             x.merge(y);
         }
@@ -152,15 +162,20 @@ pub fn compare(a: &Scenario, b: &Scenario, cfg: &McConfig, hooks: &Hooks) -> Res
     let variants = [Variant::of(a), Variant::of(b)];
     let figures = Figure::all();
     let n = figures.len();
+    // Runs sharing a parameter draw (in either scenario) are clustered.
+    let uncertain = a.has_uncertain_params() || b.has_uncertain_params();
+    let per_draw = if uncertain { a.runs_per_draw.max(b.runs_per_draw) } else { 1 };
     let acc = run_paired(&variants, cfg, hooks, || Acc {
         figures: figures.clone(),
         a: vec![Moments::default(); n],
         b: vec![Moments::default(); n],
         diff: vec![Moments::default(); n],
+        groups: GroupMoments::new(per_draw, 3 * n),
+        values: vec![0.0; 3 * n],
         batches: vec![Batch::empty(a, cfg.seed), Batch::empty(b, cfg.seed)],
     })?;
     let mut batches = acc.batches;
     batches.iter_mut().for_each(Batch::integrate);
     let [ba, bb]: [Batch; 2] = batches.try_into().map_err(|_| Error::ThreadPool("two batches".into()))?;
-    Ok(Comparison { figures, a: acc.a, b: acc.b, diff: acc.diff, batches: [ba, bb] })
+    Ok(Comparison { figures, a: acc.a, b: acc.b, diff: acc.diff, groups: acc.groups, batches: [ba, bb] })
 }

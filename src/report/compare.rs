@@ -21,7 +21,18 @@ pub struct CompareRow {
     pub diff: Estimate,
 }
 
+/// A figure's mean and 95% interval: clustered by parameter draw when runs
+/// share draws (`runs_per_draw`), else over independent runs.
+fn clustered(m: &crate::stats::Moments, c: &Comparison, slot: usize) -> Estimate {
+    let mut e = Estimate::of(m);
+    if let Some((lo, hi)) = e.mean.and_then(|mean| c.groups.ci95(slot, mean)) {
+        (e.ci_low, e.ci_high) = (Some(lo), Some(hi));
+    }
+    e
+}
+
 pub fn compare_rows(c: &Comparison, meta: &RunMeta) -> Vec<CompareRow> {
+    let n = c.figures.len();
     c.figures
         .iter()
         .enumerate()
@@ -29,9 +40,9 @@ pub fn compare_rows(c: &Comparison, meta: &RunMeta) -> Vec<CompareRow> {
             key: f.key(&meta.sides),
             title: f.title(&meta.side_labels),
             is_share: f.is_share(),
-            a: Estimate::of(&c.a[k]),
-            b: Estimate::of(&c.b[k]),
-            diff: Estimate::of(&c.diff[k]),
+            a: clustered(&c.a[k], c, k),
+            b: clustered(&c.b[k], c, n + k),
+            diff: clustered(&c.diff[k], c, 2 * n + k),
         })
         .collect()
 }

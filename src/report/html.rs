@@ -207,9 +207,9 @@ pub struct ComparePage<'a> {
 
 /// What a paired comparison cannot say, before the run page's caveats.
 pub const COMPARE_CAVEATS: &[&str] = &[
-    "The ± are paired 95% intervals that treat the runs as independent. When a scenario draws its uncertain \
-     parameters once per group of runs (runs_per_draw), they understate the uncertainty: run the comparison \
-     again with other --seed values and look at the spread.",
+    "The ± are paired 95% intervals. When a scenario draws its uncertain parameters once per group of runs \
+     (runs_per_draw), they are clustered by draw (the spread of the groups' mean differences); they still \
+     hold the parameters' uncertainty only as far as the draws sample it.",
     "Both scenarios share every random number run by run, so the difference comes from what differs between \
      the files; it says nothing about numbers the two files share.",
 ];
