@@ -2,9 +2,9 @@
 
 Not part of the tests. To run (any machine with Python 3.11):
 
-    python3 -m venv /tmp/axl-venv
-    /tmp/axl-venv/bin/pip install axelrod==4.14.0
-    /tmp/axl-venv/bin/python benches/axelrod_peer.py [matches]
+    python3 -m venv .venv
+    .venv/bin/pip install axelrod==4.14.0
+    .venv/bin/python benches/axelrod_peer.py [matches]
 
 It plays `matches` independent 200-turn matches of TitForTat against TitForTat
 with noise 0.05 on one core (the same game as scenarios/classic-ipd.toml) and
