@@ -396,7 +396,7 @@ pub struct SensitivityArgs {
     #[arg(value_name = "SCENARIO")]
     pub scenario: PathBuf,
     /// Base samples N of Saltelli's design (rows of the matrices A and B).
-    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u64).range(8..=1_000_000))]
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(8..=1_000_000))]
     pub samples: u64,
     #[command(flatten)]
     pub sim: SimArgs,
@@ -412,7 +412,7 @@ intervals (docs/model.md §8d). Writes sensitivity.csv and sensitivity.png.
 
 Examples:
   simulate sensitivity scenarios/busan.toml
-  simulate sensitivity scenarios/busan.toml --samples 1000 --runs 10";
+  simulate sensitivity scenarios/busan.toml --samples 4096 --runs 20";
 
 const ROBUSTNESS_HELP: &str = "\
 The outcome labels depend on thresholds (docs/model.md §6b). Each run is played
