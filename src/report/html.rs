@@ -477,7 +477,7 @@ fn chart_figures(h: &mut String, charts: &[ChartFile], known_charts: &[(&str, &s
             h,
             "<figure><img src=\"data:{mime};base64,{}\" alt=\"{alt}\" width=\"1200\" height=\"700\">\
              <figcaption>{alt} <span class=\"file\">({file})</span></figcaption></figure>",
-            base64(&file.bytes),
+            crate::report::chart::base64(&file.bytes),
             alt = esc(caption),
             file = esc(&file.name),
         );
@@ -671,24 +671,6 @@ pub fn esc(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Standard base64 with padding.
-fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i)) as usize & 63] as char);
-            } else {
-                out.push('=');
-            }
         }
     }
     out

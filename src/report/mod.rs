@@ -43,7 +43,8 @@ pub struct SummaryRow {
     pub slot: Slot,
     pub runs: u64,
     pub share: f64,
-    /// Wilson 95% interval of the share.
+    /// 95% interval of the share: Wilson's, on the effective sample size
+    /// when runs share parameter draws (`spread`).
     pub ci_low: f64,
     pub ci_high: f64,
     /// Per side: mean cumulative welfare and its 95% interval.
@@ -336,7 +337,12 @@ pub fn event_marks(sc: &Scenario) -> Vec<EventMark> {
                 let end = e.start + duration;
                 if end <= sc.rounds {
                     let label = if renew_prob.bounds().1 > 0.0 {
-                        format!("{} lapses unless renewed (p = {})", e.label, crate::fmt::num(renew_prob.nominal(), 3))
+                        format!(
+                            "{} lapses unless renewed ({}p = {})",
+                            e.label,
+                            if renew_prob.is_random() { "mean " } else { "" },
+                            crate::fmt::num(renew_prob.nominal(), 3)
+                        )
                     } else {
                         format!("{} lapses", e.label)
                     };

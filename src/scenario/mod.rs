@@ -501,20 +501,7 @@ impl Scenario {
 
     /// Whether any parameter is a distribution (drawn per parameter draw).
     pub fn has_uncertain_params(&self) -> bool {
-        let sides = self.sides.iter().any(|s| {
-            s.noise.is_random()
-                || s.misperception.is_random()
-                || s.provocations.iter().any(|p| p.prob.is_random())
-                || s.strategy_params.iter().any(Param::is_random)
-                || s.levers.iter().any(|l| l.params().iter().any(|p| p.is_random()))
-        });
-        let events = self.events.iter().any(|e| match &e.kind {
-            EventKind::Suspension { renew_prob, violation_prob, .. } => {
-                renew_prob.is_random() || violation_prob.is_random()
-            }
-            EventKind::Scheduled { .. } | EventKind::Violation { .. } => false,
-        });
-        sides || events
+        !self.uncertain_params().is_empty()
     }
 
     pub fn side_index(&self, name: &str) -> Option<usize> {

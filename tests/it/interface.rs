@@ -470,7 +470,7 @@ fn charts_say_what_was_run() {
     assert!(fitted.contains("hand-calibrated strategies") && !fitted.contains("strategies fitted to"));
     assert!(svg(&d("hand"), "outcomes.svg").contains("hand-calibrated strategies"));
     let t = svg(&d("hand"), "trajectory.svg");
-    assert!(t.contains("Busan port-fee suspension lapses unless renewed (p = 0.5)"), "named lapses");
+    assert!(t.contains("Busan port-fee suspension lapses unless renewed (mean p = 0.5)"), "named lapses");
     // Scheduled events are marked, round 1 included.
     run(&["scenarios/april-2025.toml", "--runs", "20"], &d("april"));
     assert!(svg(&d("april"), "trajectory.svg").contains("Liberation Day"));

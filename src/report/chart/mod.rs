@@ -28,6 +28,8 @@ pub mod leverage;
 pub mod run;
 pub mod sensitivity;
 mod svg_font;
+
+pub(crate) use svg_font::base64;
 pub mod sweep;
 pub mod tournament;
 pub mod truces;

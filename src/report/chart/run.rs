@@ -108,8 +108,15 @@ fn draw_outcomes<DB: DrawingBackend>(
         &caption.title,
         &[
             format!(
-                "Share of {} ending in each outcome (whiskers: Wilson 95% interval), and who gave way",
-                count(report.meta.runs, "run")
+                "Share of {} ending in each outcome (whiskers: {}), and who gave way",
+                count(report.meta.runs, "run"),
+                // With runs sharing parameter draws the summary's interval
+                // is clustered by draw (docs/model.md §8c).
+                if rows.iter().any(|r| r.spread.is_some()) {
+                    "95% interval clustered by parameter draw"
+                } else {
+                    "Wilson 95% interval"
+                }
             ),
             source_line(report, caption),
             stamp_line(report),

@@ -116,8 +116,9 @@ fn rewrite_text_attributes(body: &str) -> String {
     out
 }
 
-/// Standard base64 with padding.
-fn base64(data: &[u8]) -> String {
+/// Standard base64 with padding (the embedded font here, the charts in
+/// report.html).
+pub(crate) fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
