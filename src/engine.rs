@@ -59,8 +59,28 @@ pub struct Change {
 /// one side retaliates now and the other now or in the round before.
 #[inline]
 fn is_exchange(flags: u8, prev: u8) -> bool {
-    let now = |f: u8, side: u8| f & (RETALIATED << side) != 0;
-    (now(flags, 0) && (now(flags, 1) || now(prev, 1))) || (now(flags, 1) && (now(flags, 0) || now(prev, 0)))
+    // Bit k of EXCHANGE: k = the retaliation bits of this round (bits 0-1)
+    // and the last (bits 2-3).
+    const EXCHANGE: u16 = {
+        let mut table = 0;
+        let mut k = 0;
+        while k < 16 {
+            let (now, before) = ([k & 1 != 0, k & 2 != 0], [k & 4 != 0, k & 8 != 0]);
+            if (now[0] && (now[1] || before[1])) || (now[1] && (now[0] || before[0])) {
+                table |= 1 << k;
+            }
+            k += 1;
+        }
+        table
+    };
+    let k = ((flags / RETALIATED) & 3) | ((prev / RETALIATED) & 3) << 2;
+    EXCHANGE >> k & 1 != 0
+}
+
+/// `mask` if `b`, else 0.
+#[inline]
+fn bit(b: bool, mask: u8) -> u8 {
+    if b { mask } else { 0 }
 }
 
 const PLAYED_D: u8 = 1; // << side
@@ -86,6 +106,11 @@ pub struct GameTrace {
     /// counted quantity changing every round), so logging never reallocates.
     changes: Vec<Change>,
     n_changes: usize,
+    /// A run of the IPD structure (docs/model.md §7): the change log holds
+    /// round 0 only, and rounds 1..=T are counted from `flags` (each side's
+    /// rung after a round is its played action, the joint action the pair).
+    /// Counting a round costs one increment, whatever moved.
+    counted_by_rows: bool,
     /// Cumulative (discounted) welfare of each side: net economic welfare.
     pub welfare: [f64; 2],
     /// Cumulative (discounted) payoff of each side: welfare plus the
@@ -120,6 +145,7 @@ impl GameTrace {
             flags: vec![0; rows],
             changes: vec![Change { round: 0, slot: 0, from: 0, to: 0 }; rows * (n + 3)],
             n_changes: 0,
+            counted_by_rows: false,
             welfare: [0.0; 2],
             utility: [0.0; 2],
             first_yield: None,
@@ -170,9 +196,18 @@ impl GameTrace {
         is_exchange(self.flags[t as usize], prev)
     }
 
-    /// Every change of a counted quantity, in order.
+    /// Every change of a counted quantity, in order (round 0 only when
+    /// `played_rows` is given).
     pub fn changes(&self) -> &[Change] {
         &self.changes[..self.n_changes]
+    }
+
+    /// For a run of the IPD structure: per round 1..=T, the played actions as
+    /// bits (side 0's `D` in bit 0, side 1's in bit 1). Each side's rung after
+    /// round t is its action and the joint action is the pair, so these rows
+    /// replace the change log after round 0.
+    pub fn played_rows(&self) -> Option<impl Iterator<Item = u8> + '_> {
+        self.counted_by_rows.then(|| self.flags[1..].iter().map(|f| f & (PLAYED_D | PLAYED_D << 1)))
     }
 
     #[inline]
@@ -321,6 +356,52 @@ pub struct Game<'a> {
     /// two-rung lever per side with floor 0, no events, no provocations.
     /// `play` then takes a specialised loop that gives the same trace.
     ipd: bool,
+    /// For that loop, each side's decision by posture state
+    /// (`posture_state`): `C`, `D` or `DRAW` (ask the strategy, which draws).
+    /// All `DRAW` for a strategy that reads payoffs or remembers more than
+    /// one round (`full_view`): its view and state are then kept round by round.
+    postures: [[u8; 9]; 2],
+    full_view: [bool; 2],
+}
+
+/// A `postures` entry: the strategy decides by a draw from its stream.
+const DRAW: u8 = 2;
+
+/// Index of a side's posture state: its own last played action and the other
+/// side's last perceived one, each none (round 1), `C` or `D`.
+fn posture_state(mine: Option<Action>, theirs: Option<Action>) -> usize {
+    let code = |a: Option<Action>| a.map_or(0, |a| 1 + a.is_d() as usize);
+    code(mine) * 3 + code(theirs)
+}
+
+/// A strategy's decision in each posture state (`Game::postures`), if it
+/// decides from postures only and remembers one round at most (its
+/// `Traits`); `None` otherwise. Entries are its exact law
+/// (`Strategy::p_escalate`): `C` at 0, `D` at 1, `DRAW` in between.
+fn posture_table(s: &Strategy) -> Option<[u8; 9]> {
+    let tr = s.traits();
+    if tr.reads_payoffs || tr.memory_depth.is_none_or(|m| m > 1) {
+        return None;
+    }
+    let acts = [None, Some(Action::C), Some(Action::D)];
+    Some(std::array::from_fn(|k| {
+        let (mine, theirs) = (acts[k / 3], acts[k % 3]);
+        let v = View {
+            round: if mine.is_some() { 2 } else { 1 },
+            my_last: mine,
+            their_last: theirs,
+            their_defections: (theirs == Some(Action::D)) as u32,
+            ..View::first()
+        };
+        let p = s.p_escalate(&v);
+        if p == 0.0 {
+            Action::C as u8
+        } else if p == 1.0 {
+            Action::D as u8
+        } else {
+            DRAW
+        }
+    }))
 }
 
 impl<'a> Game<'a> {
@@ -440,7 +521,10 @@ impl<'a> Game<'a> {
             last_loss: [0.0; 2],
             trace: GameTrace::new(sc),
             ipd,
+            postures: [[DRAW; 9]; 2],
+            full_view: [true; 2],
         };
+        game.set_postures();
         game.demand_met0 = [0, 1].map(|i| game.demand_met(i, |l| levers[l].start as u8));
         game
     }
@@ -463,6 +547,15 @@ impl<'a> Game<'a> {
         self.demand_met0 = [0, 1].map(|i| self.demand_met(i, |l| starts[l]));
         if levers != 0 {
             self.ipd = false;
+        }
+    }
+
+    /// The IPD loop's decision tables for this run's strategies.
+    fn set_postures(&mut self) {
+        for i in 0..2 {
+            let table = posture_table(&self.strategies[i]);
+            self.full_view[i] = table.is_none();
+            self.postures[i] = table.unwrap_or([DRAW; 9]);
         }
     }
 
@@ -524,7 +617,7 @@ impl<'a> Game<'a> {
         let streams = self.streams;
         let base = [&sc.sides[0], &sc.sides[1]].map(|s| (s.baseline_welfare, s.mutual_escalation_cost));
         let range = [sc.sides[0].payoff_range, sc.sides[1].payoff_range];
-        let intensity = [1, 2].map(|k| self.intensity[self.base[k - 1]..self.base[k - 1] + 2].to_vec());
+        let intensity = [0, 1].map(|l| [self.intensity[self.base[l]], self.intensity[self.base[l] + 1]]);
         let weighted = [0, 1].map(|l| [self.weighted[self.base[l]], self.weighted[self.base[l] + 1]]);
         let demand = [0, 1].map(|i| self.demands[i].first().map_or(1, |&(_, level)| level));
         let mut rung = [self.rung[0], self.rung[1]];
@@ -562,82 +655,79 @@ impl<'a> Game<'a> {
                 payoff_ipd(rung, &mut [1.0, 1.0], &index)
             })
         });
+        // Per side: index after each rung, and whether its demand is met
+        // with the other side's lever on each rung (all rungs without a demand).
+        let index_at = [0, 1].map(|i| weighted[i].map(|w| (0.0 + w) / self.weight_total[i]));
+        let met = [0, 1].map(|i| [0, 1].map(|r| r <= demand[i]));
+        let postures = self.postures;
+        let full = self.full_view;
+        // Sides whose posture history (`View::observe`) a decision may read.
+        let track = [0, 1].map(|i| full[i] || postures[i].contains(&DRAW));
+        if !track[0] && !track[1] && self.misperception.iter().all(|c| c.p() <= 0.0) {
+            return self.play_pairs(payoff_ipd, fixed, index_at, met);
+        }
+        let mut state = [0, 1].map(|i| posture_state(self.views[i].my_last, self.views[i].their_last));
+        let mut lowered_last = [false; 2];
         let tr = &mut self.trace;
+        let mut prev_flags = tr.flags[0];
         for t in 1..=sc.rounds {
             let row = t as usize;
-            let mut chosen = [Action::C; 2];
-            for (i, c) in chosen.iter_mut().enumerate() {
-                let rng = &mut self.strategy_rng[i];
-                let intended = self.strategies[i].decide(&self.views[i], &mut |p| rng.chance(streams, p));
-                *c = if self.noise[i].tick(streams) { intended.flip() } else { intended };
+            // Decisions (from the table, or the strategy when it draws or
+            // reads payoffs), then implementation noise: the played action.
+            let mut played = [false; 2];
+            for (i, p) in played.iter_mut().enumerate() {
+                let d = match postures[i][state[i]] {
+                    DRAW => {
+                        let rng = &mut self.strategy_rng[i];
+                        self.strategies[i].decide(&self.views[i], &mut |p| rng.chance(streams, p)).is_d()
+                    }
+                    a => a == Action::D as u8,
+                };
+                *p = d ^ self.noise[i].tick(streams);
             }
-            let mut moved = [false; 2];
+            // A `C` may be misread as `D` (a `D` is never misread).
+            let perceived = [0, 1].map(|i| played[1 - i] || self.misperception[i].tick(streams));
+            let mut flags = 0u8;
             let mut lowered = [false; 2];
             let mut rise = [0u32; 2];
             for i in 0..2 {
-                let to = chosen[i].is_d() as u8;
-                moved[i] = to != rung[i];
-                lowered[i] = to < rung[i];
-                rise[i] = (to > rung[i]) as u32;
-                rung[i] = to;
-            }
-            let played = chosen;
-            let mut flags = 0u8;
-            let mut perceived = [Action::C; 2];
-            for i in 0..2 {
                 let j = 1 - i;
-                perceived[i] =
-                    if played[j] == Action::C && self.misperception[i].tick(streams) { Action::D } else { played[j] };
-                let mut f = 0;
-                if played[i].is_d() {
-                    f |= PLAYED_D;
-                }
-                if chosen[i].is_d() && self.views[i].their_last == Some(Action::D) {
-                    f |= RETALIATED;
-                }
-                if perceived[i].is_d() {
-                    f |= PERCEIVED_D;
-                }
-                if rung[j] <= demand[i] {
-                    f |= DEMAND_MET;
-                }
+                // Retaliation: D right after perceiving D (their last, in the state).
+                let retaliated = played[i] && state[i] % 3 == 2;
+                let f = bit(played[i], PLAYED_D)
+                    | bit(retaliated, RETALIATED)
+                    | bit(perceived[i], PERCEIVED_D)
+                    | bit(met[i][played[j] as usize], DEMAND_MET);
                 flags |= f << i;
+                lowered[i] = rung[i] > played[i] as u8;
+                rise[i] = (played[i] as u8 > rung[i]) as u32;
             }
             tr.flags[row] = flags;
-            tr.exchanges += is_exchange(flags, tr.flags[row - 1]) as u32;
+            tr.exchanges += is_exchange(flags, prev_flags) as u32;
+            prev_flags = flags;
             if tr.first_yield.is_none() {
                 for i in 0..2 {
                     let j = 1 - i;
                     // Under pressure: the other side's lever is up (above its floor, 0).
-                    let pressed = rung[j] > 0;
-                    if lowered[i] && self.demanded[i] != 0 && pressed && !lowered[j] && self.lowered_last[j] == 0 {
+                    if lowered[i] && self.demanded[i] != 0 && played[j] && !lowered[j] && !lowered_last[j] {
                         tr.first_yield = Some((i, t));
                         tr.first_yield_lever = 0;
                     }
                 }
             }
-            self.lowered_last = [lowered[0] as u32, lowered[1] as u32];
+            lowered_last = lowered;
 
-            // record(t)
+            // The state after the round (rows; the Monte Carlo counts them
+            // from `flags`, see `GameTrace::played_rows`).
             for i in 0..2 {
-                if moved[i] {
-                    tr.log(Change { round: t, slot: i as u16, from: 1 - rung[i] as u16, to: rung[i] as u16 });
+                let to = played[i] as u8;
+                if to != rung[i] {
+                    rung[i] = to;
+                    index[i] = index_at[i][to as usize];
+                    tr.peak[i] = tr.peak[i].max(index[i]);
                 }
-            }
-            tr.rungs[row * 2] = rung[0];
-            tr.rungs[row * 2 + 1] = rung[1];
-            for i in 0..2 {
-                if moved[i] {
-                    let e = (0.0 + weighted[i][rung[i] as usize]) / self.weight_total[i];
-                    index[i] = e;
-                    tr.peak[i] = tr.peak[i].max(e);
-                }
+                tr.rungs[row * 2 + i] = to;
                 tr.index[row * 2 + i] = index[i];
-            }
-            let joint = (played[0].is_d() as u16) << 1 | played[1].is_d() as u16;
-            if joint != self.last_joint {
-                tr.log(Change { round: t, slot: 4, from: self.last_joint, to: joint });
-                self.last_joint = joint;
             }
 
             // payoffs(t). Without erosion the round's payoffs depend only on
@@ -652,18 +742,140 @@ impl<'a> Game<'a> {
             tr.utility[0] += d * u[0];
             tr.utility[1] += d * u[1];
 
-            // Views and strategies learn the round.
+            // Views and strategies learn the round: the posture state always,
+            // the view for decisions that read it, what the round paid for
+            // strategies that read payoffs.
             for i in 0..2 {
-                let view = &mut self.views[i];
-                view.observe(played[i], perceived[i]);
-                view.feedback(&Feedback {
-                    loss: base[i].0 - u[i],
-                    loss_from_start: self.start_payoff[i] - u[i],
-                    payoff: normalised(u[i], range[i]),
-                    demand_met: flags & (DEMAND_MET << i) != 0,
-                    their_rise: rise[1 - i],
-                });
-                self.strategies[i].observe(view);
+                let (mine, theirs) = (played[i], perceived[i]);
+                state[i] = (1 + mine as usize) * 3 + 1 + theirs as usize;
+                if track[i] {
+                    let act = |d: bool| if d { Action::D } else { Action::C };
+                    let view = &mut self.views[i];
+                    view.observe(act(mine), act(theirs));
+                    if full[i] {
+                        view.feedback(&Feedback {
+                            loss: base[i].0 - u[i],
+                            loss_from_start: self.start_payoff[i] - u[i],
+                            payoff: normalised(u[i], range[i]),
+                            demand_met: flags & (DEMAND_MET << i) != 0,
+                            their_rise: rise[1 - i],
+                        });
+                        self.strategies[i].observe(view);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `play_ipd` when both strategies decide by their tables alone and
+    /// neither side misperceives: each side's view is then the pair of
+    /// actions played last round, so the round is a function of that pair
+    /// and the noise. Decisions, flags and payoffs are looked up by pair;
+    /// the noise clocks are asked for the round of their next flip instead
+    /// of ticking every round (the same draws: `Clock::failures`). The
+    /// same trace as `play_ipd` and the general path (tests below).
+    fn play_pairs(
+        &mut self,
+        payoff_ipd: impl Fn([u8; 2], &mut [f64; 2], &[f64; 2]) -> [[f64; 2]; 2],
+        fixed: Option<[[[f64; 2]; 2]; 4]>,
+        index_at: [[f64; 2]; 2],
+        met: [[bool; 2]; 2],
+    ) {
+        const START: usize = 4;
+        let streams = self.streams;
+        let act = |d: bool| if d { Action::D } else { Action::C };
+        // A pair is two bits: side 0's D in bit 0, side 1's in bit 1 (as
+        // `flags`); `START` stands for the views before round 1.
+        let d_of = |pair: usize, i: usize| pair >> i & 1 == 1;
+        let state = |pair: usize, i: usize| {
+            if pair == START {
+                posture_state(self.views[i].my_last, self.views[i].their_last)
+            } else {
+                posture_state(Some(act(d_of(pair, i))), Some(act(d_of(pair, 1 - i))))
+            }
+        };
+        // The pair both sides intend after each pair, and the flags of a
+        // round (without `DEMAND_MET`, which depends on the pair played
+        // only) after each pair.
+        let intend: [usize; 5] = std::array::from_fn(|prev| {
+            (0..2).map(|i| ((self.postures[i][state(prev, i)] == Action::D as u8) as usize) << i).sum()
+        });
+        let flags_of: [[u8; 4]; 5] = std::array::from_fn(|prev| {
+            std::array::from_fn(|pair| {
+                (0..2)
+                    .map(|i| {
+                        let (mine, theirs) = (d_of(pair, i), d_of(pair, 1 - i));
+                        // Their last perceived action is in the state (index % 3: 2 for D).
+                        let retaliated = mine && state(prev, i) % 3 == 2;
+                        let f = bit(mine, PLAYED_D)
+                            | bit(retaliated, RETALIATED)
+                            | bit(theirs, PERCEIVED_D)
+                            | bit(met[i][theirs as usize], DEMAND_MET);
+                        f << i
+                    })
+                    .fold(0, |a, f| a | f)
+            })
+        });
+        // Payoffs without erosion, by pair.
+        let fixed = fixed.map(|table| std::array::from_fn::<_, 4, _>(|pair| table[(pair & 1) << 1 | pair >> 1]));
+        // Each pair's rungs and indices (side i's rung is its bit).
+        let rungs_of: [[u8; 2]; 4] = std::array::from_fn(|pair| [(pair & 1) as u8, (pair >> 1) as u8]);
+        let index_of: [[f64; 2]; 4] =
+            std::array::from_fn(|pair| [0, 1].map(|i| index_at[i][rungs_of[pair][i] as usize]));
+        let rounds = self.sc.rounds as u64;
+        // The round of each side's next noise flip (after the last: never).
+        let mut flip = [0, 1].map(|i| self.noise[i].failures(streams).saturating_add(1));
+        let mut rung = [self.rung[0], self.rung[1]];
+        let mut decay = [self.decay[0], self.decay[1]];
+        // Pairs played (bit per pair), for the peaks.
+        let mut visited = 0u8;
+        let mut lowered_last = [false; 2];
+        let mut prev = START;
+        let tr = &mut self.trace;
+        let mut prev_flags = tr.flags[0];
+        let rows = tr.rungs[2..].chunks_exact_mut(2).zip(tr.index[2..].chunks_exact_mut(2)).zip(&mut tr.flags[1..]);
+        for ((t, ((rungs_t, index_t), flags_t)), d) in (1..=rounds).zip(rows).zip(&self.discounts) {
+            let mut pair = intend[prev];
+            for (i, f) in flip.iter_mut().enumerate() {
+                if t == *f {
+                    pair ^= 1 << i;
+                    *f = t.saturating_add(1).saturating_add(self.noise[i].failures(streams));
+                }
+            }
+            let flags = flags_of[prev][pair];
+            *flags_t = flags;
+            tr.exchanges += is_exchange(flags, prev_flags) as u32;
+            prev_flags = flags;
+            let to = rungs_of[pair];
+            if tr.first_yield.is_none() {
+                let lowered = [rung[0] > to[0], rung[1] > to[1]];
+                for i in 0..2 {
+                    let j = 1 - i;
+                    // Under pressure: the other side's lever is up (above its floor, 0).
+                    if lowered[i] && self.demanded[i] != 0 && to[j] == 1 && !lowered[j] && !lowered_last[j] {
+                        tr.first_yield = Some((i, t as u32));
+                        tr.first_yield_lever = 0;
+                    }
+                }
+                lowered_last = lowered;
+            }
+            rung = to;
+            visited |= 1 << pair;
+            rungs_t.copy_from_slice(&to);
+            index_t.copy_from_slice(&index_of[pair]);
+            let [w, u] = match &fixed {
+                Some(table) => table[pair],
+                None => payoff_ipd(rung, &mut decay, &index_of[pair]),
+            };
+            tr.welfare[0] += d * w[0];
+            tr.welfare[1] += d * w[1];
+            tr.utility[0] += d * u[0];
+            tr.utility[1] += d * u[1];
+            prev = pair;
+        }
+        for (pair, index) in index_of.iter().enumerate() {
+            if visited & 1 << pair != 0 {
+                tr.peak = [tr.peak[0].max(index[0]), tr.peak[1].max(index[1])];
             }
         }
     }
@@ -745,6 +957,7 @@ impl<'a> Game<'a> {
             self.political_gain[l] = draw(&lever.political_gain, &mut self.params_rng);
             self.political_pain[l] = draw(&lever.political_pain, &mut self.params_rng);
         }
+        let mut redrawn = false;
         for i in 0..2 {
             let side = &sc.sides[i];
             self.strategies[i] = if side.strategy_params.iter().any(Param::is_random) {
@@ -752,6 +965,7 @@ impl<'a> Game<'a> {
                 for (v, p) in values.iter_mut().zip(&side.strategy_params) {
                     *v = draw(p, &mut self.params_rng);
                 }
+                redrawn = true;
                 side.strategy.kind().with(&values[..side.strategy_params.len()])
             } else {
                 side.strategy.clone()
@@ -793,6 +1007,9 @@ impl<'a> Game<'a> {
             e.violations = 0;
             e.collapse = false;
         }
+        if redrawn && self.ipd {
+            self.set_postures();
+        }
         self.trace.spells.clear();
         let tr = &mut self.trace;
         tr.welfare = [0.0; 2];
@@ -801,6 +1018,7 @@ impl<'a> Game<'a> {
         tr.peak = [0.0; 2];
         tr.exchanges = 0;
         tr.n_changes = 0;
+        tr.counted_by_rows = self.ipd;
     }
 
     fn round(&mut self, t: u32) {
@@ -1373,33 +1591,66 @@ mod tests {
         scenario::parse(std::path::Path::new("t.toml"), &text).unwrap_or_else(|e| panic!("{}", e.render()))
     }
 
+    /// The IPD loop's trace against the general path's: every row, every
+    /// total; the change log of round 0 (the IPD loop counts later rounds
+    /// from its rows, which `ipd_path_counts_like_general_path` checks).
     fn same_trace(a: &GameTrace, b: &GameTrace) {
         assert_eq!(a.rungs, b.rungs);
         assert_eq!(a.index, b.index);
         assert_eq!(a.flags, b.flags);
-        assert_eq!(a.changes(), b.changes());
+        let round0 = |t: &GameTrace| t.changes().iter().filter(|c| c.round == 0).copied().collect::<Vec<_>>();
+        assert_eq!(round0(a), round0(b));
+        assert!(a.counted_by_rows && !b.counted_by_rows);
         assert_eq!(a.welfare, b.welfare);
+        assert_eq!(a.utility, b.utility);
         assert_eq!(a.peak, b.peak);
         assert_eq!(a.exchanges, b.exchanges);
+        assert_eq!(a.first_yield, b.first_yield);
+    }
+
+    /// Every strategy kind (with its defaults, or the parameters given).
+    fn every_kind() -> Vec<String> {
+        crate::strategy::Kind::ALL
+            .iter()
+            .map(|k| match k.name() {
+                "memory_one" => {
+                    r#"{ kind = "memory_one", p_cc = 0.9, p_cd = 0.1, p_dc = 0.6, p_dd = 0.2, initial = 0.5 }"#
+                        .to_string()
+                }
+                "random" => r#"{ kind = "random", p_escalate = 0.3 }"#.to_string(),
+                "generous_tit_for_tat" => r#"{ kind = "generous_tit_for_tat", generosity = 0.3 }"#.to_string(),
+                "resolve" => r#"{ kind = "resolve", resolve = 20.0 }"#.to_string(),
+                "resolute_tit_for_tat" => {
+                    r#"{ kind = "resolute_tit_for_tat", generosity = 0.2, resolve = 30.0 }"#.to_string()
+                }
+                name => format!(r#"{{ kind = "{name}" }}"#),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exchange_table_is_the_rule() {
+        for flags in 0..=255u8 {
+            for prev in 0..=255u8 {
+                let now = |f: u8, side: u8| f & (RETALIATED << side) != 0;
+                let rule = (now(flags, 0) && (now(flags, 1) || now(prev, 1)))
+                    || (now(flags, 1) && (now(flags, 0) || now(prev, 0)));
+                assert_eq!(is_exchange(flags, prev), rule, "{flags:08b} after {prev:08b}");
+            }
+        }
     }
 
     #[test]
     fn ipd_path_matches_general_path() {
-        let strategies = [
-            r#"{ kind = "tit_for_tat" }"#,
-            r#"{ kind = "generous_tit_for_tat", generosity = 0.3 }"#,
-            r#"{ kind = "win_stay_lose_shift" }"#,
-            r#"{ kind = "grim_trigger" }"#,
-            r#"{ kind = "tit_for_two_tats" }"#,
-            r#"{ kind = "random", p_escalate = 0.3 }"#,
-            r#"{ kind = "memory_one", p_cc = 0.9, p_cd = 0.1, p_dc = 0.6, p_dd = 0.2, initial = 0.5 }"#,
-        ];
+        let strategies = every_kind();
         let mut cases = 0;
         for (k, a) in strategies.iter().enumerate() {
-            let b = strategies[(k * 3 + 1) % strategies.len()];
-            for (noise, mis, start, erosion, discount) in
-                [(0.05, 0.0, 0, "", 1.0), (0.1, 0.2, 1, "erosion = 0.1\nerosion_floor = 0.3", 0.97)]
-            {
+            let b = &strategies[(k * 3 + 1) % strategies.len()];
+            for (noise, mis, start, erosion, discount) in [
+                (0.05, 0.0, 0, "", 1.0),
+                (0.1, 0.2, 1, "erosion = 0.1\nerosion_floor = 0.3", 0.97),
+                (0.2, 0.0, 1, "erosion = 0.2", 0.9),
+            ] {
                 let sc = ipd_scenario([a, b], noise, mis, start, erosion, discount);
                 let streams = Streams::new(sc.seed);
                 let mut fast = Game::new(&sc, &streams);
@@ -1412,6 +1663,43 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cases, 7 * 2 * 40);
+        assert_eq!(cases, strategies.len() * 3 * 40);
+    }
+
+    /// The Monte Carlo's counts (rungs, indices, joint actions per round)
+    /// from the IPD loop's rows equal those from the general path's change log.
+    #[test]
+    fn ipd_path_counts_like_general_path() {
+        use crate::montecarlo::Batch;
+        use crate::outcome::classify;
+        let strategies = every_kind();
+        for (k, a) in strategies.iter().enumerate() {
+            let b = &strategies[(k * 5 + 2) % strategies.len()];
+            // Odd k: with misperception (`play_ipd`'s own loop); even k without (`play_pairs`).
+            let sc = ipd_scenario([a, b], 0.1, (k % 2) as f64 * 0.1, (k / 2 % 2) as u8, "", 1.0);
+            let streams = Streams::new(sc.seed);
+            let mut batches = [false, true].map(|general| {
+                let mut game = Game::new(&sc, &streams);
+                if general {
+                    game.force_general_path();
+                }
+                let mut batch = Batch::empty(&sc, sc.seed);
+                for run in 0..50 {
+                    let tr = game.play(run);
+                    batch.add(tr, &classify(tr, &sc.outcomes), 1 + run % 3);
+                }
+                batch
+            });
+            batches.iter_mut().for_each(Batch::integrate);
+            for t in 0..=sc.rounds {
+                for i in 0..2 {
+                    let (x, y) = (&batches[0], &batches[1]);
+                    assert_eq!(x.lever_counts(t, i, 0), y.lever_counts(t, i, 0), "{a} vs {b}: round {t} side {i}");
+                    assert_eq!(x.index_counts(t, i), y.index_counts(t, i), "{a} vs {b}: round {t} side {i}");
+                }
+                assert_eq!(batches[0].joint_actions(t), batches[1].joint_actions(t), "{a} vs {b}: round {t}");
+            }
+            assert!(batches[0] == batches[1], "{a} vs {b}");
+        }
     }
 }

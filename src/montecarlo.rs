@@ -103,6 +103,10 @@ pub struct Batch {
     index_hist: Vec<u64>,
     /// `(rounds + 1)` counts of played action pairs (CC, CD, DC, DD); row 0 unused.
     joint: Vec<[u64; 4]>,
+    /// Runs of the IPD structure (`GameTrace::played_rows`): per round, runs
+    /// by played pair (bits: side 0's `D` in bit 0, side 1's in bit 1),
+    /// counted directly; `integrate` adds them to the rung and joint counts.
+    played: Vec<[u64; 4]>,
     /// Sides with one lever: their index histogram is derived from the rung
     /// counts when the batch is integrated (the engine does not log it).
     derived_index: [bool; 2],
@@ -144,6 +148,7 @@ impl Batch {
             lever_hist: vec![0; rows * n],
             index_hist: vec![0; rows * 2 * INDEX_BINS],
             joint: vec![[0; 4]; rows],
+            played: vec![[0; 4]; rows],
             derived_index: [sc.sides[0].levers.len() == 1, sc.sides[1].levers.len() == 1],
             groups: GroupStats::new(if sc.has_uncertain_params() { sc.runs_per_draw } else { 1 }),
             integrated: false,
@@ -183,6 +188,19 @@ impl Batch {
             }
             cells[base + c.to as usize] = cells[base + c.to as usize].wrapping_add(weight);
         }
+        if let Some(rows) = trace.played_rows() {
+            // Round 0 counts from the log; the rows count every later round,
+            // so round 0's rungs stop carrying over after it.
+            if self.rounds > 0 {
+                for side in 0..2 {
+                    let cell = self.rungs_per_row + self.lever_offsets[side] + trace.rung(0, side, 0);
+                    self.lever_hist[cell] = self.lever_hist[cell].wrapping_sub(weight);
+                }
+            }
+            for (counts, pair) in self.played[1..].iter_mut().zip(rows) {
+                counts[pair as usize] += weight;
+            }
+        }
     }
 
     /// Turn per-round changes into per-round counts (a running sum over rounds).
@@ -199,6 +217,19 @@ impl Batch {
             running_sum(&mut self.lever_hist, self.rungs_per_row);
             running_sum(&mut self.index_hist, 2 * INDEX_BINS);
             running_sum(self.joint.as_flattened_mut(), 4);
+            // Runs counted by rows: side i's rung is its action (bit i).
+            for t in 1..self.played.len() {
+                let rungs = t * self.rungs_per_row;
+                for (pair, n) in std::mem::take(&mut self.played[t]).into_iter().enumerate() {
+                    if n == 0 {
+                        continue;
+                    }
+                    let d = [pair & 1, pair >> 1];
+                    self.joint[t][d[0] << 1 | d[1]] += n;
+                    self.lever_hist[rungs + self.lever_offsets[0] + d[0]] += n;
+                    self.lever_hist[rungs + self.lever_offsets[1] + d[1]] += n;
+                }
+            }
             for side in 0..2 {
                 if self.derived_index[side] {
                     let id = self.lever_id(side, 0);
@@ -232,6 +263,7 @@ impl Batch {
         add(&mut self.lever_hist, &other.lever_hist);
         add(&mut self.index_hist, &other.index_hist);
         add(self.joint.as_flattened_mut(), other.joint.as_flattened());
+        add(self.played.as_flattened_mut(), other.played.as_flattened());
     }
 
     pub fn runs_of(&self, o: Outcome) -> u64 {

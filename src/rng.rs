@@ -165,6 +165,24 @@ impl Clock {
         self.tick_slow(streams)
     }
 
+    /// The trial's probability.
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+
+    /// Failures before the next success, as if `tick` were called until it
+    /// returned true: the same draws from the stream (each gap is one draw),
+    /// `u64::MAX` for "never". Use either this or `tick` within a run.
+    pub fn failures(&mut self, streams: &Streams) -> u64 {
+        if self.p <= 0.0 {
+            u64::MAX
+        } else if self.p >= 1.0 {
+            0
+        } else {
+            self.draw_gap(streams)
+        }
+    }
+
     fn tick_slow(&mut self, streams: &Streams) -> bool {
         if self.p <= 0.0 {
             self.gap = u64::MAX; // never: no game has 2^64 trials
