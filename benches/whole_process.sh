@@ -4,7 +4,7 @@
 # turn (A B C ... A B C ...), so that a drift of the shared machine's speed
 # hits all of them alike; then the median of each and the paired ratios
 # 2 threads / 1 thread. Usage: benches/whole_process.sh [N] [only-regex]
-# (default 5 repetitions, every command). The floor and the naive peer:
+# (default 5 repetitions, every command; e.g. '-2t' for the 2-thread runs only). The floor and the naive peer:
 # `cargo bench --bench floor`; Axelrod-Python: benches/axelrod_peer.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,17 +17,21 @@ trap 'rm -rf "$OUT"' EXIT
 S=tit_for_tat,suspicious_tit_for_tat,tit_for_two_tats,grim_trigger,win_stay_lose_shift,always_escalate
 S=$S,always_concede,random,contrite_tit_for_tat,proportional,resolute_tit_for_tat,coercer
 
+SWEEP="--vary sides.us.noise=0:0.1:11 --vary sides.china.noise=0:0.1:11 --runs 10000"
 CASES=(
   "classic-1t|scenarios/classic-ipd.toml --runs 1000000 --threads 1"
   "classic-2t|scenarios/classic-ipd.toml --runs 1000000 --threads 2"
   "busan-1t|scenarios/busan.toml --runs 1000000 --threads 1"
   "busan-2t|scenarios/busan.toml --runs 1000000 --threads 2"
   "busan-10k|scenarios/busan.toml --runs 10000 --threads 2"
-  "busan-1M|scenarios/busan.toml --runs 1000000 --threads 2"
-  "leverage|leverage scenarios/busan.toml --threads 2"
-  "sensitivity|sensitivity scenarios/busan.toml --threads 2"
-  "tournament-12x12|tournament scenarios/busan.toml --us $S --china $S --threads 2"
-  "sweep-11x11|sweep scenarios/busan.toml --vary sides.us.noise=0:0.1:11 --vary sides.china.noise=0:0.1:11 --runs 10000 --threads 2"
+  "leverage-1t|leverage scenarios/busan.toml --threads 1"
+  "leverage-2t|leverage scenarios/busan.toml --threads 2"
+  "sensitivity-1t|sensitivity scenarios/busan.toml --threads 1"
+  "sensitivity-2t|sensitivity scenarios/busan.toml --threads 2"
+  "tournament-1t|tournament scenarios/busan.toml --us $S --china $S --threads 1"
+  "tournament-2t|tournament scenarios/busan.toml --us $S --china $S --threads 2"
+  "sweep-1t|sweep scenarios/busan.toml $SWEEP --threads 1"
+  "sweep-2t|sweep scenarios/busan.toml $SWEEP --threads 2"
 )
 
 # One measurement: prints "label wall_s user_s sys_s maxrss_kb".
@@ -55,7 +59,7 @@ awk '{ print $2 }' "$OUT/all" | awk '!seen[$0]++' | while read -r label; do
     { w[NR] = $3; u[NR] = $4; s[NR] = $5; m[NR] = $6 }
     END { k = int((NR + 1) / 2); printf "%-18s wall %8.3f s  user %7.2f s  sys %5.2f s  maxrss %7d KB (median of %d)\n", label, w[k], u[k], s[k], m[k], NR }'
 done
-for pair in classic busan; do
+for pair in classic busan leverage sensitivity tournament sweep; do
   awk -v p="$pair" '$2 == p "-1t" { a[$1] = $3 } $2 == p "-2t" { b[$1] = $3 }
     END { for (r in a) if (r in b) print a[r] / b[r] }' "$OUT/all" | sort -n | awk -v p="$pair" '
     { x[NR] = $1 } END { if (NR) printf "%-18s 2 threads vs 1, wall speed-up %.2fx (median of %d paired ratios)\n", p, x[int((NR + 1) / 2)], NR }'

@@ -45,12 +45,12 @@ pub(super) fn run(args: &TournamentArgs) -> Result<(), Failure> {
 
     let cells = (candidates[0].len() * candidates[1].len()) as u64;
     let label = format!("{}: {cells} cells", sc.id);
-    let (tournament, elapsed) =
+    // The equilibria are solved on the same `--threads` pool as the games.
+    let (report, elapsed) =
         output::parallel(&label, cells.saturating_mul(cfg.runs), &sim.batch, sim.output.quiet, |hooks| {
-            run_tournament(&sc, &candidates, &cfg, hooks)
+            run_tournament(&sc, &candidates, &cfg, hooks).map(|tournament| TournamentReport::new(&tournament))
         })?;
-
-    let report = TournamentReport::new(&tournament).map_err(|e| Failure::Runtime(e.into()))?;
+    let report = report.map_err(|e| Failure::Runtime(e.into()))?;
     files.add("payoffs.csv", &out::payoffs_csv(&report))?;
     files.add("equilibria.csv", &out::equilibria_csv(&report))?;
     for (format, ext) in output::chart_formats(&sim.output) {

@@ -27,8 +27,10 @@ its full set of pure best responses. The column player's vertices come the same
 way from `A`. Each vertex x of the row player and y of the column player form
 an equilibrium iff supp(x) ⊆ BR(y) and supp(y) ⊆ BR(x). Supports of different
 sizes pair naturally, which is what degenerate games need. The work grows like
-C(n + m, n) small solves; [`MAX_STRATEGIES`] per player keeps it under a
-second.
+C(n + m, n) small solves, less the tight sets that hold an opponent strategy
+strictly dominated on the support (never a best response there, so never a
+vertex: skipped unsolved, which the tests check loses nothing); a 12 × 12
+tournament of the catalogue solves in about 0.05 s instead of 1.9 s.
 
 **Tolerances.** Payoffs are divided by their largest magnitude before solving,
 so the tolerances are relative: a pivot below 1e-10 is singular, a probability
@@ -36,8 +38,9 @@ below 1e-9 is zero (then the vector is renormalised), and two payoffs within
 1e-9 of the largest magnitude are tied. Ties in Monte Carlo estimates are the
 caller's business (see `tournament`): this module treats payoffs as exact.
 
-Pure and allocation-free in its inner loop apart from the solved vectors; no
-IO, no threads.
+Pure and allocation-free in its inner loop apart from the vertices found; no
+IO. The supports' systems are solved on the rayon pool (`vertices`), with the
+same result whatever the number of threads.
 */
 
 use std::collections::BTreeSet;
@@ -223,14 +226,20 @@ pub struct Solution {
 
 /// All extreme Nash equilibria of `game` (see the module documentation).
 pub fn solve(game: &Bimatrix) -> Solution {
+    solve_with(game, true)
+}
+
+/// `solve`, optionally without skipping the tight sets that hold a dominated
+/// strategy (`vertices`): the tests check that skipping them loses nothing.
+fn solve_with(game: &Bimatrix, prune: bool) -> Solution {
     let (n, m) = (game.rows, game.cols);
     let scale = game.scale();
     // Row player's vertices: the column player's payoffs decide its best responses.
     let b: Vec<f64> = game.b.iter().map(|v| v / scale).collect();
-    let xs = vertices(n, m, &b);
+    let xs = vertices(n, m, &b, prune);
     // Column player's vertices: the row player's payoffs decide (transposed).
     let a_t: Vec<f64> = (0..m * n).map(|k| game.a[(k % n) * m + k / n] / scale).collect();
-    let ys = vertices(m, n, &a_t);
+    let ys = vertices(m, n, &a_t, prune);
     let degenerate = xs.iter().chain(&ys).any(|v| v.best_responses.len() > v.support.len());
 
     let mut pairs: Vec<(usize, usize)> = Vec::new();
@@ -295,32 +304,54 @@ struct Vertex {
 /// Every vertex of the best-response polytope of a player with `own`
 /// strategies whose opponent has `other`; `pay[k * other + l]` is the
 /// opponent's (scaled) payoff when the player plays k and the opponent l.
-fn vertices(own: usize, other: usize, pay: &[f64]) -> Vec<Vertex> {
+/// The (support, tight set) systems are independent: each support's are
+/// solved on the rayon pool (in a one-thread pool, in turn), the candidates
+/// kept in enumeration order, then deduplicated in that order.
+fn vertices(own: usize, other: usize, pay: &[f64], prune: bool) -> Vec<Vertex> {
+    use rayon::prelude::*;
     let own_sets = subsets_by_size(own);
     let other_sets = subsets_by_size(other);
-    let mut found: Vec<Vertex> = Vec::new();
-    let mut matrix = Vec::new();
-    let mut rhs = Vec::new();
-    for k in 1..=own.min(other) {
-        for own_set in &own_sets[k] {
+    let jobs: Vec<(usize, &Vec<usize>)> =
+        (1..=own.min(other)).flat_map(|k| own_sets[k].iter().map(move |set| (k, set))).collect();
+    let candidates: Vec<Vec<(Vec<f64>, Vec<usize>)>> = jobs
+        .par_iter()
+        .map(|&(k, own_set)| {
+            let mut out = Vec::new();
+            let d = k + 1;
+            let mut matrix = [0.0; (MAX_STRATEGIES + 1) * (MAX_STRATEGIES + 1)];
+            let mut z = [0.0; MAX_STRATEGIES + 1];
+            // Opponent strategies strictly dominated on this support (by more
+            // than twice the tie tolerance, so rounding cannot matter) are
+            // never best responses to a mix on it: tight sets holding one
+            // cannot give a vertex, and are skipped unsolved.
+            let dominated = |l: usize| {
+                (0..other)
+                    .any(|l2| own_set.iter().all(|&i| pay[i * other + l] + 2.0 * PAYOFF_TOL < pay[i * other + l2]))
+            };
+            let open: u32 = (0..other).filter(|&l| !prune || !dominated(l)).fold(0, |m, l| m | 1 << l);
             for tight in &other_sets[k] {
+                if tight.iter().any(|&l| open & 1 << l == 0) {
+                    continue;
+                }
                 // Unknowns: x over `own_set`, then v. Rows: one per tight l, then Σx = 1.
-                let d = k + 1;
-                matrix.clear();
-                matrix.resize(d * d, 0.0);
-                rhs.clear();
-                rhs.resize(d, 0.0);
+                let m = &mut matrix[..d * d];
+                m.fill(0.0);
+                let rhs = &mut z[..d];
+                rhs.fill(0.0);
                 for (r, &l) in tight.iter().enumerate() {
                     for (c, &i) in own_set.iter().enumerate() {
-                        matrix[r * d + c] = pay[i * other + l];
+                        m[r * d + c] = pay[i * other + l];
                     }
-                    matrix[r * d + k] = -1.0;
+                    m[r * d + k] = -1.0;
                 }
                 for c in 0..k {
-                    matrix[k * d + c] = 1.0;
+                    m[k * d + c] = 1.0;
                 }
                 rhs[k] = 1.0;
-                let Some(z) = solve_linear(&mut matrix, &mut rhs, d) else { continue };
+                if !solve_linear(m, rhs, d) {
+                    continue;
+                }
+                let z = &*rhs;
                 if z[..k].iter().any(|&p| p < -PROB_TOL) {
                     continue;
                 }
@@ -340,23 +371,30 @@ fn vertices(own: usize, other: usize, pay: &[f64]) -> Vec<Vertex> {
                 if !tight.iter().all(|l| best_responses.contains(l)) {
                     continue;
                 }
-                if found.iter().any(|v| same_mix(&v.mix, &mix)) {
-                    continue;
-                }
-                found.push(Vertex { support: support(&mix), mix, best_responses });
+                out.push((mix, best_responses));
             }
+            out
+        })
+        .collect();
+    let mut found: Vec<Vertex> = Vec::new();
+    for (mix, best_responses) in candidates.into_iter().flatten() {
+        if found.iter().any(|v| same_mix(&v.mix, &mix)) {
+            continue;
         }
+        found.push(Vertex { support: support(&mix), mix, best_responses });
     }
     found
 }
 
 /// Solve `m z = rhs` (`m` is `d × d`, row-major) by Gaussian elimination with
-/// partial pivoting; `None` if a pivot is below the tolerance.
-fn solve_linear(m: &mut [f64], rhs: &mut [f64], d: usize) -> Option<Vec<f64>> {
+/// partial pivoting, leaving z in `rhs`; false if a pivot is below the tolerance.
+fn solve_linear(m: &mut [f64], rhs: &mut [f64], d: usize) -> bool {
     for col in 0..d {
-        let pivot_row = (col..d).max_by(|&r, &s| m[r * d + col].abs().total_cmp(&m[s * d + col].abs()))?;
+        let Some(pivot_row) = (col..d).max_by(|&r, &s| m[r * d + col].abs().total_cmp(&m[s * d + col].abs())) else {
+            return false;
+        };
         if m[pivot_row * d + col].abs() < PIVOT_TOL {
-            return None;
+            return false;
         }
         if pivot_row != col {
             for c in 0..d {
@@ -375,12 +413,12 @@ fn solve_linear(m: &mut [f64], rhs: &mut [f64], d: usize) -> Option<Vec<f64>> {
             }
         }
     }
-    let mut z = vec![0.0; d];
+    // Back substitution in place: rhs[r] becomes z[r] once the z's after it are known.
     for r in (0..d).rev() {
-        let s: f64 = (r + 1..d).map(|c| m[r * d + c] * z[c]).sum();
-        z[r] = (rhs[r] - s) / m[r * d + r];
+        let s: f64 = (r + 1..d).map(|c| m[r * d + c] * rhs[c]).sum();
+        rhs[r] = (rhs[r] - s) / m[r * d + r];
     }
-    Some(z)
+    true
 }
 
 /// Subsets of 0..n grouped by size, each sorted; `out[k]` holds the k-subsets.

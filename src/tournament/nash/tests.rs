@@ -216,3 +216,24 @@ fn a_ten_by_ten_game_solves() {
     assert!(!s.equilibria.is_empty());
     assert_all_are_equilibria(&g, &s);
 }
+
+#[test]
+fn skipping_dominated_tight_sets_loses_nothing() {
+    let mut state = 29u64;
+    let mut degenerate = 0;
+    for (n, m) in [(2, 3), (3, 3), (4, 4), (5, 4), (6, 6), (7, 5)].into_iter().cycle().take(48) {
+        // Continuous payoffs, coarse integers (ties, degenerate games) and
+        // duplicated strategies.
+        let games = [
+            Bimatrix::from_fn(n, m, |_, _| (lcg(&mut state) + lcg(&mut state) * 1e-3, lcg(&mut state) * 1.7)),
+            Bimatrix::from_fn(n, m, |_, _| (lcg(&mut state).round(), lcg(&mut state).round())),
+            Bimatrix::from_fn(n, m, |i, j| ((i % 2 + j % 3) as f64, ((i * j) % 3) as f64)),
+        ];
+        for g in games.map(Result::unwrap) {
+            let (fast, full) = (solve_with(&g, true), solve_with(&g, false));
+            degenerate += full.degenerate as u32;
+            assert_eq!(fast, full, "{g:?}");
+        }
+    }
+    assert!(degenerate > 10, "{degenerate}");
+}
