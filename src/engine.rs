@@ -196,6 +196,25 @@ impl GameTrace {
         is_exchange(self.flags[t as usize], prev)
     }
 
+    /// Over rounds `from..=to` (1 ≤ from ≤ to ≤ T): the sum of each side's
+    /// escalation index (added in round order), the rounds holding an
+    /// exchange, and whether each side's demand is met in every one of them.
+    pub fn window(&self, from: u32, to: u32) -> ([f64; 2], u32, [bool; 2]) {
+        let (from, to) = (from as usize, to as usize);
+        let (mut sum, mut x, mut met) = ([0.0; 2], 0u32, DEMAND_MET | DEMAND_MET << 1);
+        let index = &self.index[2 * from..2 * to + 2];
+        // As `exchanged`: round 1 has no round before it.
+        let mut prev = if from > 1 { self.flags[from - 1] } else { 0 };
+        for (e, &f) in index.chunks_exact(2).zip(&self.flags[from..=to]) {
+            sum[0] += e[0];
+            sum[1] += e[1];
+            x += is_exchange(f, prev) as u32;
+            prev = f;
+            met &= f;
+        }
+        (sum, x, [met & DEMAND_MET != 0, met & DEMAND_MET << 1 != 0])
+    }
+
     /// Every change of a counted quantity, in order (round 0 only when
     /// `played_rows` is given).
     pub fn changes(&self) -> &[Change] {
@@ -362,6 +381,9 @@ pub struct Game<'a> {
     /// one round (`full_view`): its view and state are then kept round by round.
     postures: [[u8; 9]; 2],
     full_view: [bool; 2],
+    /// `play_pairs`' tables for these postures: the pair intended after
+    /// each pair (or the start) and the flags of each pair after each.
+    pair_tables: Option<([usize; 5], [[u8; 4]; 5])>,
 }
 
 /// A `postures` entry: the strategy decides by a draw from its stream.
@@ -523,6 +545,7 @@ impl<'a> Game<'a> {
             ipd,
             postures: [[DRAW; 9]; 2],
             full_view: [true; 2],
+            pair_tables: None,
         };
         game.set_postures();
         game.demand_met0 = [0, 1].map(|i| game.demand_met(i, |l| levers[l].start as u8));
@@ -552,6 +575,7 @@ impl<'a> Game<'a> {
 
     /// The IPD loop's decision tables for this run's strategies.
     fn set_postures(&mut self) {
+        self.pair_tables = None;
         for i in 0..2 {
             let table = posture_table(&self.strategies[i]);
             self.full_view[i] = table.is_none();
@@ -797,24 +821,29 @@ impl<'a> Game<'a> {
         // The pair both sides intend after each pair, and the flags of a
         // round (without `DEMAND_MET`, which depends on the pair played
         // only) after each pair.
-        let intend: [usize; 5] = std::array::from_fn(|prev| {
-            (0..2).map(|i| ((self.postures[i][state(prev, i)] == Action::D as u8) as usize) << i).sum()
-        });
-        let flags_of: [[u8; 4]; 5] = std::array::from_fn(|prev| {
-            std::array::from_fn(|pair| {
-                (0..2)
-                    .map(|i| {
-                        let (mine, theirs) = (d_of(pair, i), d_of(pair, 1 - i));
-                        // Their last perceived action is in the state (index % 3: 2 for D).
-                        let retaliated = mine && state(prev, i) % 3 == 2;
-                        let f = bit(mine, PLAYED_D)
-                            | bit(retaliated, RETALIATED)
-                            | bit(theirs, PERCEIVED_D)
-                            | bit(met[i][theirs as usize], DEMAND_MET);
-                        f << i
-                    })
-                    .fold(0, |a, f| a | f)
-            })
+        // Depends on the strategies only (and the scenario): computed once,
+        // again when a run draws other strategy parameters (`set_postures`).
+        let (intend, flags_of) = *self.pair_tables.get_or_insert_with(|| {
+            let intend: [usize; 5] = std::array::from_fn(|prev| {
+                (0..2).map(|i| ((self.postures[i][state(prev, i)] == Action::D as u8) as usize) << i).sum()
+            });
+            let flags_of: [[u8; 4]; 5] = std::array::from_fn(|prev| {
+                std::array::from_fn(|pair| {
+                    (0..2)
+                        .map(|i| {
+                            let (mine, theirs) = (d_of(pair, i), d_of(pair, 1 - i));
+                            // Their last perceived action is in the state (index % 3: 2 for D).
+                            let retaliated = mine && state(prev, i) % 3 == 2;
+                            let f = bit(mine, PLAYED_D)
+                                | bit(retaliated, RETALIATED)
+                                | bit(theirs, PERCEIVED_D)
+                                | bit(met[i][theirs as usize], DEMAND_MET);
+                            f << i
+                        })
+                        .fold(0, |a, f| a | f)
+                })
+            });
+            (intend, flags_of)
         });
         // Payoffs without erosion, by pair.
         let fixed = fixed.map(|table| std::array::from_fn::<_, 4, _>(|pair| table[(pair & 1) << 1 | pair >> 1]));
@@ -833,8 +862,15 @@ impl<'a> Game<'a> {
         let mut prev = START;
         let tr = &mut self.trace;
         let mut prev_flags = tr.flags[0];
-        let rows = tr.rungs[2..].chunks_exact_mut(2).zip(tr.index[2..].chunks_exact_mut(2)).zip(&mut tr.flags[1..]);
-        for ((t, ((rungs_t, index_t), flags_t)), d) in (1..=rounds).zip(rows).zip(&self.discounts) {
+        // Totals in locals (registers), stored once after the last round.
+        let (mut welfare, mut utility, mut exchanges, mut first_yield) =
+            (tr.welfare, tr.utility, tr.exchanges, tr.first_yield);
+        let n = rounds as usize;
+        let (rungs, index, flags_row) =
+            (&mut tr.rungs[2..2 + 2 * n], &mut tr.index[2..2 + 2 * n], &mut tr.flags[1..=n]);
+        let discounts = &self.discounts[..n];
+        for k in 0..n {
+            let t = k as u64 + 1;
             let mut pair = intend[prev];
             for (i, f) in flip.iter_mut().enumerate() {
                 if t == *f {
@@ -843,35 +879,39 @@ impl<'a> Game<'a> {
                 }
             }
             let flags = flags_of[prev][pair];
-            *flags_t = flags;
-            tr.exchanges += is_exchange(flags, prev_flags) as u32;
+            flags_row[k] = flags;
+            exchanges += is_exchange(flags, prev_flags) as u32;
             prev_flags = flags;
             let to = rungs_of[pair];
-            if tr.first_yield.is_none() {
+            if first_yield.is_none() {
                 let lowered = [rung[0] > to[0], rung[1] > to[1]];
                 for i in 0..2 {
                     let j = 1 - i;
                     // Under pressure: the other side's lever is up (above its floor, 0).
                     if lowered[i] && self.demanded[i] != 0 && to[j] == 1 && !lowered[j] && !lowered_last[j] {
-                        tr.first_yield = Some((i, t as u32));
-                        tr.first_yield_lever = 0;
+                        first_yield = Some((i, t as u32));
                     }
                 }
                 lowered_last = lowered;
             }
             rung = to;
             visited |= 1 << pair;
-            rungs_t.copy_from_slice(&to);
-            index_t.copy_from_slice(&index_of[pair]);
+            rungs[2 * k..2 * k + 2].copy_from_slice(&to);
+            index[2 * k..2 * k + 2].copy_from_slice(&index_of[pair]);
             let [w, u] = match &fixed {
                 Some(table) => table[pair],
                 None => payoff_ipd(rung, &mut decay, &index_of[pair]),
             };
-            tr.welfare[0] += d * w[0];
-            tr.welfare[1] += d * w[1];
-            tr.utility[0] += d * u[0];
-            tr.utility[1] += d * u[1];
+            let d = discounts[k];
+            welfare[0] += d * w[0];
+            welfare[1] += d * w[1];
+            utility[0] += d * u[0];
+            utility[1] += d * u[1];
             prev = pair;
+        }
+        (tr.welfare, tr.utility, tr.exchanges) = (welfare, utility, exchanges);
+        if first_yield.is_some() {
+            (tr.first_yield, tr.first_yield_lever) = (first_yield, 0);
         }
         for (pair, index) in index_of.iter().enumerate() {
             if visited & 1 << pair != 0 {
@@ -1606,6 +1646,18 @@ mod tests {
         assert_eq!(a.peak, b.peak);
         assert_eq!(a.exchanges, b.exchanges);
         assert_eq!(a.first_yield, b.first_yield);
+        for tr in [a, b] {
+            for from in [1, tr.rounds / 2 + 1, tr.rounds] {
+                // `window` against the per-round accessors.
+                let (mut sum, mut x, mut met) = ([0.0; 2], 0, [true; 2]);
+                for t in from..=tr.rounds {
+                    sum = [sum[0] + tr.index(t, 0), sum[1] + tr.index(t, 1)];
+                    x += tr.exchanged(t) as u32;
+                    met = [met[0] && tr.demand_met(t, 0), met[1] && tr.demand_met(t, 1)];
+                }
+                assert_eq!(tr.window(from, tr.rounds), (sum, x, met));
+            }
+        }
     }
 
     /// Every strategy kind (with its defaults, or the parameters given).

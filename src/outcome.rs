@@ -117,16 +117,7 @@ pub fn classify(trace: &GameTrace, rules: &OutcomeRules) -> RunSummary {
     let is_detente = |m: [f64; 2], x: u32| m[0] <= rules.low && m[1] <= rules.low && x < rules.exchanges;
 
     // The final window: rounds t_end − w + 1 ..= t_end.
-    let (mut sum, mut x) = ([0.0; 2], 0u32);
-    let mut met = [true; 2];
-    for t in t_end + 1 - w..=t_end {
-        sum[0] += trace.index(t, 0);
-        sum[1] += trace.index(t, 1);
-        x += trace.exchanged(t) as u32;
-        for (i, m) in met.iter_mut().enumerate() {
-            *m &= trace.demand_met(t, i);
-        }
-    }
+    let (sum, x, met) = trace.window(t_end + 1 - w, t_end);
     let mean = [sum[0] / w as f64, sum[1] / w as f64];
     let start = [trace.index(0, 0), trace.index(0, 1)];
     let (outcome, coercer) = label(mean, x, start, met, rules);
