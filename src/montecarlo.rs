@@ -29,6 +29,10 @@ use crate::totals::Totals;
 
 /// Runs per block: the unit of progress, cancellation and per-run output.
 pub const BLOCK: u64 = 1 << 16;
+/// Parts of a block per worker: enough that the workers finish a block
+/// together (its last part is short), few enough that setting up a part's
+/// `Game` and `Batch` stays negligible.
+const PARTS_PER_THREAD: u64 = 16;
 
 #[derive(Clone, Copy, Debug)]
 pub struct McConfig {
@@ -496,7 +500,7 @@ pub fn run_range(
         let end = (start + BLOCK).min(runs.end);
         // Parts of `per` runs; the count is recomputed from `per` so that no
         // part starts past the block's end (9 runs in 8 parts: 5 parts of 2).
-        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * 4).clamp(1, end - start));
+        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
         let parts = (end - start).div_ceil(per);
         let result = (0..parts)
             .into_par_iter()
@@ -596,7 +600,7 @@ pub fn run_paired<A: Paired>(
     let mut start = 0;
     while start < cfg.runs {
         let end = (start + BLOCK).min(cfg.runs);
-        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * 4).clamp(1, end - start));
+        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
         let parts = (end - start).div_ceil(per);
         let results: Vec<Option<A>> = (0..parts)
             .into_par_iter()
