@@ -103,7 +103,9 @@ pub struct Batch {
     rungs_per_row: usize,
     /// `(rounds + 1) × rungs_per_row` counts of runs at each rung.
     lever_hist: Vec<u64>,
-    /// `(rounds + 1) × 2 × INDEX_BINS` counts of the rounded escalation index.
+    /// `(rounds + 1) × 2 × INDEX_BINS` counts of the rounded escalation index;
+    /// empty until a change is logged or the batch is integrated (a batch of
+    /// one-lever sides logs none: each part of a run stays small).
     index_hist: Vec<u64>,
     /// `(rounds + 1)` counts of played action pairs (CC, CD, DC, DD); row 0 unused.
     joint: Vec<[u64; 4]>,
@@ -150,7 +152,7 @@ impl Batch {
             weight_total: [sc.sides[0].weight_total, sc.sides[1].weight_total],
             rungs_per_row: n,
             lever_hist: vec![0; rows * n],
-            index_hist: vec![0; rows * 2 * INDEX_BINS],
+            index_hist: Vec::new(),
             joint: vec![[0; 4]; rows],
             played: vec![[0; 4]; rows],
             derived_index: [sc.sides[0].levers.len() == 1, sc.sides[1].levers.len() == 1],
@@ -183,6 +185,9 @@ impl Batch {
             let (cells, base): (&mut [u64], usize) = if slot < levers {
                 (&mut self.lever_hist, row * self.rungs_per_row + self.lever_offsets[slot])
             } else if slot < levers + 2 {
+                if self.index_hist.is_empty() {
+                    self.index_hist = vec![0; (self.rounds as usize + 1) * 2 * INDEX_BINS];
+                }
                 (&mut self.index_hist, (row * 2 + slot - levers) * INDEX_BINS)
             } else {
                 (self.joint.as_flattened_mut(), row * 4)
@@ -219,6 +224,9 @@ impl Batch {
         }
         if !self.integrated {
             running_sum(&mut self.lever_hist, self.rungs_per_row);
+            if self.index_hist.is_empty() {
+                self.index_hist = vec![0; (self.rounds as usize + 1) * 2 * INDEX_BINS];
+            }
             running_sum(&mut self.index_hist, 2 * INDEX_BINS);
             running_sum(self.joint.as_flattened_mut(), 4);
             // Runs counted by rows: side i's rung is its action (bit i).
@@ -265,6 +273,9 @@ impl Batch {
         }
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(a, b)| *a = a.wrapping_add(*b));
         add(&mut self.lever_hist, &other.lever_hist);
+        if self.index_hist.is_empty() {
+            self.index_hist = vec![0; other.index_hist.len()];
+        }
         add(&mut self.index_hist, &other.index_hist);
         add(self.joint.as_flattened_mut(), other.joint.as_flattened());
         add(self.played.as_flattened_mut(), other.played.as_flattened());
@@ -500,7 +511,8 @@ pub fn run_range(
         let end = (start + BLOCK).min(runs.end);
         // Parts of `per` runs; the count is recomputed from `per` so that no
         // part starts past the block's end (9 runs in 8 parts: 5 parts of 2).
-        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
+        let per =
+            (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
         let parts = (end - start).div_ceil(per);
         let result = (0..parts)
             .into_par_iter()
@@ -600,7 +612,8 @@ pub fn run_paired<A: Paired>(
     let mut start = 0;
     while start < cfg.runs {
         let end = (start + BLOCK).min(cfg.runs);
-        let per = (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
+        let per =
+            (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
         let parts = (end - start).div_ceil(per);
         let results: Vec<Option<A>> = (0..parts)
             .into_par_iter()
