@@ -1616,9 +1616,12 @@ mod tests {
     use crate::scenario;
 
     fn ipd_scenario(strategies: [&str; 2], noise: f64, mis: f64, start: u8, erosion: &str, discount: f64) -> Scenario {
+        // With a lever starting up, side a also enters round 1 answering an
+        // escalation (`last_move`).
         let side = |name: &str, strategy: &str| {
+            let last = if start == 1 && name == "a" { "last_move = \"escalate\"\n" } else { "" };
             format!(
-                "[[sides]]\nname = \"{name}\"\nstrategy = {strategy}\nnoise = {noise}\nmisperception = {mis}\n\
+                "[[sides]]\nname = \"{name}\"\nstrategy = {strategy}\n{last}noise = {noise}\nmisperception = {mis}\n\
                  baseline_welfare = 3.0\nmutual_escalation_cost = 1.0\n[[sides.levers]]\nname = \"d\"\n\
                  ladder = [0, 1]\nstart = {start}\npain = {{ uniform = [2.0, 4.0] }}\ncost = -2.0\nweight = 3.0\n{erosion}\n"
             )
@@ -1704,6 +1707,7 @@ mod tests {
                 (0.2, 0.0, 1, "erosion = 0.2", 0.9),
             ] {
                 let sc = ipd_scenario([a, b], noise, mis, start, erosion, discount);
+                assert_eq!(sc.sides[0].last_move, (start == 1).then_some(Action::D));
                 let streams = Streams::new(sc.seed);
                 let mut fast = Game::new(&sc, &streams);
                 let mut general = Game::new(&sc, &streams);
