@@ -398,8 +398,12 @@ fn posture_state(mine: Option<Action>, theirs: Option<Action>) -> usize {
 
 /// A strategy's decision in each posture state (`Game::postures`), if it
 /// decides from postures only and remembers one round at most (its
-/// `Traits`); `None` otherwise. Entries are its exact law
-/// (`Strategy::p_escalate`): `C` at 0, `D` at 1, `DRAW` in between.
+/// `Traits`); `None` otherwise. An entry is `DRAW` when `decide` would draw
+/// from the strategy stream there (a trial whose probability is strictly
+/// between 0 and 1, as `LazyRng::chance` draws), else the action `decide`
+/// returns: so the table skips exactly the draws the strategy skips (a
+/// `p_escalate` of 1 can round a tiny concession probability away, and would
+/// drop a draw).
 fn posture_table(s: &Strategy) -> Option<[u8; 9]> {
     let tr = s.traits();
     if tr.reads_payoffs || tr.memory_depth.is_none_or(|m| m > 1) {
@@ -415,14 +419,12 @@ fn posture_table(s: &Strategy) -> Option<[u8; 9]> {
             their_defections: (theirs == Some(Action::D)) as u32,
             ..View::first()
         };
-        let p = s.p_escalate(&v);
-        if p == 0.0 {
-            Action::C as u8
-        } else if p == 1.0 {
-            Action::D as u8
-        } else {
-            DRAW
-        }
+        let mut draws = false;
+        let a = s.decide(&v, &mut |p| {
+            draws |= p > 0.0 && p < 1.0;
+            p >= 1.0
+        });
+        if draws { DRAW } else { a as u8 }
     }))
 }
 
@@ -1720,6 +1722,24 @@ mod tests {
             }
         }
         assert_eq!(cases, strategies.len() * 3 * 40);
+    }
+
+    /// A concession probability too small to move `p_escalate` off 1 still
+    /// costs `decide` a draw: the tables must draw there too, or every later
+    /// draw of the stream shifts.
+    #[test]
+    fn tiny_probabilities_still_draw_in_the_ipd_loops() {
+        let m1 = r#"{ kind = "memory_one", p_cc = 1e-20, p_cd = 0.5, p_dc = 0.5, p_dd = 0.5, initial = 0.5 }"#;
+        let gtft = r#"{ kind = "generous_tit_for_tat", generosity = 1e-20 }"#;
+        for b in [m1, gtft, r#"{ kind = "tit_for_tat" }"#] {
+            let sc = ipd_scenario([m1, b], 0.05, 0.0, 0, "", 1.0);
+            let streams = Streams::new(sc.seed);
+            let (mut fast, mut general) = (Game::new(&sc, &streams), Game::new(&sc, &streams));
+            general.force_general_path();
+            for run in 0..40 {
+                same_trace(fast.play(run), general.play(run));
+            }
+        }
     }
 
     /// The Monte Carlo's counts (rungs, indices, joint actions per round)
