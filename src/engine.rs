@@ -169,7 +169,7 @@ impl GameTrace {
     /// Actions played in round `t` (1-based).
     pub fn actions(&self, t: u32) -> [Action; 2] {
         let f = self.flags[t as usize];
-        [0, 1].map(|i| if f & (PLAYED_D << i) != 0 { Action::D } else { Action::C })
+        [0, 1].map(|i| Action::from_d(f & (PLAYED_D << i) != 0))
     }
 
     /// Whether `side` escalated by choice in round `t` right after perceiving an escalation.
@@ -775,9 +775,8 @@ impl<'a> Game<'a> {
                 let (mine, theirs) = (played[i], perceived[i]);
                 state[i] = (1 + mine as usize) * 3 + 1 + theirs as usize;
                 if track[i] {
-                    let act = |d: bool| if d { Action::D } else { Action::C };
                     let view = &mut self.views[i];
-                    view.observe(act(mine), act(theirs));
+                    view.observe(Action::from_d(mine), Action::from_d(theirs));
                     if full[i] {
                         view.feedback(&Feedback {
                             loss: base[i].0 - u[i],
@@ -809,7 +808,6 @@ impl<'a> Game<'a> {
     ) {
         const START: usize = 4;
         let streams = self.streams;
-        let act = |d: bool| if d { Action::D } else { Action::C };
         // A pair is two bits: side 0's D in bit 0, side 1's in bit 1 (as
         // `flags`); `START` stands for the views before round 1.
         let d_of = |pair: usize, i: usize| pair >> i & 1 == 1;
@@ -817,14 +815,13 @@ impl<'a> Game<'a> {
             if pair == START {
                 posture_state(self.views[i].my_last, self.views[i].their_last)
             } else {
-                posture_state(Some(act(d_of(pair, i))), Some(act(d_of(pair, 1 - i))))
+                posture_state(Some(Action::from_d(d_of(pair, i))), Some(Action::from_d(d_of(pair, 1 - i))))
             }
         };
-        // The pair both sides intend after each pair, and the flags of a
-        // round (without `DEMAND_MET`, which depends on the pair played
-        // only) after each pair.
-        // Depends on the strategies only (and the scenario): computed once,
-        // again when a run draws other strategy parameters (`set_postures`).
+        // The pair both sides intend after each pair, and the flags of each
+        // pair played after each pair. They depend on the strategies (and
+        // the scenario) only: computed once, and again when a run draws
+        // other strategy parameters (`set_postures`).
         let (intend, flags_of) = *self.pair_tables.get_or_insert_with(|| {
             let intend: [usize; 5] = std::array::from_fn(|prev| {
                 (0..2).map(|i| ((self.postures[i][state(prev, i)] == Action::D as u8) as usize) << i).sum()
@@ -1116,7 +1113,7 @@ impl<'a> Game<'a> {
             }
             rose[i] |= self.forced[i];
             fell[i] &= !rose[i];
-            played[i] = if chosen[i].is_d() || rose[i] != 0 { Action::D } else { Action::C };
+            played[i] = Action::from_d(chosen[i].is_d() || rose[i] != 0);
         }
         let mut flags = 0u8;
         let mut perceived = [Action::C; 2];

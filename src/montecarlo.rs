@@ -34,6 +34,12 @@ pub const BLOCK: u64 = 1 << 16;
 /// `Game` and `Batch` stays negligible.
 const PARTS_PER_THREAD: u64 = 16;
 
+/// Runs per part of a block of `runs` runs (`PARTS_PER_THREAD` parts per
+/// worker of the current pool).
+fn part_size(runs: u64) -> u64 {
+    runs.div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, runs))
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct McConfig {
     pub runs: u64,
@@ -185,10 +191,7 @@ impl Batch {
             let (cells, base): (&mut [u64], usize) = if slot < levers {
                 (&mut self.lever_hist, row * self.rungs_per_row + self.lever_offsets[slot])
             } else if slot < levers + 2 {
-                if self.index_hist.is_empty() {
-                    self.index_hist = vec![0; (self.rounds as usize + 1) * 2 * INDEX_BINS];
-                }
-                (&mut self.index_hist, (row * 2 + slot - levers) * INDEX_BINS)
+                (self.index_hist_mut(), (row * 2 + slot - levers) * INDEX_BINS)
             } else {
                 (self.joint.as_flattened_mut(), row * 4)
             };
@@ -212,6 +215,14 @@ impl Batch {
         }
     }
 
+    /// The index histogram, allocated on first use.
+    fn index_hist_mut(&mut self) -> &mut Vec<u64> {
+        if self.index_hist.is_empty() {
+            self.index_hist = vec![0; (self.rounds as usize + 1) * 2 * INDEX_BINS];
+        }
+        &mut self.index_hist
+    }
+
     /// Turn per-round changes into per-round counts (a running sum over rounds).
     pub fn integrate(&mut self) {
         fn running_sum(cells: &mut [u64], row_len: usize) {
@@ -224,10 +235,7 @@ impl Batch {
         }
         if !self.integrated {
             running_sum(&mut self.lever_hist, self.rungs_per_row);
-            if self.index_hist.is_empty() {
-                self.index_hist = vec![0; (self.rounds as usize + 1) * 2 * INDEX_BINS];
-            }
-            running_sum(&mut self.index_hist, 2 * INDEX_BINS);
+            running_sum(self.index_hist_mut(), 2 * INDEX_BINS);
             running_sum(self.joint.as_flattened_mut(), 4);
             // Runs counted by rows: side i's rung is its action (bit i).
             for t in 1..self.played.len() {
@@ -273,10 +281,9 @@ impl Batch {
         }
         let add = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(a, b)| *a = a.wrapping_add(*b));
         add(&mut self.lever_hist, &other.lever_hist);
-        if self.index_hist.is_empty() {
-            self.index_hist = vec![0; other.index_hist.len()];
+        if !other.index_hist.is_empty() {
+            add(self.index_hist_mut(), &other.index_hist);
         }
-        add(&mut self.index_hist, &other.index_hist);
         add(self.joint.as_flattened_mut(), other.joint.as_flattened());
         add(self.played.as_flattened_mut(), other.played.as_flattened());
     }
@@ -511,8 +518,7 @@ pub fn run_range(
         let end = (start + BLOCK).min(runs.end);
         // Parts of `per` runs; the count is recomputed from `per` so that no
         // part starts past the block's end (9 runs in 8 parts: 5 parts of 2).
-        let per =
-            (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
+        let per = part_size(end - start);
         let parts = (end - start).div_ceil(per);
         let result = (0..parts)
             .into_par_iter()
@@ -612,8 +618,7 @@ pub fn run_paired<A: Paired>(
     let mut start = 0;
     while start < cfg.runs {
         let end = (start + BLOCK).min(cfg.runs);
-        let per =
-            (end - start).div_ceil((rayon::current_num_threads() as u64 * PARTS_PER_THREAD).clamp(1, end - start));
+        let per = part_size(end - start);
         let parts = (end - start).div_ceil(per);
         let results: Vec<Option<A>> = (0..parts)
             .into_par_iter()

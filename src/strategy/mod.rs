@@ -67,6 +67,11 @@ impl Action {
     pub fn is_d(self) -> bool {
         self == Action::D
     }
+
+    /// `D` if `d`, else `C`.
+    pub fn from_d(d: bool) -> Action {
+        if d { Action::D } else { Action::C }
+    }
 }
 
 /// What a strategy knows when it decides round `round`.

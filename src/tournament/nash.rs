@@ -29,8 +29,8 @@ an equilibrium iff supp(x) ⊆ BR(y) and supp(y) ⊆ BR(x). Supports of differen
 sizes pair naturally, which is what degenerate games need. The work grows like
 C(n + m, n) small solves, less the tight sets that hold an opponent strategy
 strictly dominated on the support (never a best response there, so never a
-vertex: skipped unsolved, which the tests check loses nothing); a 12 × 12
-tournament of the catalogue solves in about 0.05 s instead of 1.9 s.
+vertex: skipped unsolved, which the tests check loses nothing); see
+BENCHMARKS.md for what that saves on a 12 × 12 tournament.
 
 **Tolerances.** Payoffs are divided by their largest magnitude before solving,
 so the tolerances are relative: a pivot below 1e-10 is singular, a probability
