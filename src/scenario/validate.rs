@@ -43,12 +43,28 @@ impl Ctx<'_> {
 type R<T> = Result<T, ScenarioError>;
 
 pub(crate) fn toml_error(path: &Path, source: &Arc<str>, e: &toml::de::Error) -> ScenarioError {
-    let message = e.message().trim().to_string();
+    let message = plain_types(e.message().trim());
     let mut err = ScenarioError::new(path, source, e.span(), message.clone());
     if let Some(help) = did_you_mean_from_message(&message) {
         err = err.with_help(help);
     }
     err
+}
+
+/// Serde names the Rust type it wanted ("expected i64"); a scenario's author
+/// reads "a whole number" or "a number".
+fn plain_types(msg: &str) -> String {
+    let whole = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "isize"];
+    let kind = |t: &str| {
+        if whole.contains(&t) { Some("a whole number") } else { ["f32", "f64"].contains(&t).then_some("a number") }
+    };
+    match msg.rsplit_once(", expected ") {
+        Some((head, t)) => match kind(t) {
+            Some(plain) => format!("{head}, expected {plain}"),
+            None => msg.to_string(),
+        },
+        None => msg.to_string(),
+    }
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" (and "unknown

@@ -361,13 +361,24 @@ fn draw_trajectory<DB: DrawingBackend>(
     let (title, title_style) = fit_text("escalation index", &text(AXIS_PX, FontStyle::Normal, &INK), height)?;
     root.draw(&Text::new(title, (MARGIN + 10, y_mid), rotate(title_style))).map_err(fail)?;
     let scale_style = text(TICK_PX, FontStyle::Normal, &INK);
-    let long = "(0 = every lever at its bottom rung, 1 = every lever at the top)";
-    let short = "(0 = all levers at the bottom, 1 = all at the top)";
+    // The longest wording that fits whole (a short plot, under many event
+    // labels, takes the shortest; only if even that does not fit is it cut).
+    let wordings = [
+        "(0 = every lever at its bottom rung, 1 = every lever at the top)",
+        "(0 = all levers at the bottom, 1 = all at the top)",
+        "(0 = all at bottom, 1 = all at top)",
+    ];
     let fits = |s: &str| -> Result<bool, String> {
         let (fitted, _) = fit_text(s, &scale_style, height)?;
         Ok(fitted == s)
     };
-    let scale = if fits(long)? { long } else { short };
+    let mut scale = wordings[wordings.len() - 1];
+    for w in wordings {
+        if fits(w)? {
+            scale = w;
+            break;
+        }
+    }
     let (scale, scale_style) = fit_text(scale, &scale_style, height)?;
     root.draw(&Text::new(scale, (MARGIN + 34, y_mid), rotate(scale_style))).map_err(fail)?;
     Ok(())
